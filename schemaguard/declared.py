@@ -1,0 +1,404 @@
+"""The declared side: load SQLAlchemy models from a target and turn them into a Schema."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from .defaults import is_sequence_default, normalize_default
+from .errors import ModelsError
+from .snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from .types import canonical_type
+
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
+    from sqlalchemy import Table as SATable
+    from sqlalchemy.engine import Dialect
+
+    from .locate import SourceIndex
+
+
+def load_target(target: str) -> tuple[list[MetaData], list[Any]]:
+    """Import `package.module:attr` or `path/to/file.py:attr`; return its MetaData objects and the
+    declarative registries found beside them (used to point findings at model source lines)."""
+    module_part, sep, attr_path = target.rpartition(":")
+    if not sep or not module_part or not attr_path:
+        raise ModelsError(
+            f"models target {target!r} has no attribute part",
+            hint="write it as package.module:Base or path/to/models.py:Base",
+        )
+    module = _import(module_part)
+    obj: Any = module
+    for part in attr_path.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise ModelsError(
+                f"{module_part} has no attribute {attr_path!r}",
+                hint="name a MetaData, a declarative base, or a list of them",
+            ) from None
+    return _collect(obj, target)
+
+
+def _import(module_part: str) -> Any:
+    is_path = module_part.endswith(".py") or os.sep in module_part or "/" in module_part
+    if is_path:
+        path = Path(module_part)
+        if not path.is_file():
+            raise ModelsError(
+                f"models file {module_part} does not exist",
+                hint="check the path given to --models",
+            )
+        path = path.resolve()
+        name = "_schemaguard_models_" + str(abs(hash(str(path))))
+        if name in sys.modules:
+            return sys.modules[name]
+        # Sibling imports inside the models file must work as they do for the app itself.
+        parent = str(path.parent)
+        if parent not in sys.path:
+            sys.path.insert(0, parent)
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise ModelsError(f"cannot load {module_part} as Python", hint="pass a .py file")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except SyntaxError as exc:
+            del sys.modules[name]
+            raise ModelsError(
+                f"{module_part} is not valid Python (line {exc.lineno}: {exc.msg})",
+                hint="pass the Python file that defines the models",
+            ) from exc
+        except (UnicodeDecodeError, ValueError) as exc:
+            del sys.modules[name]
+            raise ModelsError(
+                f"{module_part} is not a Python source file ({exc.__class__.__name__})",
+                hint="pass the Python file that defines the models",
+            ) from exc
+        except Exception as exc:
+            del sys.modules[name]
+            raise _import_failed(module_part, exc) from exc
+        return module
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        return importlib.import_module(module_part)
+    except ModuleNotFoundError as exc:
+        raise ModelsError(
+            f"cannot import {module_part}: no module named {exc.name!r}",
+            hint="install the package or run from the directory that holds it",
+        ) from exc
+    except SyntaxError as exc:
+        raise ModelsError(
+            f"{module_part} is not valid Python ({exc.filename}, line {exc.lineno}: {exc.msg})",
+            hint="fix the syntax error in the models module",
+        ) from exc
+    except Exception as exc:
+        raise _import_failed(module_part, exc) from exc
+
+
+def _import_failed(what: str, exc: BaseException) -> ModelsError:
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else ""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return ModelsError(
+        f"importing {what} raised {exc.__class__.__name__}{where}" + (f": {first}" if first else ""),
+        hint="fix the error in the models or run with --debug for the traceback",
+    )
+
+
+def _collect(obj: Any, target: str) -> tuple[list[MetaData], list[Any]]:
+    from sqlalchemy import MetaData
+
+    metadatas: list[MetaData] = []
+    registries: list[Any] = []
+    items: Iterable[Any] = obj if isinstance(obj, (list, tuple, set)) else [obj]
+    for item in items:
+        if isinstance(item, MetaData):
+            metadatas.append(item)
+            continue
+        md = getattr(item, "metadata", None)
+        if isinstance(md, MetaData):
+            metadatas.append(md)
+            reg = getattr(item, "registry", None)
+            if reg is not None and hasattr(reg, "mappers"):
+                registries.append(reg)
+            continue
+        raise ModelsError(
+            f"{target} is a {type(item).__name__}, not SQLAlchemy models",
+            hint="name a MetaData, a declarative base (anything with .metadata), or a list of them",
+        )
+    if not metadatas:
+        raise ModelsError(f"{target} holds no MetaData", hint="name a MetaData or a declarative base")
+    return metadatas, registries
+
+
+def declared_tables(metadatas: list[MetaData], schema: str | None) -> list[SATable]:
+    """The tables of the given metadata objects that live in `schema` (None: the default one)."""
+    seen: dict[str, SATable] = {}
+    for md in metadatas:
+        for table in md.sorted_tables if _sortable(md) else md.tables.values():
+            if table.schema is not None and table.schema != schema:
+                continue
+            if table.name in seen and seen[table.name] is not table:
+                raise ModelsError(
+                    f"table {table.name!r} is declared twice in the models",
+                    hint="pass each MetaData once",
+                )
+            seen[table.name] = table
+    return list(seen.values())
+
+
+def _sortable(md: MetaData) -> bool:
+    # sorted_tables resolves foreign keys, which raises for a target that does not exist
+    # (ForeignKey("Users.id") when the table is users): those models must still load.
+    from sqlalchemy.exc import SAWarning, SQLAlchemyError
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SAWarning)
+            md.sorted_tables
+    except SQLAlchemyError:
+        return False
+    return True
+
+
+def _ddl_default(column: Any, dialect: Dialect) -> str | None:
+    if column.server_default is None:
+        return None
+    compiler = dialect.ddl_compiler(dialect, None)
+    try:
+        text = compiler.get_column_default_string(column)
+    except Exception:
+        arg = getattr(column.server_default, "arg", None)
+        text = str(arg) if arg is not None else None
+    return text
+
+
+def _fk_target(fk: Any) -> tuple[str | None, str, str]:
+    """(schema, table, column) of a ForeignKey exactly as the model wrote it, without resolving
+    it: resolving raises NoReferencedTableError when the target is named in the wrong case."""
+    tokens = getattr(fk, "_column_tokens", None)
+    if tokens and len(tokens) == 3:
+        schema, table, column = tokens
+        if table is not None:
+            return schema, str(table), str(column)
+    spec = fk.target_fullname
+    parts = spec.split(".")
+    if len(parts) >= 3:
+        return ".".join(parts[:-2]), parts[-2], parts[-1]
+    return None, parts[0], parts[-1]
+
+
+def _autoincrement(table: Any, column: Any, dialect: Dialect, type_text: str | None) -> bool:
+    if dialect.name == "sqlite":
+        # SQLite: only a lone INTEGER PRIMARY KEY is the auto-numbered rowid, whatever the model says.
+        pk = list(table.primary_key.columns)
+        return len(pk) == 1 and pk[0] is column and type_text == "INTEGER"
+    if column.identity is not None:
+        return True
+    try:
+        auto = table.autoincrement_column
+    except Exception:
+        return False
+    if auto is not column:
+        return False
+    default = column.server_default
+    return default is None or is_sequence_default(str(getattr(default, "arg", "")))
+
+
+def table_snapshot(table: Any, dialect: Dialect, sources: SourceIndex | None = None) -> Table:
+    """One declared table as a snapshot Table."""
+    from sqlalchemy import Column as SAColumn
+    from sqlalchemy import UniqueConstraint as SAUnique
+
+    columns = []
+    for col in table.columns:
+        type_text = canonical_type(col.type, dialect)
+        columns.append(
+            Column(
+                name=col.name,
+                type=type_text,
+                nullable=bool(col.nullable) and not col.primary_key,
+                default=normalize_default(_ddl_default(col, dialect), type_text)
+                if not is_sequence_default(_ddl_default(col, dialect))
+                else None,
+                autoincrement=_autoincrement(table, col, dialect, type_text),
+                key=col.key if col.key != col.name else None,
+                renamed_from=(col.info or {}).get("renamed_from"),
+                source=sources.column(table, col) if sources else None,
+            )
+        )
+    indexes = []
+    for idx in sorted(table.indexes, key=lambda i: str(i.name)):
+        parts = []
+        for expr in idx.expressions:
+            if isinstance(expr, SAColumn):
+                parts.append(expr.name)
+            elif isinstance(expr, str):
+                parts.append(expr)
+            else:
+                parts.append(_expression_text(expr, dialect))
+        indexes.append(
+            Index(
+                name=str(idx.name) if idx.name else None,
+                columns=tuple(parts),
+                unique=bool(idx.unique),
+                source=sources.index(table, idx) if sources else None,
+            )
+        )
+    uniques = []
+    for cons in table.constraints:
+        if isinstance(cons, SAUnique):
+            uniques.append(
+                UniqueConstraint(
+                    name=str(cons.name) if isinstance(cons.name, str) else None,
+                    columns=tuple(c.name for c in cons.columns),
+                    source=sources.table(table) if sources else None,
+                )
+            )
+    fks = []
+    for fkc in table.foreign_key_constraints:
+        elements = list(fkc.elements)
+        targets = [_fk_target(e) for e in elements]
+        fks.append(
+            ForeignKey(
+                name=str(fkc.name) if isinstance(fkc.name, str) else None,
+                columns=tuple(e.parent.name for e in elements),
+                ref_schema=targets[0][0],
+                ref_table=targets[0][1],
+                ref_columns=tuple(t[2] for t in targets),
+                ondelete=(fkc.ondelete or "NO ACTION").upper(),
+                onupdate=(fkc.onupdate or "NO ACTION").upper(),
+                source=sources.column(table, elements[0].parent) if sources else None,
+            )
+        )
+    return Table(
+        name=table.name,
+        columns=tuple(columns),
+        primary_key=tuple(c.name for c in table.primary_key.columns),
+        indexes=tuple(indexes),
+        uniques=tuple(sorted(uniques, key=lambda u: u.columns)),
+        foreign_keys=tuple(sorted(fks, key=lambda f: f.columns)),
+        renamed_from=(table.info or {}).get("renamed_from"),
+        model=sources.model_name(table) if sources else None,
+        source=sources.table(table) if sources else None,
+    )
+
+
+def _expression_text(expr: Any, dialect: Dialect) -> str:
+    try:
+        text = str(expr.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    except Exception:
+        text = str(expr)
+    return normalize_expression(text)
+
+
+def normalize_expression(text: str) -> str:
+    """Expression-index text folded for comparison: no casts, quotes, spaces or case."""
+    import re
+
+    from .defaults import _strip_casts
+
+    out = _strip_casts(text)
+    out = out.replace('"', "")
+    out = re.sub(r"\s+", "", out).lower()
+    # Drop parentheses around bare identifiers that PostgreSQL adds: lower((email)) -> lower(email)
+    prev = None
+    while prev != out:
+        prev = out
+        out = re.sub(r"\(\(([a-z0-9_.]+)\)\)", r"(\1)", out)
+    return out
+
+
+def declared_snapshot(
+    metadatas: Any,
+    dialect: Dialect | str = "postgresql",
+    *,
+    schema: str | None = None,
+    label: str = "",
+    registries: list[Any] | None = None,
+) -> Schema:
+    """The declared Schema of SQLAlchemy MetaData (or a declarative base, or a list) for a dialect."""
+    from sqlalchemy import MetaData
+
+    from .locate import SourceIndex
+
+    if isinstance(dialect, str):
+        dialect = dialect_for(dialect)
+    if isinstance(metadatas, MetaData) or hasattr(metadatas, "metadata"):
+        metadatas = [metadatas]
+    mds: list[MetaData] = []
+    regs = list(registries or [])
+    for item in metadatas:
+        if isinstance(item, MetaData):
+            mds.append(item)
+        else:
+            mds.append(item.metadata)
+            reg = getattr(item, "registry", None)
+            if reg is not None and hasattr(reg, "mappers") and reg not in regs:
+                regs.append(reg)
+    sources = SourceIndex(regs)
+    tables = [table_snapshot(t, dialect, sources) for t in declared_tables(mds, schema)]
+    tables = _resolve_fk_column_types(tables)
+    return Schema(
+        dialect=dialect.name,
+        tables=tuple(tables),
+        origin="declared",
+        schema=schema,
+        label=label,
+    )
+
+
+def _resolve_fk_column_types(tables: list[Table]) -> list[Table]:
+    """A column declared as Column(ForeignKey(...)) without a type takes its target's type, as
+    SQLAlchemy does when it resolves the key; the target is looked up case-insensitively so that a
+    wrongly-cased target still gives the column a type."""
+    from dataclasses import replace
+
+    from .naming import fold
+
+    by_fold: dict[str, Table] = {}
+    for t in tables:
+        by_fold.setdefault(fold(t.name), t)
+    out = []
+    for t in tables:
+        cols = list(t.columns)
+        changed = False
+        for i, col in enumerate(cols):
+            if col.type is not None:
+                continue
+            for fk in t.foreign_keys:
+                if col.name in fk.columns:
+                    target = t if fold(fk.ref_table) == fold(t.name) else by_fold.get(fold(fk.ref_table))
+                    ref_name = fk.ref_columns[fk.columns.index(col.name)]
+                    ref = None
+                    if target is not None:
+                        ref = next((c for c in target.columns if fold(c.name) == fold(ref_name)), None)
+                    if ref is not None and ref.type is not None:
+                        cols[i] = replace(col, type=ref.type)
+                        changed = True
+                    break
+        out.append(replace(t, columns=tuple(cols)) if changed else t)
+    return out
+
+
+def dialect_for(name: str) -> Dialect:
+    """A SQLAlchemy dialect instance by name, without a database connection."""
+    from sqlalchemy.dialects import registry
+
+    name = {"postgres": "postgresql", "pg": "postgresql"}.get(name, name)
+    try:
+        cls = registry.load(name)
+    except Exception as exc:
+        raise ModelsError(
+            f"unknown dialect {name!r}", hint="use postgresql, sqlite or mysql"
+        ) from exc
+    return cls()  # type: ignore[no-any-return]

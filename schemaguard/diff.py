@@ -1,0 +1,459 @@
+"""Pure comparison of two Schemas into typed changes, naming mismatches paired, never drop + add.
+
+Matching follows migra's shape (keyed dicts, exact names first) and then pairs what is left over by
+a folded name (case, quoting, underscores), so that `Users`/`users` and `userId`/`user_id` become
+one naming change. Indexes, uniques and foreign keys are matched by a name-independent signature
+with column names translated through those pairings, so a key that follows a renamed column is
+part of the naming change rather than a second one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping, TypeVar
+
+from .naming import fold, style, to_snake
+from .snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from .types import family
+
+T = TypeVar("T", Table, Column)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between the declared and the live schema, before it is judged."""
+
+    kind: str
+    table: str | None
+    column: str | None = None
+    declared: Any = None
+    live: Any = None
+    declared_table: Table | None = None
+    live_table: Table | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+    # "sqlalchemy" or "sequelize": which declared source, so that hints speak its language.
+    flavor: str = "sqlalchemy"
+
+
+@dataclass
+class Pairing:
+    """The result of matching two name-keyed collections."""
+
+    exact: list[tuple[Any, Any]]
+    renamed: list[tuple[Any, Any]]  # declared says renamed_from=<live name>
+    folded: list[tuple[Any, Any]]  # names equal after fold(): a naming mismatch
+    only_declared: list[Any]
+    only_live: list[Any]
+
+    def mapping(self) -> dict[str, str]:
+        """declared name -> live name for every pair."""
+        return {d.name: lv.name for d, lv in (*self.exact, *self.renamed, *self.folded)}
+
+
+def pair(declared: Iterable[T], live: Iterable[T]) -> Pairing:
+    d_by = {x.name: x for x in declared}
+    l_by = {x.name: x for x in live}
+    exact = [(d_by[n], l_by[n]) for n in d_by if n in l_by]
+    left_d = [d for n, d in d_by.items() if n not in l_by]
+    left_l = {n: lv for n, lv in l_by.items() if n not in d_by}
+    renamed = []
+    for d in list(left_d):
+        old = getattr(d, "renamed_from", None)
+        if old and old in left_l:
+            renamed.append((d, left_l.pop(old)))
+            left_d.remove(d)
+    # Pair by folded name only when the fold is unambiguous on both sides.
+    d_fold: dict[str, list[Any]] = {}
+    for d in left_d:
+        d_fold.setdefault(fold(d.name), []).append(d)
+    l_fold: dict[str, list[Any]] = {}
+    for lv in left_l.values():
+        l_fold.setdefault(fold(lv.name), []).append(lv)
+    folded = []
+    for key, ds in d_fold.items():
+        ls = l_fold.get(key, [])
+        if len(ds) == 1 and len(ls) == 1:
+            folded.append((ds[0], ls[0]))
+    paired_d = {id(d) for d, _ in folded}
+    paired_l = {id(lv) for _, lv in folded}
+    return Pairing(
+        exact=exact,
+        renamed=renamed,
+        folded=folded,
+        only_declared=[d for d in left_d if id(d) not in paired_d],
+        only_live=[lv for lv in left_l.values() if id(lv) not in paired_l],
+    )
+
+
+def diff(declared: Schema, live: Schema) -> list[Change]:
+    """Every difference between a declared and a live Schema, as typed changes."""
+    changes: list[Change] = []
+    tables = pair(declared.tables, live.tables)
+    table_map = tables.mapping()
+    live_by_name = {t.name: t for t in live.tables}
+    declared_by_name = {t.name: t for t in declared.tables}
+    resolver = _Resolver(declared, live, table_map)
+
+    for d in tables.only_declared:
+        changes.append(Change("table_missing", d.name, declared=d, declared_table=d))
+    for lv in tables.only_live:
+        changes.append(Change("table_extra", lv.name, live=lv, live_table=lv))
+    for d, lv in tables.renamed:
+        changes.append(
+            Change(
+                "table_missing",
+                d.name,
+                declared=d,
+                live=lv,
+                declared_table=d,
+                live_table=lv,
+                details={"renamed_from": lv.name},
+            )
+        )
+    for d, lv in tables.folded:
+        changes.append(
+            Change(
+                "table_name_case",
+                lv.name,
+                declared=d.name,
+                live=lv.name,
+                declared_table=d,
+                live_table=lv,
+            )
+        )
+    for d, lv in (*tables.exact, *tables.renamed, *tables.folded):
+        changes.extend(_diff_table(d, lv, resolver))
+    for d in declared.tables:
+        changes.extend(_declared_reference_checks(d, resolver, declared_by_name, live_by_name))
+    changes.extend(_mixed_naming(declared))
+    if declared.flavor != "sqlalchemy":
+        changes = [replace(c, flavor=declared.flavor) for c in changes]
+    return changes
+
+
+class _Resolver:
+    """Finds where a declared foreign key really points, on either side, by exact then folded name."""
+
+    def __init__(self, declared: Schema, live: Schema, table_map: dict[str, str]) -> None:
+        self.declared = {t.name: t for t in declared.tables}
+        self.live = {t.name: t for t in live.tables}
+        self.table_map = table_map
+        self.declared_fold = _unique_fold(self.declared)
+        self.live_fold = _unique_fold(self.live)
+        self._col_maps: dict[str, dict[str, str]] = {}
+
+    def set_column_map(self, declared_table: str, mapping: dict[str, str]) -> None:
+        self._col_maps[declared_table] = mapping
+
+    def column_map(self, declared_table: str) -> dict[str, str]:
+        return self._col_maps.get(declared_table, {})
+
+    def table(self, name: str) -> tuple[Table | None, Table | None, bool]:
+        """(declared table, live table, exact) for an FK target name."""
+        d = self.declared.get(name)
+        exact = d is not None or name in self.live
+        if d is None and not exact:
+            d = self.declared_fold.get(fold(name))
+        lv: Table | None
+        if d is not None and d.name in self.table_map:
+            lv = self.live.get(self.table_map[d.name])
+        else:
+            lv = self.live.get(name) or (None if exact else self.live_fold.get(fold(name)))
+            if lv is None and d is not None:
+                lv = self.live.get(d.name)
+        return d, lv, exact
+
+
+def _unique_fold(tables: Mapping[str, Table]) -> dict[str, Table]:
+    out: dict[str, Table] = {}
+    dup: set[str] = set()
+    for t in tables.values():
+        key = fold(t.name)
+        if key in out:
+            dup.add(key)
+        out[key] = t
+    return {k: v for k, v in out.items() if k not in dup}
+
+
+def _find_column(table: Table | None, name: str) -> tuple[Column | None, bool]:
+    if table is None:
+        return None, False
+    col = table.column(name)
+    if col is not None:
+        return col, True
+    matches = [c for c in table.columns if fold(c.name) == fold(name)]
+    return (matches[0], False) if len(matches) == 1 else (None, False)
+
+
+def _diff_table(d: Table, lv: Table, resolver: _Resolver) -> list[Change]:
+    out: list[Change] = []
+    name = lv.name
+    cols = pair(d.columns, lv.columns)
+    colmap = cols.mapping()
+    resolver.set_column_map(d.name, colmap)
+
+    def ch(kind: str, **kw: Any) -> Change:
+        return Change(kind, name, declared_table=d, live_table=lv, **kw)
+
+    for c in cols.only_declared:
+        out.append(ch("column_missing", column=c.name, declared=c))
+    for c in cols.only_live:
+        out.append(ch("column_extra", column=c.name, live=c))
+    for dc, lc in cols.renamed:
+        out.append(ch("column_missing", column=dc.name, declared=dc, live=lc, details={"renamed_from": lc.name}))
+    for dc, lc in cols.folded:
+        out.append(ch("column_name_style", column=lc.name, declared=dc, live=lc))
+    for dc, lc in (*cols.exact, *cols.renamed, *cols.folded):
+        out.extend(_diff_column(dc, lc, ch))
+
+    # Primary key, compared as a set of (live) column names.
+    d_pk = tuple(colmap.get(c, c) for c in d.primary_key)
+    if set(d_pk) != set(lv.primary_key) and (d_pk or lv.primary_key):
+        out.append(ch("primary_key_mismatch", declared=d_pk, live=lv.primary_key))
+
+    out.extend(_diff_indexes(d, lv, colmap, ch))
+    out.extend(_diff_foreign_keys(d, lv, colmap, resolver, ch))
+    return out
+
+
+def _diff_column(dc: Column, lc: Column, ch: Any) -> list[Change]:
+    out = []
+    if dc.type is not None and lc.type is not None and dc.type != lc.type:
+        out.append(ch("type_mismatch", column=lc.name, declared=dc, live=lc))
+    if dc.nullable != lc.nullable:
+        out.append(ch("nullable_mismatch", column=lc.name, declared=dc, live=lc))
+    if dc.default != lc.default:
+        out.append(ch("default_mismatch", column=lc.name, declared=dc, live=lc))
+    elif dc.autoincrement and not lc.autoincrement:
+        out.append(
+            ch("default_mismatch", column=lc.name, declared=dc, live=lc, details={"autoincrement": True})
+        )
+    return out
+
+
+def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[Change]:
+    out: list[Change] = []
+
+    def sig(cols: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(colmap.get(c, c) for c in cols)
+
+    # Unique constraints and unique indexes enforce the same thing; match them together, by the
+    # set of columns, so that a UNIQUE constraint created as a unique index is not drift.
+    d_uniques: list[tuple[frozenset[str], Index | UniqueConstraint]] = [
+        (frozenset(sig(u.columns)), u) for u in d.uniques
+    ] + [(frozenset(sig(i.columns)), i) for i in d.indexes if i.unique]
+    l_uniques: list[tuple[frozenset[str], Index | UniqueConstraint]] = [
+        (frozenset(u.columns), u) for u in lv.uniques
+    ] + [(frozenset(i.columns), i) for i in lv.indexes if i.unique]
+    l_left = list(l_uniques)
+    for key, obj in d_uniques:
+        hit = next((x for x in l_left if x[0] == key), None)
+        if hit is None and obj.name:
+            # An expression index cannot be compared by text across dialects: match it by name.
+            hit = next((x for x in l_left if x[1].name == obj.name and _is_expression(obj)), None)
+        if hit is not None:
+            l_left.remove(hit)
+            continue
+        kind = "index_missing" if isinstance(obj, Index) else "unique_missing"
+        out.append(ch(kind, column=_single(sig(obj.columns)), declared=obj))
+    for key, obj in l_left:
+        if any(x[0] == key for x in d_uniques):
+            continue  # the model declares the same uniqueness twice; the one live object serves both
+        kind = "index_extra" if isinstance(obj, Index) else "unique_extra"
+        out.append(ch(kind, column=_single(obj.columns), live=obj))
+
+    d_plain = [i for i in d.indexes if not i.unique]
+    l_plain = [i for i in lv.indexes if not i.unique]
+    for idx in d_plain:
+        hit = next((x for x in l_plain if x.columns == sig(idx.columns)), None)
+        if hit is None and idx.name:
+            hit = next((x for x in l_plain if x.name == idx.name and _is_expression(idx)), None)
+        if hit is not None:
+            l_plain.remove(hit)
+            continue
+        out.append(ch("index_missing", column=_single(sig(idx.columns)), declared=idx))
+    for idx in l_plain:
+        out.append(ch("index_extra", column=_single(idx.columns), live=idx))
+    return out
+
+
+def _is_expression(obj: Any) -> bool:
+    return any("(" in c for c in obj.columns)
+
+
+def _single(cols: tuple[str, ...]) -> str | None:
+    """The column a single-column object is about; None for several columns or an expression."""
+    return cols[0] if len(cols) == 1 and "(" not in cols[0] else None
+
+
+def _diff_foreign_keys(
+    d: Table, lv: Table, colmap: dict[str, str], resolver: _Resolver, ch: Any
+) -> list[Change]:
+    out: list[Change] = []
+    live_left = list(lv.foreign_keys)
+    for fk in d.foreign_keys:
+        local = tuple(colmap.get(c, c) for c in fk.columns)
+        target = _resolve_target(fk, resolver, d)
+        column = _single(local)
+        match = next((x for x in live_left if x.columns == local), None)
+        if match is not None:
+            live_left.remove(match)
+        if target["missing"]:
+            out.append(
+                ch(
+                    "foreign_key_target_missing",
+                    column=column,
+                    declared=fk,
+                    live=match,
+                    details=target,
+                )
+            )
+            continue
+        if target["case"]:
+            out.append(
+                ch(
+                    "foreign_key_target_case",
+                    column=column,
+                    declared=fk,
+                    live=match,
+                    details=target,
+                )
+            )
+        if match is None:
+            out.append(ch("foreign_key_missing", column=column, declared=fk, details=target))
+            continue
+        same_target = fold(match.ref_table) == fold(target["table"]) and tuple(
+            fold(c) for c in match.ref_columns
+        ) == tuple(fold(c) for c in target["columns"])
+        if not same_target or match.ondelete != fk.ondelete or match.onupdate != fk.onupdate:
+            out.append(
+                ch(
+                    "foreign_key_mismatch",
+                    column=column,
+                    declared=fk,
+                    live=match,
+                    details={**target, "same_target": same_target},
+                )
+            )
+    for fk in live_left:
+        out.append(ch("foreign_key_extra", column=_single(fk.columns), live=fk))
+    return out
+
+
+def _resolve_target(fk: ForeignKey, resolver: _Resolver, owner: Table) -> dict[str, Any]:
+    """Where a declared FK points in the live database's names, and whether it was named right."""
+    d_target, l_target, exact = resolver.table(fk.ref_table)
+    if d_target is None and fold(fk.ref_table) == fold(owner.name):
+        d_target = owner
+    if d_target is None and l_target is None:
+        return {"missing": True, "case": False, "table": fk.ref_table, "columns": fk.ref_columns,
+                "what": "table"}
+    live_table_name = l_target.name if l_target is not None else d_target.name  # type: ignore[union-attr]
+    target_cols = []
+    case = not exact
+    for ref in fk.ref_columns:
+        d_col, d_exact = _find_column(d_target, ref)
+        l_col, l_exact = _find_column(l_target, ref)
+        if d_col is None and l_col is None:
+            return {"missing": True, "case": False, "table": live_table_name, "columns": fk.ref_columns,
+                    "what": "column", "column": ref}
+        if d_col is not None and d_target is not None:
+            mapped = resolver.column_map(d_target.name).get(d_col.name, d_col.name)
+            target_cols.append(mapped)
+            if not d_exact:
+                case = True
+        else:
+            target_cols.append(l_col.name)  # type: ignore[union-attr]
+            if not l_exact:
+                case = True
+    return {
+        "missing": False,
+        "case": case,
+        "table": live_table_name,
+        "columns": tuple(target_cols),
+    }
+
+
+def _declared_reference_checks(
+    d: Table,
+    resolver: _Resolver,
+    declared_by_name: Mapping[str, Table],
+    live_by_name: Mapping[str, Table],
+) -> list[Change]:
+    """FK column types against the type of the column they reference, on the declared side."""
+    out = []
+    for fk in d.foreign_keys:
+        d_target, l_target, _ = resolver.table(fk.ref_table)
+        target = d_target or l_target
+        if target is None:
+            continue
+        for local_name, ref_name in zip(fk.columns, fk.ref_columns):
+            local = d.column(local_name)
+            ref, _ = _find_column(target, ref_name)
+            if local is None or ref is None or local.type is None or ref.type is None:
+                continue
+            if family(local.type) != family(ref.type):
+                table_name = resolver.table_map.get(d.name, d.name)
+                colmap = resolver.column_map(d.name)
+                out.append(
+                    Change(
+                        "foreign_key_type_mismatch",
+                        table_name,
+                        column=colmap.get(local_name, local_name),
+                        declared=local,
+                        live=ref,
+                        declared_table=d,
+                        live_table=live_by_name.get(table_name),
+                        details={"target": f"{target.name}.{ref.name}", "declared_fk": fk},
+                    )
+                )
+    return out
+
+
+def _mixed_naming(declared: Schema) -> list[Change]:
+    """Tables or columns of the declared schema that break the schema's dominant naming style."""
+    out: list[Change] = []
+    table_styles = {t.name: style(t.name) for t in declared.tables}
+    snake_t = [n for n, s in table_styles.items() if s == "snake"]
+    camel_t = [n for n, s in table_styles.items() if s == "camel"]
+    if snake_t and camel_t:
+        minority = camel_t if len(camel_t) <= len(snake_t) else snake_t
+        out.append(
+            Change(
+                "mixed_naming_convention",
+                None,
+                details={
+                    "scope": "tables",
+                    "minority": sorted(minority),
+                    "minority_style": "camelCase" if minority is camel_t else "snake_case",
+                },
+            )
+        )
+    per_table: dict[str, tuple[list[str], list[str]]] = {}
+    n_snake = n_camel = 0
+    for t in declared.tables:
+        snake = [c.name for c in t.columns if style(c.name) == "snake"]
+        camel = [c.name for c in t.columns if style(c.name) == "camel"]
+        per_table[t.name] = (snake, camel)
+        n_snake += len(snake)
+        n_camel += len(camel)
+    if n_snake and n_camel:
+        dominant = "snake" if n_snake >= n_camel else "camel"
+        for t in declared.tables:
+            snake, camel = per_table[t.name]
+            minority = camel if dominant == "snake" else snake
+            if minority:
+                out.append(
+                    Change(
+                        "mixed_naming_convention",
+                        t.name,
+                        declared_table=t,
+                        details={
+                            "scope": "columns",
+                            "minority": minority,
+                            "minority_style": "camelCase" if dominant == "snake" else "snake_case",
+                            "suggested": {c: to_snake(c) for c in minority} if dominant == "snake" else {},
+                        },
+                    )
+                )
+    return out

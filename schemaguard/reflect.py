@@ -1,0 +1,293 @@
+"""The live side: connect read-only, reflect the whole schema in bulk, and build a Schema."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import sqlite3
+import warnings
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
+
+from .defaults import is_sequence_default, normalize_default
+from .errors import DatabaseError, UsageError
+from .snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from .types import canonical_type
+from .urls import parse_url, redact, scrub
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL, Connection, Engine
+
+# Tables that belong to migration tools or to schemaguard itself, not to the application.
+BOOKKEEPING_TABLES = ("alembic_version", "schemaguard_*", "SequelizeMeta", "sqlite_*")
+
+
+def is_bookkeeping(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pat) for pat in BOOKKEEPING_TABLES)
+
+
+def create_engine_for(url: str | URL, *, readonly: bool = True) -> Engine:
+    """An engine for a URL; SQLite files open read-only (and are never created) when `readonly`."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import URL as URLType
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+    from sqlalchemy.pool import NullPool
+
+    parsed = url if isinstance(url, URLType) else parse_url(url)
+    try:
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            path = parsed.database
+            if readonly:
+                import os
+
+                if not path.startswith("file:") and not os.path.exists(path):
+                    raise DatabaseError(
+                        f"the SQLite database file {path} does not exist",
+                        hint="check the path in the database URL (sqlite:///relative.db or sqlite:////absolute.db)",
+                    )
+                uri = path if path.startswith("file:") else "file:" + _quote_path(path) + "?mode=ro"
+
+                def connect() -> sqlite3.Connection:
+                    return sqlite3.connect(uri, uri=True)
+
+                return create_engine(parsed, creator=connect, poolclass=NullPool)
+        return create_engine(parsed, poolclass=NullPool)
+    except NoSuchModuleError as exc:
+        raise UsageError(
+            f"unsupported database URL scheme {parsed.drivername!r}",
+            hint="use postgresql://, sqlite:/// or install the SQLAlchemy dialect for it",
+        ) from exc
+    except (ArgumentError, ImportError) as exc:
+        raise UsageError(
+            f"cannot use database URL {redact(parsed)}: {scrub(str(exc), parsed)}",
+            hint="check the URL and that its driver is installed",
+        ) from exc
+
+
+def _quote_path(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path, safe="/:")
+
+
+@contextmanager
+def readonly_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection that cannot write: a READ ONLY transaction on PostgreSQL, `mode=ro` on SQLite."""
+    conn = connect(engine)
+    try:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+        elif engine.dialect.name in ("mysql", "mariadb"):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+        yield conn
+    finally:
+        try:
+            conn.rollback()
+        finally:
+            conn.close()
+
+
+def connect(engine: Engine) -> Connection:
+    """Connect, turning driver errors into one sentence without the password (exit 3)."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    try:
+        return engine.connect()
+    except (OperationalError, DBAPIError) as exc:
+        raise database_error(exc, engine.url) from exc
+
+
+def database_error(exc: BaseException, url: URL) -> DatabaseError:
+    orig = getattr(exc, "orig", exc)
+    lines = [ln.strip() for ln in str(orig).strip().splitlines() if ln.strip()]
+    detail = lines[0] if lines else exc.__class__.__name__
+    # psycopg puts the useful reason ("password authentication failed", "database ... does not
+    # exist") after the "connection ... failed:" prefix; keep the part that says why.
+    if "failed:" in detail:
+        detail = detail.split("failed:", 1)[1].strip() or detail
+    detail = re.sub(r"^FATAL:\s*", "", detail)
+    return DatabaseError(
+        f"cannot connect to {redact(url)}: {scrub(detail, url)}",
+        hint="check that the server is up and the URL, user and password are right",
+    )
+
+
+def reflect_live(
+    bind: Engine | Connection | str,
+    *,
+    schema: str | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    include_bookkeeping: bool = False,
+) -> Schema:
+    """Reflect the live schema in one round of bulk inspector calls (get_multi_*)."""
+    from sqlalchemy.engine import Engine as EngineType
+
+    if isinstance(bind, str):
+        bind = create_engine_for(bind)
+    if isinstance(bind, EngineType):
+        with readonly_connection(bind) as conn:
+            return _reflect(conn, schema, include, exclude, include_bookkeeping)
+    return _reflect(bind, schema, include, exclude, include_bookkeeping)
+
+
+def table_wanted(name: str, include: Sequence[str], exclude: Sequence[str], bookkeeping: bool) -> bool:
+    if not bookkeeping and is_bookkeeping(name):
+        return False
+    if include and not any(fnmatch.fnmatchcase(name, p) for p in include):
+        return False
+    return not any(fnmatch.fnmatchcase(name, p) for p in exclude)
+
+
+def _reflect(
+    conn: Connection,
+    schema: str | None,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    bookkeeping: bool,
+) -> Schema:
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DBAPIError, SAWarning
+
+    dialect = conn.dialect
+    url = conn.engine.url
+    try:
+        insp = inspect(conn)
+        if schema is not None and schema not in insp.get_schema_names():
+            raise UsageError(
+                f"schema {schema!r} does not exist in {redact(url)}",
+                hint="check --schema or leave it out for the default schema",
+            )
+        names = [n for n in insp.get_table_names(schema=schema) if table_wanted(n, include, exclude, bookkeeping)]
+        if not names:
+            return Schema(dialect=dialect.name, tables=(), origin="live", schema=schema, label=redact(url))
+        with warnings.catch_warnings():
+            # SQLite cannot reflect expression indexes; they are read from sqlite_master below.
+            warnings.simplefilter("ignore", SAWarning)
+            columns = insp.get_multi_columns(schema=schema, filter_names=names)
+            pks = insp.get_multi_pk_constraint(schema=schema, filter_names=names)
+            fks = insp.get_multi_foreign_keys(schema=schema, filter_names=names)
+            indexes = insp.get_multi_indexes(schema=schema, filter_names=names)
+            uniques = insp.get_multi_unique_constraints(schema=schema, filter_names=names)
+        sqlite_expr = _sqlite_expression_indexes(conn) if dialect.name == "sqlite" else {}
+    except DBAPIError as exc:
+        raise database_error(exc, url) from exc
+    tables = []
+    for name in names:
+        key = (schema, name)
+        tables.append(
+            _table(
+                name,
+                columns.get(key, []),
+                pks.get(key) or {},
+                fks.get(key, []),
+                indexes.get(key, []),
+                uniques.get(key, []),
+                sqlite_expr.get(name, []),
+                dialect,
+            )
+        )
+    return Schema(
+        dialect=dialect.name,
+        tables=tuple(tables),
+        origin="live",
+        schema=schema,
+        label=redact(url),
+    )
+
+
+def _sqlite_expression_indexes(conn: Connection) -> dict[str, list[Index]]:
+    from .declared import normalize_expression
+
+    rows = conn.exec_driver_sql(
+        "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    ).fetchall()
+    out: dict[str, list[Index]] = {}
+    for tbl, name, sql in rows:
+        m = re.search(r"\bON\s+(?:\"[^\"]+\"|\S+)\s*\((.*)\)\s*(?:WHERE.*)?$", sql, re.IGNORECASE | re.DOTALL)
+        if not m:
+            continue
+        body = m.group(1)
+        if "(" not in body:
+            continue  # a plain column index, which the inspector already reported
+        unique = bool(re.match(r"\s*CREATE\s+UNIQUE", sql, re.IGNORECASE))
+        out.setdefault(tbl, []).append(
+            Index(name=name, columns=(normalize_expression(body),), unique=unique)
+        )
+    return out
+
+
+def _table(
+    name: str,
+    cols: list[dict[str, Any]],
+    pk: dict[str, Any],
+    fks: list[dict[str, Any]],
+    idxs: list[dict[str, Any]],
+    uqs: list[dict[str, Any]],
+    extra_indexes: list[Index],
+    dialect: Any,
+) -> Table:
+    from .declared import normalize_expression
+
+    pk_cols = tuple(pk.get("constrained_columns") or ())
+    columns = []
+    for c in cols:
+        type_text = canonical_type(c["type"], dialect)
+        raw_default = c.get("default")
+        if dialect.name == "sqlite":
+            auto = len(pk_cols) == 1 and pk_cols[0] == c["name"] and type_text == "INTEGER"
+        else:
+            auto = bool(c.get("identity")) or is_sequence_default(raw_default) or bool(
+                c.get("autoincrement") is True and raw_default and is_sequence_default(raw_default)
+            )
+        columns.append(
+            Column(
+                name=c["name"],
+                type=type_text,
+                nullable=bool(c["nullable"]) and c["name"] not in pk_cols,
+                default=None if is_sequence_default(raw_default) else normalize_default(raw_default, type_text),
+                autoincrement=auto,
+            )
+        )
+    indexes = []
+    for i in idxs:
+        if i.get("duplicates_constraint"):
+            continue  # the index behind a UNIQUE constraint: reported as the constraint
+        names = i.get("column_names") or []
+        exprs = i.get("expressions") or []
+        parts = []
+        for pos, col in enumerate(names):
+            if col is not None:
+                parts.append(col)
+            elif pos < len(exprs):
+                parts.append(normalize_expression(exprs[pos]))
+        if not parts:
+            continue
+        indexes.append(Index(name=i.get("name"), columns=tuple(parts), unique=bool(i.get("unique"))))
+    indexes.extend(extra_indexes)
+    uniques = [
+        UniqueConstraint(name=u.get("name"), columns=tuple(u.get("column_names") or ()))
+        for u in uqs
+    ]
+    foreign_keys = []
+    for f in fks:
+        opts = f.get("options") or {}
+        foreign_keys.append(
+            ForeignKey(
+                name=f.get("name"),
+                columns=tuple(f.get("constrained_columns") or ()),
+                ref_schema=f.get("referred_schema"),
+                ref_table=f.get("referred_table") or "",
+                ref_columns=tuple(f.get("referred_columns") or ()),
+                ondelete=(opts.get("ondelete") or "NO ACTION").upper(),
+                onupdate=(opts.get("onupdate") or "NO ACTION").upper(),
+            )
+        )
+    return Table(
+        name=name,
+        columns=tuple(columns),
+        primary_key=pk_cols,
+        indexes=tuple(sorted(indexes, key=lambda i: (str(i.name), i.columns))),
+        uniques=tuple(sorted(uniques, key=lambda u: u.columns)),
+        foreign_keys=tuple(sorted(foreign_keys, key=lambda f: f.columns)),
+    )

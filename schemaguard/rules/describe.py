@@ -1,0 +1,64 @@
+"""How snapshot objects are spelled in findings: `VARCHAR(255) NOT NULL`, `(a, b)`, `users.id`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..diff import Change
+from ..snapshot import Column, ForeignKey, Index, Table, UniqueConstraint
+
+
+def column(col: Any) -> str | None:
+    if not isinstance(col, Column):
+        return None
+    text = col.type or "unknown type"
+    if not col.nullable:
+        text += " NOT NULL"
+    if col.default is not None:
+        text += f" DEFAULT {col.default}"
+    return text
+
+
+def cols(names: tuple[str, ...] | list[str]) -> str:
+    return "(" + ", ".join(names) + ")"
+
+
+def index(obj: Any) -> str | None:
+    if isinstance(obj, Index):
+        prefix = "UNIQUE " if obj.unique else ""
+        return f"{prefix}INDEX {obj.name + ' ' if obj.name else ''}{cols(obj.columns)}"
+    if isinstance(obj, UniqueConstraint):
+        return f"UNIQUE {obj.name + ' ' if obj.name else ''}{cols(obj.columns)}"
+    return None
+
+
+def fk(obj: Any) -> str | None:
+    if not isinstance(obj, ForeignKey):
+        return None
+    text = f"{cols(obj.columns)} -> {obj.ref_table}{cols(obj.ref_columns)}"
+    if obj.ondelete != "NO ACTION":
+        text += f" ON DELETE {obj.ondelete}"
+    if obj.onupdate != "NO ACTION":
+        text += f" ON UPDATE {obj.onupdate}"
+    return text
+
+
+def fk_target(obj: Any) -> str | None:
+    if not isinstance(obj, ForeignKey):
+        return None
+    return f"{obj.ref_table}.{','.join(obj.ref_columns)}"
+
+
+def table_name(obj: Any) -> str | None:
+    return obj.name if isinstance(obj, Table) else None
+
+
+def where(change: Change) -> str:
+    """`users.email` or `users` for messages."""
+    if change.column:
+        return f"{change.table}.{change.column}"
+    return str(change.table)
+
+
+def is_sequelize(change: Change) -> bool:
+    return change.flavor == "sequelize"

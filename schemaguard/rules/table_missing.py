@@ -1,0 +1,28 @@
+"""SG101 table_missing: the models declare a table the database does not have."""
+
+from ..findings import Rule
+from . import describe as d
+
+RULE = Rule(
+    code="SG101",
+    kind="table_missing",
+    summary="A declared table does not exist in the database.",
+    floor="error",
+    severity=lambda c: "error",
+    destructive=lambda c: False,
+    declared=lambda c: c.declared.name,
+    live=lambda c: c.details.get("renamed_from"),
+    message=lambda c: (
+        f"table {c.table} is declared but missing; the model says it was renamed from "
+        f"{c.details['renamed_from']}, which the database still has"
+        if c.details.get("renamed_from")
+        else f"table {c.table} is declared by the models but does not exist in the database; "
+        "every query on it fails"
+    ),
+    hint=lambda c: (
+        f"rename {c.details['renamed_from']} to {c.table} (schemaguard plan shows the rename step)"
+        if c.details.get("renamed_from")
+        else "create it with `schemaguard sync --mode safe` or a migration; "
+        "if the table lives in another schema, pass --schema"
+    ),
+)

@@ -1,0 +1,31 @@
+"""SG105 type_mismatch: a column's type differs between the model and the database."""
+
+from ..findings import Rule
+from ..types import family, is_narrowing
+
+
+def _narrowing(c) -> bool:  # type: ignore[no-untyped-def]
+    return is_narrowing(c.declared.type, c.live.type)
+
+
+RULE = Rule(
+    code="SG105",
+    kind="type_mismatch",
+    summary="A column's declared type differs from its type in the database.",
+    floor="warning",
+    severity=lambda c: "error" if family(c.declared.type) != family(c.live.type) else "warning",
+    destructive=_narrowing,
+    declared=lambda c: c.declared.type,
+    live=lambda c: c.live.type,
+    message=lambda c: (
+        f"column {c.table}.{c.column} is {c.live.type} in the database but the model declares "
+        f"{c.declared.type}"
+        + ("; converting it can truncate or reject existing values" if _narrowing(c) else "")
+    ),
+    hint=lambda c: (
+        f"change the model to {c.live.type} if the database is right; otherwise migrate with a new "
+        "column, a backfill and a swap, since an in-place narrowing rewrites the table and can fail"
+        if _narrowing(c)
+        else f"change the model to {c.live.type}, or migrate the column to {c.declared.type}"
+    ),
+)

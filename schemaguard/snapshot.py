@@ -1,0 +1,290 @@
+"""The normalized, frozen picture of a schema that both the declared and the live side become."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Iterable
+
+SNAPSHOT_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a declared object is defined: a file and a 1-based line."""
+
+    file: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    # Canonical type text for the snapshot's dialect (see schemaguard.types); None when unknown.
+    type: str | None
+    nullable: bool
+    # Normalized server default (see schemaguard.defaults); None when there is none.
+    default: str | None = None
+    autoincrement: bool = False
+    # The attribute name in the model when it differs from the column name (declared side only).
+    key: str | None = None
+    renamed_from: str | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str | None
+    # Column names, or normalized expression text for expression indexes.
+    columns: tuple[str, ...]
+    unique: bool = False
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class UniqueConstraint:
+    name: str | None
+    columns: tuple[str, ...]
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str | None
+    columns: tuple[str, ...]
+    # The target exactly as written: declared models may name it in the wrong case.
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    ref_schema: str | None = None
+    ondelete: str = "NO ACTION"
+    onupdate: str = "NO ACTION"
+    source: Source | None = None
+
+    @property
+    def target(self) -> str:
+        return f"{self.ref_table}.{','.join(self.ref_columns)}"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    uniques: tuple[UniqueConstraint, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    renamed_from: str | None = None
+    # The model class name, when the table comes from a mapped class.
+    model: str | None = None
+    source: Source | None = None
+
+    def column(self, name: str) -> Column | None:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        return None
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A whole schema: what one side of a comparison holds."""
+
+    dialect: str
+    tables: tuple[Table, ...]
+    # "declared" or "live": used in messages, never in the comparison itself.
+    origin: str = "declared"
+    # The database schema name (PostgreSQL), None for the connection's default.
+    schema: str | None = None
+    # A human-readable label of where this came from: a redacted URL, a models target, a file.
+    label: str = ""
+    # The kind of models the declared side came from: "sqlalchemy" (the default) or "sequelize".
+    flavor: str = "sqlalchemy"
+
+    def table(self, name: str) -> Table | None:
+        for tbl in self.tables:
+            if tbl.name == name:
+                return tbl
+        return None
+
+    def with_tables(self, tables: Iterable[Table]) -> Schema:
+        return replace(self, tables=tuple(tables))
+
+
+# --- JSON round trip -------------------------------------------------------------------------
+# Keys are written in a fixed order and empty/None values are kept, so that JSON -> Schema -> JSON
+# is byte-identical and golden files diff cleanly.
+
+
+def _source_to_json(src: Source | None) -> dict[str, Any] | None:
+    return None if src is None else {"file": src.file, "line": src.line}
+
+
+def _source_from_json(data: Any) -> Source | None:
+    if not data:
+        return None
+    return Source(file=str(data["file"]), line=data.get("line"))
+
+
+def schema_to_dict(schema: Schema) -> dict[str, Any]:
+    return {
+        "schemaguard_snapshot": SNAPSHOT_FORMAT,
+        "origin": schema.origin,
+        "dialect": schema.dialect,
+        "schema": schema.schema,
+        "label": schema.label,
+        "flavor": schema.flavor,
+        "tables": [
+            {
+                "name": t.name,
+                "model": t.model,
+                "renamed_from": t.renamed_from,
+                "source": _source_to_json(t.source),
+                "columns": [
+                    {
+                        "name": c.name,
+                        "type": c.type,
+                        "nullable": c.nullable,
+                        "default": c.default,
+                        "autoincrement": c.autoincrement,
+                        "key": c.key,
+                        "renamed_from": c.renamed_from,
+                        "source": _source_to_json(c.source),
+                    }
+                    for c in t.columns
+                ],
+                "primary_key": list(t.primary_key),
+                "indexes": [
+                    {
+                        "name": i.name,
+                        "columns": list(i.columns),
+                        "unique": i.unique,
+                        "source": _source_to_json(i.source),
+                    }
+                    for i in t.indexes
+                ],
+                "uniques": [
+                    {"name": u.name, "columns": list(u.columns), "source": _source_to_json(u.source)}
+                    for u in t.uniques
+                ],
+                "foreign_keys": [
+                    {
+                        "name": f.name,
+                        "columns": list(f.columns),
+                        "ref_schema": f.ref_schema,
+                        "ref_table": f.ref_table,
+                        "ref_columns": list(f.ref_columns),
+                        "ondelete": f.ondelete,
+                        "onupdate": f.onupdate,
+                        "source": _source_to_json(f.source),
+                    }
+                    for f in t.foreign_keys
+                ],
+            }
+            for t in schema.tables
+        ],
+    }
+
+
+def schema_from_dict(data: dict[str, Any]) -> Schema:
+    if data.get("schemaguard_snapshot") != SNAPSHOT_FORMAT:
+        raise ValueError("not a schemaguard snapshot (missing or unknown 'schemaguard_snapshot')")
+    tables = []
+    for t in data["tables"]:
+        tables.append(
+            Table(
+                name=t["name"],
+                model=t.get("model"),
+                renamed_from=t.get("renamed_from"),
+                source=_source_from_json(t.get("source")),
+                columns=tuple(
+                    Column(
+                        name=c["name"],
+                        type=c.get("type"),
+                        nullable=bool(c["nullable"]),
+                        default=c.get("default"),
+                        autoincrement=bool(c.get("autoincrement", False)),
+                        key=c.get("key"),
+                        renamed_from=c.get("renamed_from"),
+                        source=_source_from_json(c.get("source")),
+                    )
+                    for c in t["columns"]
+                ),
+                primary_key=tuple(t.get("primary_key", ())),
+                indexes=tuple(
+                    Index(
+                        name=i.get("name"),
+                        columns=tuple(i["columns"]),
+                        unique=bool(i.get("unique", False)),
+                        source=_source_from_json(i.get("source")),
+                    )
+                    for i in t.get("indexes", ())
+                ),
+                uniques=tuple(
+                    UniqueConstraint(
+                        name=u.get("name"),
+                        columns=tuple(u["columns"]),
+                        source=_source_from_json(u.get("source")),
+                    )
+                    for u in t.get("uniques", ())
+                ),
+                foreign_keys=tuple(
+                    ForeignKey(
+                        name=f.get("name"),
+                        columns=tuple(f["columns"]),
+                        ref_schema=f.get("ref_schema"),
+                        ref_table=f["ref_table"],
+                        ref_columns=tuple(f["ref_columns"]),
+                        ondelete=f.get("ondelete") or "NO ACTION",
+                        onupdate=f.get("onupdate") or "NO ACTION",
+                        source=_source_from_json(f.get("source")),
+                    )
+                    for f in t.get("foreign_keys", ())
+                ),
+            )
+        )
+    return Schema(
+        dialect=data["dialect"],
+        tables=tuple(tables),
+        origin=data.get("origin", "declared"),
+        schema=data.get("schema"),
+        label=data.get("label", ""),
+        flavor=data.get("flavor", "sqlalchemy"),
+    )
+
+
+def dump_snapshot(schema: Schema) -> str:
+    return json.dumps(schema_to_dict(schema), indent=2, ensure_ascii=False) + "\n"
+
+
+def load_snapshot(path: str | Path) -> Schema:
+    """Read a snapshot file written by `schemaguard snapshot`."""
+    from .errors import UsageError
+
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(
+            f"cannot read snapshot file {p}: {exc.strerror or exc}",
+            hint="check the path given to --models/--db",
+        ) from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(
+            f"{p} is not valid JSON ({exc})",
+            hint="pass a file written by `schemaguard snapshot`",
+        ) from exc
+    try:
+        return schema_from_dict(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UsageError(
+            f"{p} is not a schemaguard snapshot ({exc})",
+            hint="pass a file written by `schemaguard snapshot`",
+        ) from exc
+
+
+def is_snapshot_file(target: str) -> bool:
+    """True when a --models/--db value names an existing JSON snapshot file."""
+    if not target.endswith(".json"):
+        return False
+    return Path(target).is_file()

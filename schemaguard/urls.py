@@ -1,0 +1,59 @@
+"""Database URLs: parsing with driver defaults, and redaction so that passwords never leak."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def parse_url(raw: str) -> URL:
+    """Parse a database URL; `postgres://` and `postgresql://` get psycopg 3 as their driver."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    text = raw.strip()
+    if not _SCHEME.match(text):
+        raise UsageError(
+            f"malformed database URL {redact_text(text)!r}",
+            hint="use a SQLAlchemy URL such as postgresql://user@host/db or sqlite:///app.db",
+        )
+    if text.startswith("postgres://"):
+        text = "postgresql://" + text[len("postgres://") :]
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError) as exc:
+        raise UsageError(
+            f"malformed database URL {redact_text(text)!r}",
+            hint="use a SQLAlchemy URL such as postgresql://user@host/db or sqlite:///app.db",
+        ) from exc
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def redact(url: URL) -> str:
+    """The URL as text with its password replaced by ***."""
+    return url.render_as_string(hide_password=True)
+
+
+_USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*):(?P<pw>[^@\s]*)@")
+
+
+def redact_text(text: str) -> str:
+    """Hide the password of any URL-looking substring of free text (error messages)."""
+    return _USERINFO.sub(lambda m: f"{m.group('head')}:***@", text)
+
+
+def scrub(text: str, url: URL | None) -> str:
+    """Remove a URL's password from text a driver produced, wherever it appears."""
+    out = redact_text(text)
+    if url is not None and url.password:
+        out = out.replace(str(url.password), "***")
+    return out
