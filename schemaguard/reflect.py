@@ -170,6 +170,7 @@ def _reflect(
             indexes = insp.get_multi_indexes(schema=schema, filter_names=names)
             uniques = insp.get_multi_unique_constraints(schema=schema, filter_names=names)
         sqlite_expr = _sqlite_expression_indexes(conn) if dialect.name == "sqlite" else {}
+        sqlite_inline = _sqlite_inline_uniques(conn) if dialect.name == "sqlite" else {}
     except DBAPIError as exc:
         raise database_error(exc, url) from exc
     tables = []
@@ -182,7 +183,7 @@ def _reflect(
                 pks.get(key) or {},
                 fks.get(key, []),
                 indexes.get(key, []),
-                uniques.get(key, []),
+                _merge_uniques(uniques.get(key, []), sqlite_inline.get(name, [])),
                 sqlite_expr.get(name, []),
                 dialect,
             )
@@ -194,6 +195,28 @@ def _reflect(
         schema=schema,
         label=redact(url),
     )
+
+
+def _sqlite_inline_uniques(conn: Connection) -> dict[str, list[tuple[str, ...]]]:
+    """Column-level UNIQUE in SQLite (`email TEXT UNIQUE`): only its automatic index shows it."""
+    rows = conn.exec_driver_sql(
+        "SELECT m.name, il.name, ii.seqno, ii.name FROM sqlite_master AS m "
+        "JOIN pragma_index_list(m.name) AS il JOIN pragma_index_info(il.name) AS ii "
+        "WHERE m.type = 'table' AND il.origin = 'u' ORDER BY m.name, il.name, ii.seqno"
+    ).fetchall()
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for tbl, idx, _seq, col in rows:
+        grouped.setdefault((tbl, idx), []).append(col)
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for (tbl, _idx), cols in grouped.items():
+        out.setdefault(tbl, []).append(tuple(cols))
+    return out
+
+
+def _merge_uniques(reflected: list[dict[str, Any]], inline: list[tuple[str, ...]]) -> list[dict[str, Any]]:
+    seen = {frozenset(u.get("column_names") or ()) for u in reflected}
+    extra = [{"name": None, "column_names": list(cols)} for cols in inline if frozenset(cols) not in seen]
+    return list(reflected) + extra
 
 
 def _sqlite_expression_indexes(conn: Connection) -> dict[str, list[Index]]:

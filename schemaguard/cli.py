@@ -1,0 +1,271 @@
+"""The command line: thin typer commands over the library, with errors mapped to exit codes here.
+
+Heavy modules (SQLAlchemy, the reporters) are imported inside the commands so that `--help` and
+`--version` stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Callable, NoReturn, Optional
+
+import typer
+
+from . import __version__
+from .errors import SchemaguardError, UsageError
+
+app = typer.Typer(
+    name="schemaguard",
+    help=(
+        "Keep application databases safe from their own ORM.\n\n"
+        "check: diff the live database against the declared models, naming every mismatch.\n\n"
+        "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, "
+        "2 usage or configuration error, 3 database unreachable or login refused, "
+        "4 refused by the safety policy."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+    markdown = "markdown"
+
+
+class FailOn(str, Enum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+    never = "never"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"schemaguard {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Keep application databases safe from their own ORM."""
+
+
+def _fail(exc: SchemaguardError, debug: bool) -> NoReturn:
+    from .urls import redact_text
+
+    if debug:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    typer.echo(f"schemaguard: error: {redact_text(str(exc))}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def _run(debug: bool, body: Callable[[], int]) -> NoReturn:
+    """Run a command body; map every error to its exit code with one sentence on stderr."""
+    try:
+        code = body()
+    except SchemaguardError as exc:
+        _fail(exc, debug)
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("schemaguard: interrupted", err=True)
+        raise typer.Exit(130) from None
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError):
+            from .reflect import database_error
+
+            url = getattr(getattr(exc, "engine", None), "url", None)
+            err = database_error(exc, url) if url is not None else None
+            if err is not None:
+                _fail(err, debug)
+        if debug:
+            raise
+        from .urls import redact_text
+
+        first = redact_text(str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+        typer.echo(
+            f"schemaguard: error: unexpected {exc.__class__.__name__}: {first}; "
+            "run again with --debug for the traceback and report it.",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+    raise typer.Exit(code)
+
+
+ModelsOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--models",
+        "-m",
+        help="Declared models: package.module:attr, path/to/file.py:attr, or a snapshot .json. Repeatable. "
+        "attr is a MetaData, a declarative base, or a list of them. Config key: models.",
+        show_default=False,
+    ),
+]
+DbOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--db",
+        help="Live database URL (SQLAlchemy form; postgres:// works) or a snapshot .json. "
+        "Default: $DATABASE_URL, then config key database_url.",
+        show_default=False,
+    ),
+]
+SchemaOpt = Annotated[
+    Optional[str],
+    typer.Option("--schema", help="Database schema to compare (PostgreSQL). Default: the connection's default."),
+]
+FormatOpt = Annotated[
+    Optional[OutputFormat],
+    typer.Option("--format", "-f", help="Output format. Default: table.", case_sensitive=False, show_default=False),
+]
+FailOnOpt = Annotated[
+    Optional[FailOn],
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 when any finding is at or above this severity. Default: warning.",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+ConfigOpt = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--config",
+        help="Config file. Default: schemaguard.toml, else [tool.schemaguard] in pyproject.toml, searched upward.",
+        show_default=False,
+    ),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
+TimingsOpt = Annotated[
+    bool, typer.Option("--timings", help="Print phase times on stderr (and in --format json).")
+]
+
+
+@app.command()
+def check(
+    models: ModelsOpt = None,
+    db: DbOpt = None,
+    schema: SchemaOpt = None,
+    format: FormatOpt = None,
+    fail_on: FailOnOpt = None,
+    config: ConfigOpt = None,
+    include: Annotated[
+        Optional[list[str]],
+        typer.Option("--include", help="Only tables matching this glob pattern. Repeatable.", show_default=False),
+    ] = None,
+    exclude: Annotated[
+        Optional[list[str]],
+        typer.Option("--exclude", help="Skip tables matching this glob pattern. Repeatable.", show_default=False),
+    ] = None,
+    include_bookkeeping: Annotated[
+        bool,
+        typer.Option(
+            "--include-bookkeeping",
+            help="Also compare migration-tool tables (alembic_version) and schemaguard's own.",
+        ),
+    ] = False,
+    timings: TimingsOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Diff the live database against the declared models and report every difference.
+
+    Read-only: runs in a read-only transaction (PostgreSQL) or read-only connection (SQLite).
+    """
+
+    def body() -> int:
+        import time
+
+        from .compare import check as run_check
+        from .config import load_config
+        from .findings import fails
+
+        started = time.perf_counter()
+        cfg = load_config(config)
+        targets = list(models or cfg.models)
+        if not targets:
+            raise UsageError(
+                "no models given",
+                hint="pass --models package.module:Base (or path/to/models.py:Base) or set models in schemaguard.toml",
+            )
+        url = db or cfg.resolve_database_url()
+        if not url:
+            raise UsageError(
+                "no database given",
+                hint="pass --db URL, set DATABASE_URL, or set database_url in schemaguard.toml",
+            )
+        result = run_check(
+            url,
+            targets,
+            schema=schema or cfg.schema,
+            ignore=cfg.ignore,
+            include=list(include or cfg.include),
+            exclude=list(exclude or cfg.exclude),
+            include_bookkeeping=include_bookkeeping or cfg.include_bookkeeping,
+        )
+        fmt = (format.value if format else None) or "table"
+        threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "warning"
+        report_start = time.perf_counter()
+        from .report import render_check
+
+        text = render_check(result, fmt, timings=None)
+        result.timings["report"] = round(time.perf_counter() - report_start, 6)
+        result.timings["total"] = round(time.perf_counter() - started, 6)
+        if timings and fmt == "json":
+            text = render_check(result, fmt, timings=result.timings)
+        _emit(text, fmt)
+        if timings:
+            _print_timings(result.timings)
+        return 1 if fails(result.findings, threshold) else 0
+
+    _run(debug, body)
+
+
+def _emit(text: str, fmt: str) -> None:
+    if fmt == "table":
+        # Already printed by the rich console (it needs the terminal's width and colours).
+        return
+    sys.stdout.write(text)
+    if not text.endswith("\n"):
+        sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def _print_timings(timings: dict[str, Any]) -> None:
+    parts = ", ".join(f"{k} {v:.3f}s" for k, v in timings.items())
+    typer.echo(f"schemaguard: timings: {parts}", err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    # Windows consoles and pipes: never crash printing a non-ASCII table name.
+    if hasattr(sys.stdout, "reconfigure"):
+        try:
+            sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
+        except (ValueError, OSError):
+            pass
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app(prog_name="schemaguard")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

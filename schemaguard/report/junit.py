@@ -1,0 +1,34 @@
+"""JUnit XML: one test case per finding, failed at error/warning, so CI test tabs list them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+from xml.etree import ElementTree as ET
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+
+
+def findings_junit(findings: Iterable[Finding], *, suite: str) -> str:
+    items = list(findings)
+    failures = [f for f in items if f.severity in ("error", "warning")]
+    root = ET.Element("testsuites", name="schemaguard", tests=str(len(items)), failures=str(len(failures)))
+    ts = ET.SubElement(root, "testsuite", name=suite, tests=str(len(items)), failures=str(len(failures)),
+                       errors="0", skipped="0")
+    for f in items:
+        where = ".".join(p for p in (f.table, f.column) if p) or "schema"
+        attrs = {"classname": f"schemaguard.{f.kind}", "name": f"{f.code} {where}"}
+        if f.file:
+            attrs["file"] = f.file
+            if f.line:
+                attrs["line"] = str(f.line)
+        case = ET.SubElement(ts, "testcase", **attrs)
+        body = f"{f.message}\nhint: {f.hint}\ndeclared: {f.declared}\nlive: {f.live}"
+        if f.severity in ("error", "warning"):
+            fail = ET.SubElement(case, "failure", message=f.message, type=f.severity)
+            fail.text = body
+        else:
+            out = ET.SubElement(case, "system-out")
+            out.text = body
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,43 @@
+"""Markdown for a pull-request comment: a summary table and the findings grouped by table."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..findings import CheckResult
+
+_ICON = {"error": "🛑 error", "warning": "⚠️ warning", "info": "ℹ️ info"}
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def check_markdown(result: CheckResult) -> str:
+    s = result.summary
+    lines = [
+        "## schemaguard check",
+        "",
+        f"`{_cell(result.database)}` vs `{_cell(', '.join(result.models))}`",
+        "",
+        "| errors | warnings | info |",
+        "|---:|---:|---:|",
+        f"| {s['error']} | {s['warning']} | {s['info']} |",
+        "",
+    ]
+    if not result.findings:
+        lines.append("No differences: the database matches the models.")
+        return "\n".join(lines) + "\n"
+    for table, group in groupby(result.findings, key=lambda f: f.table):
+        lines += [f"### {table or 'schema-wide'}", "", "| severity | code | kind | column | message | hint |",
+                  "|---|---|---|---|---|---|"]
+        for f in group:
+            sev = _ICON[f.severity] + (" · data loss" if f.destructive else "")
+            lines.append(
+                f"| {sev} | [{f.code}]({f.doc_url}) | `{f.kind}` | {_cell(f.column or '')} | "
+                f"{_cell(f.message)} | {_cell(f.hint)} |"
+            )
+        lines.append("")
+    return "\n".join(lines) + "\n"
