@@ -1,0 +1,135 @@
+"""Shared fixtures: a throwaway PostgreSQL server for the session, fresh databases per test.
+
+Every database a test uses is created here and dropped afterwards; the server is stopped at the end
+of the session. Nothing outside what the suite created is touched.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from pgserver import PgServer, find_bindir, start_server
+
+ROOT = Path(__file__).resolve().parent.parent
+_counter = itertools.count()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
+    # The suite must not pick up a developer's configuration or database.
+    for var in ("DATABASE_URL", "SCHEMAGUARD_ENV", "APP_ENV", "ENVIRONMENT", "NODE_ENV", "FORCE_SYNC"):
+        os.environ.pop(var, None)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    if find_bindir() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed; .ci/run installs it with apt-get install -y postgresql")
+        pytest.skip("PostgreSQL is not installed (apt-get install -y postgresql); bash .ci/run installs it")
+    server = start_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _drop_database(server: PgServer, name: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(server.url("postgres").replace("postgresql://", "postgresql+psycopg://"),
+                              isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_database(pg_server: PgServer) -> Iterator[Callable[[], str]]:
+    """A factory of fresh, empty PostgreSQL databases (URLs without a driver suffix)."""
+    import sqlalchemy as sa
+
+    made: list[str] = []
+    admin = sa.create_engine(
+        pg_server.url("postgres").replace("postgresql://", "postgresql+psycopg://"),
+        isolation_level="AUTOCOMMIT",
+        poolclass=sa.pool.NullPool,
+    )
+
+    def make() -> str:
+        name = f"sg_test_{os.getpid()}_{next(_counter)}"
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return pg_server.url(name)
+
+    try:
+        yield make
+    finally:
+        for name in made:
+            _drop_database(pg_server, name)
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_database: Callable[[], str]) -> str:
+    """One fresh PostgreSQL database."""
+    return pg_database()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """One fresh SQLite database file."""
+    return f"sqlite:///{tmp_path / 'live.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database on each backend in turn."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'live.db'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+def engine_for(url: str):  # type: ignore[no-untyped-def]
+    """A read-write engine for test setup (the tool itself opens its own, read-only)."""
+    import sqlalchemy as sa
+
+    if url.startswith("postgresql://"):
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return sa.create_engine(url, poolclass=sa.pool.NullPool)
+
+
+@pytest.fixture
+def make_engine() -> Iterator[Callable[[str], object]]:
+    engines = []
+
+    def make(url: str):  # type: ignore[no-untyped-def]
+        eng = engine_for(url)
+        engines.append(eng)
+        return eng
+
+    yield make
+    for eng in engines:
+        eng.dispose()
+
+
+try:  # pragma: no cover - profile registration only
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "ci",
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    settings.register_profile("thorough", max_examples=200, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+except ImportError:  # pragma: no cover
+    pass
