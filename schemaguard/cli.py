@@ -240,6 +240,65 @@ def check(
     _run(debug, body)
 
 
+@app.command()
+def snapshot(
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="File to write, or - for standard output.", show_default=False)
+    ],
+    models: ModelsOpt = None,
+    db: DbOpt = None,
+    dialect: Annotated[
+        Optional[str],
+        typer.Option("--dialect", help="Dialect to normalize declared models for. Default: postgresql."),
+    ] = None,
+    schema: SchemaOpt = None,
+    config: ConfigOpt = None,
+    include: Annotated[
+        Optional[list[str]],
+        typer.Option("--include", help="Only tables matching this glob pattern. Repeatable.", show_default=False),
+    ] = None,
+    exclude: Annotated[
+        Optional[list[str]],
+        typer.Option("--exclude", help="Skip tables matching this glob pattern. Repeatable.", show_default=False),
+    ] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Write the normalized schema of a database (--db) or of models (--models) as JSON.
+
+    A snapshot file is accepted wherever --db or --models is, so CI can check models against
+    production's schema without production credentials.
+    """
+
+    def body() -> int:
+        from .compare import load_declared, load_live
+        from .config import load_config
+        from .snapshot import dump_snapshot
+
+        cfg = load_config(config)
+        if bool(models) == bool(db):
+            raise UsageError("give exactly one of --db or --models", hint="snapshot one side at a time")
+        if db:
+            snap = load_live(db, schema=schema or cfg.schema, include=list(include or cfg.include),
+                             exclude=list(exclude or cfg.exclude))
+        else:
+            snap = load_declared(list(models or []), dialect or "postgresql", schema=schema or cfg.schema)
+            from .compare import filter_tables
+
+            snap = filter_tables(snap, list(include or cfg.include), list(exclude or cfg.exclude))
+        text = dump_snapshot(snap)
+        if output == "-":
+            sys.stdout.write(text)
+        else:
+            try:
+                Path(output).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+            typer.echo(f"schemaguard: wrote {len(snap.tables)} table(s) to {output}", err=True)
+        return 0
+
+    _run(debug, body)
+
+
 def _emit(text: str, fmt: str) -> None:
     if fmt == "table":
         # Already printed by the rich console (it needs the terminal's width and colours).

@@ -74,9 +74,10 @@ def load_declared(
         elif isinstance(item, str) and is_snapshot_file(item):
             schemas.append(load_snapshot(item))
         elif isinstance(item, str) and item.startswith("sequelize:"):
-            from .sequelize import sequelize_snapshot
-
-            schemas.append(sequelize_snapshot(item[len("sequelize:") :], dialect, schema=schema))
+            raise UsageError(
+                f"cannot load {item}: Sequelize models are not supported by this version of schemaguard",
+                hint="check SQLAlchemy models, or a snapshot JSON file written by `schemaguard snapshot`",
+            )
         elif isinstance(item, str):
             mds, regs = load_target(item)
             metadatas.extend(mds)
@@ -140,7 +141,7 @@ def check(
             f"the declared snapshot was written for {declared.dialect} but the database is {live.dialect}",
             hint=f"write it again with `schemaguard snapshot --models ... --dialect {live.dialect}`",
         )
-    declared = _filter(declared, include, exclude)
+    declared = filter_tables(declared, include, exclude)
     findings = judge(diff(declared, live))
     findings = sort_findings(apply_ignores(findings, ignore))
     timer.add("compare", t)
@@ -149,7 +150,8 @@ def check(
     return result
 
 
-def _filter(declared: Schema, include: Sequence[str], exclude: Sequence[str]) -> Schema:
+def filter_tables(declared: Schema, include: Sequence[str], exclude: Sequence[str]) -> Schema:
+    """Keep the tables that the include/exclude patterns select."""
     from .reflect import table_wanted
 
     tables = [t for t in declared.tables if table_wanted(t.name, include, exclude, True)]

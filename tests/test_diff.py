@@ -1,0 +1,119 @@
+"""The pure diff on hand-built snapshots: pairing rules that matter most, without a database."""
+
+from __future__ import annotations
+
+from schemaguard.diff import diff, pair
+from schemaguard.rules import judge
+from schemaguard.snapshot import Column, ForeignKey, Index, Schema, Table
+
+
+def col(name: str, type_: str = "INTEGER", nullable: bool = True, **kw) -> Column:  # type: ignore[no-untyped-def]
+    return Column(name=name, type=type_, nullable=nullable, **kw)
+
+
+def users(name: str = "users") -> Table:
+    return Table(name=name, columns=(col("id", nullable=False),), primary_key=("id",))
+
+
+def schema(*tables: Table, origin: str = "declared") -> Schema:
+    return Schema(dialect="postgresql", tables=tables, origin=origin)
+
+
+def kinds(declared: Schema, live: Schema) -> list[tuple[str, str | None, str | None]]:
+    return sorted((c.kind, c.table or "", c.column or "") for c in diff(declared, live))  # type: ignore[misc]
+
+
+def test_identical_schemas_have_no_changes() -> None:
+    s = schema(users())
+    assert diff(s, s) == []
+
+
+def test_exact_names_win_over_folded_ones() -> None:
+    p = pair([col("userId"), col("user_id")], [col("user_id")])
+    assert [(d.name, lv.name) for d, lv in p.exact] == [("user_id", "user_id")]
+    assert p.folded == []
+    assert [c.name for c in p.only_declared] == ["userId"]
+
+
+def test_ambiguous_fold_is_not_paired() -> None:
+    # userId and user_Id both fold to "userid": which one the live user_id is cannot be known.
+    p = pair([col("userId"), col("user_Id")], [col("user_id")])
+    assert p.folded == []
+    assert len(p.only_declared) == 2 and len(p.only_live) == 1
+
+
+def test_table_case_is_one_finding_not_missing_plus_extra() -> None:
+    out = kinds(schema(users("Users")), schema(users("users"), origin="live"))
+    assert out == [("table_name_case", "users", "")]
+
+
+def test_index_and_fk_follow_a_column_name_mapping() -> None:
+    payments_d = Table(
+        name="payments",
+        columns=(col("id", nullable=False), col("userId")),
+        primary_key=("id",),
+        indexes=(Index(name="ix_payments_userId", columns=("userId",)),),
+        foreign_keys=(ForeignKey(name=None, columns=("userId",), ref_table="users", ref_columns=("id",)),),
+    )
+    payments_l = Table(
+        name="payments",
+        columns=(col("id", nullable=False), col("user_id")),
+        primary_key=("id",),
+        indexes=(Index(name="ix_payments_user_id", columns=("user_id",)),),
+        foreign_keys=(ForeignKey(name="fk", columns=("user_id",), ref_table="users", ref_columns=("id",)),),
+    )
+    out = kinds(schema(users(), payments_d), schema(users(), payments_l, origin="live"))
+    assert ("column_name_style", "payments", "user_id") in out
+    assert not [k for k in out if k[0] in ("column_missing", "column_extra", "index_missing", "index_extra",
+                                          "foreign_key_missing", "foreign_key_extra", "foreign_key_mismatch")]
+
+
+def test_wrong_case_fk_target_without_live_constraint() -> None:
+    d = Table(name="payments", columns=(col("id", nullable=False), col("user_id")), primary_key=("id",),
+              foreign_keys=(ForeignKey(name=None, columns=("user_id",), ref_table="Users", ref_columns=("id",)),))
+    lv = Table(name="payments", columns=(col("id", nullable=False), col("user_id")), primary_key=("id",))
+    findings = judge(diff(schema(users(), d), schema(users(), lv, origin="live")))
+    got = sorted((f.kind, f.declared, f.live) for f in findings)
+    assert got == [
+        ("foreign_key_missing", "(user_id) -> Users(id)", None),
+        ("foreign_key_target_case", "Users.id", "users.id"),
+    ]
+
+
+def test_fk_target_column_in_wrong_case() -> None:
+    d = Table(name="payments", columns=(col("id", nullable=False), col("user_id")), primary_key=("id",),
+              foreign_keys=(ForeignKey(name=None, columns=("user_id",), ref_table="users", ref_columns=("ID",)),))
+    lv = Table(name="payments", columns=(col("id", nullable=False), col("user_id")), primary_key=("id",),
+               foreign_keys=(ForeignKey(name="f", columns=("user_id",), ref_table="users", ref_columns=("id",)),))
+    findings = judge(diff(schema(users(), d), schema(users(), lv, origin="live")))
+    assert [(f.kind, f.declared, f.live) for f in findings] == [("foreign_key_target_case", "users.ID", "users.id")]
+
+
+def test_renamed_from_pairs_old_and_new_column() -> None:
+    d = Table(name="users", columns=(col("id", nullable=False), col("full_name", "TEXT", renamed_from="name")),
+              primary_key=("id",))
+    lv = Table(name="users", columns=(col("id", nullable=False), col("name", "TEXT")), primary_key=("id",))
+    changes = diff(schema(d), schema(lv, origin="live"))
+    assert [(c.kind, c.column, dict(c.details)) for c in changes] == [
+        ("column_missing", "full_name", {"renamed_from": "name"})
+    ]
+
+
+def test_fk_type_mismatch_integer_to_bigint_key() -> None:
+    big_users = Table(name="users", columns=(col("id", "BIGINT", nullable=False),), primary_key=("id",))
+    d = Table(name="t", columns=(col("id", nullable=False), col("user_id", "INTEGER")), primary_key=("id",),
+              foreign_keys=(ForeignKey(name=None, columns=("user_id",), ref_table="users", ref_columns=("id",)),))
+    lv = Table(name="t", columns=d.columns, primary_key=("id",),
+               foreign_keys=(ForeignKey(name="f", columns=("user_id",), ref_table="users", ref_columns=("id",)),))
+    findings = judge(diff(schema(big_users, d), schema(big_users, lv, origin="live")))
+    assert [(f.kind, f.table, f.column, f.declared, f.live, f.severity) for f in findings] == [
+        ("foreign_key_type_mismatch", "t", "user_id", "INTEGER", "BIGINT", "error")
+    ]
+
+
+def test_mixed_naming_names_the_minority() -> None:
+    t = Table(name="payments", columns=(col("id"), col("created_at"), col("amount_cents"), col("userId")))
+    out = [c for c in diff(schema(t), schema(t, origin="live")) if c.kind == "mixed_naming_convention"]
+    assert len(out) == 1
+    assert out[0].details["minority"] == ["userId"]
+    assert out[0].details["suggested"] == {"userId": "user_id"}
