@@ -132,10 +132,20 @@ def check(
 
     timer = Timer()
     t = time.perf_counter()
-    live = load_live(db, schema=schema, include=include, exclude=exclude, include_bookkeeping=include_bookkeeping)
-    t = timer.add("reflect", t)
-    declared = load_declared(models, live.dialect, schema=schema)
+    if isinstance(db, str) and is_snapshot_file(db):
+        db = load_snapshot(db)
+    declared = load_declared(models, _dialect_of(db), schema=schema)
     t = timer.add("load_models", t)
+    # Models that all live in one named schema (Table(..., schema="app")) are compared with
+    # that schema when --schema is not given.
+    live = load_live(
+        db,
+        schema=schema if schema is not None else declared.schema,
+        include=include,
+        exclude=exclude,
+        include_bookkeeping=include_bookkeeping,
+    )
+    t = timer.add("reflect", t)
     if declared.dialect != live.dialect:
         raise UsageError(
             f"the declared snapshot was written for {declared.dialect} but the database is {live.dialect}",
@@ -148,6 +158,21 @@ def check(
     result = CheckResult(findings=findings, database=live.label, models=[declared.label])
     result.timings = timer.result()
     return result
+
+
+def _dialect_of(db: Any) -> Any:
+    """The SQLAlchemy dialect a live source speaks, known before connecting."""
+    from sqlalchemy.engine import Connection, Engine
+
+    from .declared import dialect_for
+    from .urls import parse_url
+
+    if isinstance(db, Schema):
+        return db.dialect
+    if isinstance(db, (Engine, Connection)):
+        return db.dialect
+    url = db if not isinstance(db, str) else parse_url(db)
+    return dialect_for(url.get_backend_name())
 
 
 def filter_tables(declared: Schema, include: Sequence[str], exclude: Sequence[str]) -> Schema:

@@ -142,6 +142,8 @@ def _collect(obj: Any, target: str) -> tuple[list[MetaData], list[Any]]:
 def declared_tables(metadatas: list[MetaData], schema: str | None) -> list[SATable]:
     """The tables of the given metadata objects that live in `schema` (None: the default one)."""
     seen: dict[str, SATable] = {}
+    if schema is None:
+        schema = single_schema(metadatas)
     for md in metadatas:
         for table in md.sorted_tables if _sortable(md) else md.tables.values():
             if table.schema is not None and table.schema != schema:
@@ -153,6 +155,15 @@ def declared_tables(metadatas: list[MetaData], schema: str | None) -> list[SATab
                 )
             seen[table.name] = table
     return list(seen.values())
+
+
+def single_schema(metadatas: list[MetaData]) -> str | None:
+    """The one schema every declared table names (Table(..., schema="app")), else None."""
+    names = {t.schema for md in metadatas for t in md.tables.values()}
+    if len(names) == 1:
+        (only,) = names
+        return only
+    return None
 
 
 def _sortable(md: MetaData) -> bool:
@@ -352,7 +363,7 @@ def declared_snapshot(
         dialect=dialect.name,
         tables=tuple(tables),
         origin="declared",
-        schema=schema,
+        schema=schema if schema is not None else single_schema(mds),
         label=label,
     )
 
