@@ -13,11 +13,45 @@ from pathlib import Path
 from typing import Annotated, Any, Callable, NoReturn, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from . import __version__
 from .errors import SchemaguardError, UsageError
 
+class _Group(TyperGroup):
+    """Usage errors (bad option, unknown --format value) as one plain sentence, exit 2, instead of
+    click's multi-line usage block: CI logs and users get the same shape as every other error."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        # Typer has used click and, lately, a vendored copy of it: find its classes either way.
+        usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+        no_args = getattr(sys.modules[usage_error.__module__], "NoArgsIsHelpError", ())
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except no_args as exc:  # type: ignore[misc]
+            if not standalone_mode:
+                raise
+            exc.show()
+            sys.exit(exc.exit_code)
+        except usage_error as exc:
+            if not standalone_mode:
+                raise
+            where = exc.ctx.command_path if exc.ctx is not None else "schemaguard"
+            message = exc.format_message().replace("Value error, ", "").rstrip(".")
+            typer.echo(f"schemaguard: error: {message}; run `{where} --help` for the options.", err=True)
+            sys.exit(2)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            typer.echo("schemaguard: aborted", err=True)
+            sys.exit(1)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="schemaguard",
     help=(
         "Keep application databases safe from their own ORM.\n\n"
@@ -303,10 +337,18 @@ def _emit(text: str, fmt: str) -> None:
     if fmt == "table":
         # Already printed by the rich console (it needs the terminal's width and colours).
         return
-    sys.stdout.write(text)
     if not text.endswith("\n"):
-        sys.stdout.write("\n")
-    sys.stdout.flush()
+        text += "\n"
+    # Machine-readable formats are UTF-8 whatever the locale says (JUnit XML even declares it):
+    # writing them through an ASCII/latin-1 stdout would turn table names into '?'.
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        sys.stdout.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def _print_timings(timings: dict[str, Any]) -> None:

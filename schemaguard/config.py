@@ -75,6 +75,8 @@ def load_config(path: str | Path | None = None) -> Config:
     """Load the config file given, or the one found upward from the working directory."""
     if path is not None:
         p = Path(path)
+        if p.is_dir():
+            raise ConfigError(f"config file {p} is a directory", hint="pass the path of a TOML file to --config")
         if not p.is_file():
             raise ConfigError(f"config file {p} does not exist", hint="check the path given to --config")
     else:

@@ -46,7 +46,12 @@ def load_target(target: str) -> tuple[list[MetaData], list[Any]]:
 
 
 def _import(module_part: str) -> Any:
-    is_path = module_part.endswith(".py") or os.sep in module_part or "/" in module_part
+    is_path = (
+        module_part.endswith(".py")
+        or os.sep in module_part
+        or "/" in module_part
+        or os.path.isfile(module_part)
+    )
     if is_path:
         path = Path(module_part)
         if not path.is_file():
@@ -71,16 +76,27 @@ def _import(module_part: str) -> Any:
             spec.loader.exec_module(module)
         except SyntaxError as exc:
             del sys.modules[name]
+            if exc.filename not in (None, str(path), "<string>", "<unknown>") and exc.lineno:
+                raise _import_failed(module_part, exc) from exc  # raised by something it imports
+            where = f"line {exc.lineno}: " if exc.lineno else ""
             raise ModelsError(
-                f"{module_part} is not valid Python (line {exc.lineno}: {exc.msg})",
+                f"{module_part} is not valid Python ({where}{exc.msg})",
                 hint="pass the Python file that defines the models",
             ) from exc
-        except (UnicodeDecodeError, ValueError) as exc:
+        except UnicodeDecodeError as exc:
             del sys.modules[name]
             raise ModelsError(
-                f"{module_part} is not a Python source file ({exc.__class__.__name__})",
+                f"{module_part} is not a Python source file (it is not UTF-8 text)",
                 hint="pass the Python file that defines the models",
             ) from exc
+        except ValueError as exc:
+            del sys.modules[name]
+            if "null bytes" in str(exc):  # what compile() says of a binary file on some Pythons
+                raise ModelsError(
+                    f"{module_part} is not a Python source file (it holds binary data)",
+                    hint="pass the Python file that defines the models",
+                ) from exc
+            raise _import_failed(module_part, exc) from exc
         except Exception as exc:
             del sys.modules[name]
             raise _import_failed(module_part, exc) from exc

@@ -33,13 +33,26 @@ def parse_url(raw: str) -> URL:
             f"malformed database URL {redact_text(text)!r}",
             hint="use a SQLAlchemy URL such as postgresql://user@host/db or sqlite:///app.db",
         ) from exc
+    if url.host is not None and (_BAD_HOST.search(url.host) or not url.host.strip()):
+        # make_url accepts `postgresql://[bad` with host "[bad"; the driver would then fail with a
+        # DNS error (exit 3) for what is a typo in the URL (exit 2).
+        raise UsageError(
+            f"malformed database URL {redact_text(text)!r}: invalid host {url.host!r}",
+            hint="use a SQLAlchemy URL such as postgresql://user@host/db or sqlite:///app.db",
+        )
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     return url
 
 
+_BAD_HOST = re.compile(r"[\[\]\s/@]")
+
+
 def redact(url: URL) -> str:
-    """The URL as text with its password replaced by ***."""
+    """The URL as text with its password replaced by ***, in the form the user wrote it: the
+    psycopg driver that parse_url adds to `postgresql://` is not shown (`postgresql://u:***@h/db`)."""
+    if url.drivername == "postgresql+psycopg":
+        url = url.set(drivername="postgresql")
     return url.render_as_string(hide_password=True)
 
 
