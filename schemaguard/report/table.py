@@ -1,4 +1,8 @@
-"""Rich terminal output: findings grouped by table, worst first, with message and hint."""
+"""Rich terminal output: findings grouped by table, worst first, each with its message and hint.
+
+One block per finding rather than a grid: messages are sentences, and a grid squeezes them into
+unreadable columns on an 80-column terminal (squawk and ruff print findings the same way).
+"""
 
 from __future__ import annotations
 
@@ -11,46 +15,62 @@ if TYPE_CHECKING:
     from ..findings import CheckResult, Finding
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_MARK = {"error": "✖", "warning": "▲", "info": "●"}
 
 
 def _console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False)
+
+
+def finding_block(f: Finding) -> object:
+    from rich.padding import Padding
+    from rich.text import Text
+
+    head = Text.assemble(
+        (f"{_MARK[f.severity]} {f.severity:<7}", _STYLE[f.severity]),
+        " ",
+        (f.code, "bold"),
+        " ",
+        (f.kind, "bold"),
+    )
+    if f.column:
+        head.append(f"  {f.table}.{f.column}" if f.table else f"  {f.column}")
+    if f.destructive:
+        head.append("  data loss", style="bold magenta")
+    body = Text(f.message)
+    if f.declared is not None or f.live is not None:
+        body.append("\ndeclared: ", style="dim")
+        body.append(f.declared if f.declared is not None else "-")
+        body.append("   live: ", style="dim")
+        body.append(f.live if f.live is not None else "-")
+    body.append("\nhint: ", style="bold green")
+    body.append(f.hint)
+    if f.file:
+        body.append(f"\nat {f.file}" + (f":{f.line}" if f.line else ""), style="dim")
+    return Text.assemble(head, "\n"), Padding(body, (0, 0, 1, 4))
 
 
 def print_check(result: CheckResult, console: Console | None = None) -> None:
-    from rich.table import Table
     from rich.text import Text
 
     console = console or _console()
-    console.print(Text.assemble(("schemaguard check", "bold"), f"  {result.database}  vs  {', '.join(result.models)}"))
+    console.print(
+        Text.assemble(("schemaguard check", "bold"), "  ", (result.database, "cyan"), "  vs  ",
+                      (", ".join(result.models), "cyan"))
+    )
     if not result.findings:
-        console.print(Text("No differences: the database matches the models.", style="green"))
+        console.print(Text("✔ no differences: the database matches the models", style="bold green"))
         return
     for table, group in groupby(result.findings, key=lambda f: f.table):
-        items: list[Finding] = list(group)
-        title = f"{table}" if table else "schema-wide"
-        grid = Table(title=Text(f"{title}  ({len(items)})", style="bold"), title_justify="left",
-                     show_lines=True, expand=True, header_style="dim")
-        grid.add_column("severity", no_wrap=True)
-        grid.add_column("code / kind", no_wrap=True)
-        grid.add_column("column", overflow="fold")
-        grid.add_column("what and what to do", ratio=1, overflow="fold")
+        items = list(group)
+        console.print()
+        console.rule(Text(f"{table or 'whole schema'} ({len(items)})", style="bold"), align="left")
         for f in items:
-            sev = Text(f.severity, style=_STYLE[f.severity])
-            if f.destructive:
-                sev.append("\ndata loss", style="bold magenta")
-            body = Text(f.message)
-            if f.declared is not None or f.live is not None:
-                body.append(f"\ndeclared: {f.declared if f.declared is not None else '-'}   "
-                            f"live: {f.live if f.live is not None else '-'}", style="dim")
-            body.append("\nhint: ", style="bold")
-            body.append(f.hint)
-            if f.file:
-                body.append(f"\n{f.file}:{f.line}" if f.line else f"\n{f.file}", style="dim underline")
-            grid.add_row(sev, f"{f.code}\n{f.kind}", f.column or "", body)
-        console.print(grid)
+            head, body = finding_block(f)  # type: ignore[misc]
+            console.print(head, end="")
+            console.print(body)
     s = result.summary
     console.print(
         Text.assemble(

@@ -25,8 +25,8 @@ RULE = Rule(
     declared=lambda c: d.fk_target(c.declared),
     live=_right,
     message=lambda c: (
-        f"foreign key on {d.where(c)} targets {d.fk_target(c.declared)} but the table is "
-        f"{_right(c)}: names are case-sensitive on PostgreSQL, so creating the constraint fails"
+        f"foreign key on {d.where(c)} targets {d.fk_target(c.declared)}, but the database names it "
+        f"{_right(c)}: quoted names are case-sensitive on PostgreSQL, so creating the constraint fails"
         + ("" if c.live is not None else ", and the database has no such constraint")
     ),
     hint=_hint,
