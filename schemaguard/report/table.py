@@ -61,7 +61,7 @@ def print_check(result: CheckResult, console: Console | None = None) -> None:
                       (", ".join(result.models), "cyan"))
     )
     if not result.findings:
-        console.print(Text("✔ no differences: the database matches the models", style="bold green"))
+        console.print(Text("✔ No differences: the database matches the models.", style="bold green"))
         return
     for table, group in groupby(result.findings, key=lambda f: f.table):
         items = list(group)

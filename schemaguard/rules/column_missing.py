@@ -20,14 +20,14 @@ def _message(c):  # type: ignore[no-untyped-def]
 def _hint(c):  # type: ignore[no-untyped-def]
     old = c.details.get("renamed_from")
     if old:
-        return f"rename {old} to {c.column} (schemaguard plan shows the rename step)"
+        return f"rename it in a migration: ALTER TABLE {c.table} RENAME COLUMN {old} TO {c.column}"
     col = c.declared
     if not col.nullable and col.default is None:
         return (
             "add it nullable, backfill it, then set NOT NULL; adding a NOT NULL column without a "
             "default fails on a table that has rows"
         )
-    return "add it with `schemaguard sync --mode safe` or a migration"
+    return "add it with a migration (Alembic: op.add_column)"
 
 
 RULE = Rule(

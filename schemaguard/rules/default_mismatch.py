@@ -25,7 +25,8 @@ RULE = Rule(
         "value (no sequence or identity); inserts that leave it out fail"
         if _auto(c)
         else f"column {c.table}.{c.column} has {_show(c.live.default)} in the database but "
-        f"{_show(c.declared.default)} in the model; rows inserted outside the ORM get a different value"
+        f"{_show(c.declared.default)} in the model; every insert that leaves it out, through the ORM "
+        "too, gets the database's value, not the one the model declares"
     ),
     hint=lambda c: (
         "attach a sequence or identity to the column (ALTER TABLE ... ALTER COLUMN ... ADD "

@@ -5,9 +5,19 @@ from . import describe as d
 
 
 def _what(c) -> str:  # type: ignore[no-untyped-def]
+    d, lv = c.declared, c.live
     if not c.details.get("same_target", True):
-        return "points somewhere else"
-    return "has different ON DELETE/ON UPDATE actions"
+        return (
+            f"points at {lv.ref_table}({', '.join(lv.ref_columns)}) in the database but at "
+            f"{d.ref_table}({', '.join(d.ref_columns)}) in the model; the database checks the wrong "
+            "relationship"
+        )
+    parts = []
+    if d.ondelete != lv.ondelete:
+        parts.append(f"ON DELETE is {lv.ondelete} in the database but {d.ondelete} in the model")
+    if d.onupdate != lv.onupdate:
+        parts.append(f"ON UPDATE is {lv.onupdate} in the database but {d.onupdate} in the model")
+    return "; ".join(parts) + "; deletes and updates of the referenced rows behave differently than the code expects"
 
 
 RULE = Rule(
@@ -19,9 +29,6 @@ RULE = Rule(
     destructive=lambda c: False,
     declared=lambda c: d.fk(c.declared),
     live=lambda c: d.fk(c.live),
-    message=lambda c: (
-        f"foreign key on {d.where(c)} {_what(c)} in the database ({d.fk(c.live)}) than in the model "
-        f"({d.fk(c.declared)}); deletes and updates cascade differently than the code expects"
-    ),
+    message=lambda c: f"foreign key on {d.where(c)}: {_what(c)}",
     hint=lambda c: "make the model's ForeignKey(..., ondelete=..., onupdate=...) match, or recreate the constraint",
 )

@@ -13,7 +13,8 @@ RULE = Rule(
     live=lambda c: c.live.type,
     message=lambda c: (
         f"{c.table}.{c.column} is {c.declared.type} but references {c.details['target']}, which is "
-        f"{c.live.type}: values of the key may not fit, and PostgreSQL refuses some such constraints"
+        f"{c.live.type}: values of the key may not fit, and PostgreSQL refuses the constraint when the types "
+        "cannot be compared (varchar against integer, uuid against text)"
     ),
     hint=lambda c: f"declare {c.table}.{c.column} as {c.live.type}, the type of {c.details['target']}",
 )

@@ -14,7 +14,14 @@ RULE = Rule(
     live=lambda c: d.index(c.live),
     message=lambda c: (
         f"{d.index(c.live)} on {c.table} exists in the database but not in the model"
-        + ("; it rejects duplicates the model does not know about" if c.live.unique else "")
+        + (
+            "; it rejects duplicates the model does not know about"
+            if c.live.unique
+            else "; a sync that makes the database match the model would drop it and queries that use it slow down"
+        )
     ),
-    hint=lambda c: "declare it in the model (Index(...) or index=True), or drop it if nothing needs it",
+    hint=lambda c: (
+        "declare it in the model (Index(...) or index=True), or drop it if nothing needs it "
+        "(on PostgreSQL with DROP INDEX CONCURRENTLY)"
+    ),
 )

@@ -20,9 +20,9 @@ RULE = Rule(
         "every query on it fails"
     ),
     hint=lambda c: (
-        f"rename {c.details['renamed_from']} to {c.table} (schemaguard plan shows the rename step)"
+        f"rename it in a migration: ALTER TABLE {c.details['renamed_from']} RENAME TO {c.table}"
         if c.details.get("renamed_from")
-        else "create it with `schemaguard sync --mode safe` or a migration; "
-        "if the table lives in another schema, pass --schema"
+        else "create it with a migration (Alembic: op.create_table) or "
+        "metadata.create_all(engine, tables=[...]); if the table lives in another schema, pass --schema"
     ),
 )

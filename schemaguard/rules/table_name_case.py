@@ -6,7 +6,7 @@ from . import describe as d
 
 def _hint(c) -> str:  # type: ignore[no-untyped-def]
     if d.is_sequelize(c):
-        return f"set tableName: '{c.live}' (or freezeTableName) in the model so it names the existing table"
+        return f"set tableName: '{c.live}' in the model options so it names the existing table"
     return f'set __tablename__ = "{c.live}" (or Table("{c.live}", ...)) so the model names the existing table'
 
 

@@ -13,14 +13,18 @@ RULE = Rule(
     kind="type_mismatch",
     summary="A column's declared type differs from its type in the database.",
     floor="warning",
-    severity=lambda c: "error" if family(c.declared.type) != family(c.live.type) else "warning",
+    severity=lambda c: "error" if family(c.declared.type) != family(c.live.type) or _narrowing(c) else "warning",
     destructive=_narrowing,
     declared=lambda c: c.declared.type,
     live=lambda c: c.live.type,
     message=lambda c: (
         f"column {c.table}.{c.column} is {c.live.type} in the database but the model declares "
         f"{c.declared.type}"
-        + ("; converting it can truncate or reject existing values" if _narrowing(c) else "")
+        + (
+            "; converting it can truncate or reject existing values"
+            if _narrowing(c)
+            else "; values the model accepts can be rejected or altered by the database"
+        )
     ),
     hint=lambda c: (
         f"change the model to {c.live.type} if the database is right; otherwise migrate with a new "

@@ -1,0 +1,8 @@
+CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    status VARCHAR(20) NOT NULL DEFAULT 'pending',
+    retries INTEGER NOT NULL,
+    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    priority INTEGER NOT NULL DEFAULT 5
+);
+INSERT INTO jobs (id, retries) VALUES (1, 0);

@@ -1,0 +1,268 @@
+"""Golden cases: every folder in tests/cases/ is one declared schema, one live schema and the exact
+findings `check` must give, run on SQLite and on PostgreSQL.
+
+A case folder holds:
+- `models.py`: the declared side, defining `Base` (a declarative base) or `metadata`.
+- `live.sql`: the live schema, portable SQL applied as one script to a fresh database; or
+  `live.sqlite.sql` / `live.postgresql.sql` when a backend needs its own DDL.
+- `expected.json`: the findings, a list of objects with `kind`, `table`, `column`, `severity` and
+  optionally `destructive`, `declared`, `live` (left out: not compared). `expected.sqlite.json` /
+  `expected.postgresql.json` override it for one backend; a case that has any override explains
+  why in its README.md. Instead of a list, a file may hold `{"xfail": "<core bug>", "findings": [...]}`
+  to mark a case the core currently gets wrong; the findings are still the right ones.
+
+The comparison is exact: a finding that is not expected fails the case just like a missing one.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import engine_for
+
+import schemaguard
+
+CASES_DIR = Path(__file__).resolve().parent / "cases"
+CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir() and (p / "models.py").is_file())
+DIALECTS = ("sqlite", "postgresql")
+
+DRIFT_KINDS = {
+    "table_missing",
+    "table_extra",
+    "column_missing",
+    "column_extra",
+    "type_mismatch",
+    "nullable_mismatch",
+    "default_mismatch",
+    "primary_key_mismatch",
+    "index_missing",
+    "index_extra",
+    "unique_missing",
+    "unique_extra",
+    "foreign_key_missing",
+    "foreign_key_extra",
+    "foreign_key_mismatch",
+}
+NAMING_KINDS = {
+    "table_name_case",
+    "column_name_style",
+    "foreign_key_target_case",
+    "foreign_key_target_missing",
+    "foreign_key_type_mismatch",
+    "mixed_naming_convention",
+}
+REQUIRED = ("kind", "table", "column", "severity")
+OPTIONAL = ("destructive", "declared", "live")
+
+
+# --- reading a case ----------------------------------------------------------------------------
+
+
+def dialect_of(url: str) -> str:
+    return "sqlite" if url.startswith("sqlite") else "postgresql"
+
+
+def live_sql(case: Path, dialect: str) -> Path:
+    specific = case / f"live.{dialect}.sql"
+    return specific if specific.is_file() else case / "live.sql"
+
+
+def expected_file(case: Path, dialect: str) -> Path:
+    specific = case / f"expected.{dialect}.json"
+    return specific if specific.is_file() else case / "expected.json"
+
+
+def load_expected(path: Path) -> tuple[list[dict[str, Any]], str | None]:
+    """(findings, xfail reason or None), validated so that a typo cannot make a case pass."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    xfail = None
+    if isinstance(data, dict):
+        assert set(data) <= {"findings", "xfail"}, (
+            f"{path}: unknown keys {set(data) - {'findings', 'xfail'}}"
+        )
+        xfail = data.get("xfail")
+        assert xfail is None or (isinstance(xfail, str) and xfail.strip()), (
+            f"{path}: xfail needs a reason"
+        )
+        data = data.get("findings")
+    assert isinstance(data, list), f"{path}: expected a list of findings"
+    for entry in data:
+        assert isinstance(entry, dict), f"{path}: {entry!r} is not an object"
+        missing = [k for k in REQUIRED if k not in entry]
+        assert not missing, f"{path}: {entry} lacks {missing}"
+        unknown = set(entry) - set(REQUIRED) - set(OPTIONAL)
+        assert not unknown, f"{path}: {entry} has unknown keys {unknown}"
+        assert entry["kind"] in DRIFT_KINDS | NAMING_KINDS, (
+            f"{path}: unknown kind {entry['kind']!r}"
+        )
+        assert entry["severity"] in ("error", "warning", "info"), f"{path}: bad severity in {entry}"
+    return data, xfail
+
+
+def models_target(case: Path) -> str:
+    """`path/to/models.py:Base`, or `:metadata` when the file declares no Base."""
+    tree = ast.parse((case / "models.py").read_text(encoding="utf-8"))
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    attr = "Base" if "Base" in names else "metadata"
+    assert attr in names, f"{case}/models.py defines neither Base nor metadata"
+    return f"{case / 'models.py'}:{attr}"
+
+
+def apply_live(url: str, script: str) -> None:
+    """Run the live schema script on a fresh database, as one script (names may hold `;`)."""
+    if dialect_of(url) == "sqlite":
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            conn.executescript(script)
+        finally:
+            conn.close()
+        return
+    eng = engine_for(url)
+    try:
+        raw = eng.raw_connection()
+        try:
+            with raw.cursor() as cur:
+                cur.execute(script)
+            raw.commit()
+        finally:
+            raw.close()
+    finally:
+        eng.dispose()
+
+
+# --- comparing ---------------------------------------------------------------------------------
+
+
+def as_dict(f: schemaguard.Finding) -> dict[str, Any]:
+    return {k: getattr(f, k) for k in (*REQUIRED, *OPTIONAL)}
+
+
+def matches(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
+    return all(actual[k] == v for k, v in expected.items())
+
+
+def unmatched(
+    expected: list[dict[str, Any]], actual: list[dict[str, Any]]
+) -> tuple[list[Any], list[Any]]:
+    """A maximum one-to-one matching (Kuhn's algorithm): what is left over on each side."""
+    owner: dict[int, int] = {}  # actual index -> expected index
+
+    def augment(e: int, seen: set[int]) -> bool:
+        for a, act in enumerate(actual):
+            if a in seen or not matches(expected[e], act):
+                continue
+            seen.add(a)
+            if a not in owner or augment(owner[a], seen):
+                owner[a] = e
+                return True
+        return False
+
+    for e in range(len(expected)):
+        augment(e, set())
+    matched_e = set(owner.values())
+    return (
+        [x for i, x in enumerate(expected) if i not in matched_e],
+        [x for i, x in enumerate(actual) if i not in owner],
+    )
+
+
+def describe(findings: list[dict[str, Any]]) -> str:
+    return "\n".join("  " + json.dumps(f, ensure_ascii=False) for f in findings) or "  (none)"
+
+
+# --- the golden test ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case(case: str, db_url: str, request: pytest.FixtureRequest) -> None:
+    folder = CASES_DIR / case
+    dialect = dialect_of(db_url)
+    expected, xfail = load_expected(expected_file(folder, dialect))
+    if xfail:
+        request.applymarker(pytest.mark.xfail(reason=xfail, strict=True))
+
+    apply_live(db_url, live_sql(folder, dialect).read_text(encoding="utf-8"))
+    result = schemaguard.check(db_url, models_target(folder))
+
+    actual = [as_dict(f) for f in result.findings]
+    missing, extra = unmatched(expected, actual)
+    assert not missing and not extra, (
+        f"case {case} on {dialect}:\nexpected but not found:\n{describe(missing)}\n"
+        f"found but not expected:\n{describe(extra)}\nall findings:\n"
+        + "\n".join(f"  {f.kind} {f.table}.{f.column}: {f.message}" for f in result.findings)
+    )
+    # Every finding is complete enough for a user to act on.
+    for f in result.findings:
+        assert f.code.startswith("SG") and f.message and f.hint, f
+
+
+# --- the cases themselves ----------------------------------------------------------------------
+
+
+def test_there_are_enough_cases() -> None:
+    assert len(CASES) >= 15
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case_folder_is_well_formed(case: str) -> None:
+    folder = CASES_DIR / case
+    allowed = {"models.py", "live.sql", "expected.json", "README.md", "__pycache__"}
+    allowed |= {f"live.{d}.sql" for d in DIALECTS} | {f"expected.{d}.json" for d in DIALECTS}
+    names = {p.name for p in folder.iterdir()}
+    assert names <= allowed, f"unexpected files in {folder}: {names - allowed}"
+    for dialect in DIALECTS:
+        assert live_sql(folder, dialect).is_file(), f"{case}: no live SQL for {dialect}"
+        assert expected_file(folder, dialect).is_file(), (
+            f"{case}: no expected findings for {dialect}"
+        )
+        load_expected(expected_file(folder, dialect))
+    overrides = [n for n in names if n.count(".") == 2]
+    if overrides:
+        readme = folder / "README.md"
+        assert readme.is_file(), (
+            f"{case} has per-dialect files {overrides} but no README.md saying why"
+        )
+        assert len(readme.read_text(encoding="utf-8").strip()) > 80
+    models_target(folder)
+
+
+def test_every_finding_kind_of_the_contract_has_a_case() -> None:
+    seen: set[str] = set()
+    for case in CASES:
+        for dialect in DIALECTS:
+            findings, xfail = load_expected(expected_file(CASES_DIR / case, dialect))
+            if not xfail:
+                seen.update(f["kind"] for f in findings)
+    assert DRIFT_KINDS | NAMING_KINDS <= seen, (
+        f"no passing case for {sorted(DRIFT_KINDS | NAMING_KINDS - seen)}"
+    )
+
+
+def test_matching_is_exact_in_both_directions() -> None:
+    """The comparison itself: an extra or a missing finding is caught, omitted keys are wildcards."""
+    a = {
+        "kind": "column_extra",
+        "table": "t",
+        "column": "c",
+        "severity": "warning",
+        "destructive": True,
+        "declared": None,
+        "live": "TEXT",
+    }
+    b = {**a, "column": "d"}
+    assert unmatched([a], [a]) == ([], [])
+    assert unmatched([a], [a, b]) == ([], [b])
+    assert unmatched([a, b], [a]) == ([b], [])
+    loose = {k: a[k] for k in REQUIRED}
+    assert unmatched([loose, a], [a, a]) == ([], [])
+    assert unmatched([loose], [{**a, "severity": "error"}])[0] == [loose]
