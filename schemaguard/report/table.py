@@ -49,7 +49,7 @@ def finding_block(f: Finding) -> object:
     body.append(f.hint)
     if f.file:
         body.append(f"\nat {f.file}" + (f":{f.line}" if f.line else ""), style="dim")
-    return Text.assemble(head, "\n"), Padding(body, (0, 0, 1, 4))
+    return Text.assemble(head, "\n"), Padding(body, (0, 0, 1, 4), expand=False)
 
 
 def print_check(result: CheckResult, console: Console | None = None) -> None:
