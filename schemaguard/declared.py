@@ -237,6 +237,14 @@ def _autoincrement(table: Any, column: Any, dialect: Dialect, type_text: str | N
         return False
     if auto is not column:
         return False
+    from sqlalchemy import Sequence
+
+    if isinstance(column.default, Sequence) and not (column.default.optional and dialect.sequences_optional):
+        # Column(Sequence(...)): the application fetches nextval itself; the column is a plain
+        # INTEGER without a default (an optional Sequence gives way to SERIAL where there is one).
+        return column.server_default is not None and is_sequence_default(
+            str(getattr(column.server_default, "arg", ""))
+        )
     default = column.server_default
     return default is None or is_sequence_default(str(getattr(default, "arg", "")))
 
@@ -267,6 +275,7 @@ def table_snapshot(table: Any, dialect: Dialect, sources: SourceIndex | None = N
     for idx in sorted(table.indexes, key=lambda i: str(i.name)):
         parts = []
         for expr in idx.expressions:
+            expr = _unordered(expr)
             if isinstance(expr, SAColumn):
                 parts.append(expr.name)
             elif isinstance(expr, str):
@@ -320,9 +329,24 @@ def table_snapshot(table: Any, dialect: Dialect, sources: SourceIndex | None = N
     )
 
 
+def _unordered(expr: Any) -> Any:
+    """An index element without its ASC/DESC/NULLS FIRST/LAST: sort order is not compared (the
+    inspector reports a DESC column by its plain name), so `col.desc()` is the column `col`."""
+    from sqlalchemy.sql import operators
+    from sqlalchemy.sql.elements import UnaryExpression
+
+    ordering = (operators.desc_op, operators.asc_op, operators.nulls_first_op, operators.nulls_last_op)
+    while isinstance(expr, UnaryExpression) and expr.modifier in ordering:
+        expr = expr.element
+    return expr
+
+
 def _expression_text(expr: Any, dialect: Dialect) -> str:
+    # As CREATE INDEX renders it: column names without their table, literals inline. The database
+    # hands back `lower(email)`, never `lower(users.email)`.
     try:
-        text = str(expr.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        compiler = dialect.statement_compiler(dialect, None)
+        text = str(compiler.process(expr, include_table=False, literal_binds=True))
     except Exception:
         text = str(expr)
     return normalize_expression(text)

@@ -125,7 +125,7 @@ def diff(declared: Schema, live: Schema) -> list[Change]:
         changes.extend(_diff_table(d, lv, resolver))
     for d in declared.tables:
         changes.extend(_declared_reference_checks(d, resolver, declared_by_name, live_by_name))
-    changes.extend(_mixed_naming(declared))
+    changes.extend(_mixed_naming(declared, live, table_map))
     if declared.flavor != "sqlalchemy":
         changes = [replace(c, flavor=declared.flavor) for c in changes]
     return changes
@@ -204,7 +204,7 @@ def _diff_table(d: Table, lv: Table, resolver: _Resolver) -> list[Change]:
     for dc, lc in cols.folded:
         out.append(ch("column_name_style", column=lc.name, declared=dc, live=lc))
     for dc, lc in (*cols.exact, *cols.renamed, *cols.folded):
-        out.extend(_diff_column(dc, lc, ch))
+        out.extend(_diff_column(dc, lc, ch, lv.primary_key))
 
     # Primary key, compared as a set of (live) column names.
     d_pk = tuple(colmap.get(c, c) for c in d.primary_key)
@@ -216,7 +216,7 @@ def _diff_table(d: Table, lv: Table, resolver: _Resolver) -> list[Change]:
     return out
 
 
-def _diff_column(dc: Column, lc: Column, ch: Any) -> list[Change]:
+def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...] = ()) -> list[Change]:
     out = []
     if dc.type is not None and lc.type is not None and dc.type != lc.type:
         out.append(ch("type_mismatch", column=lc.name, declared=dc, live=lc))
@@ -224,7 +224,8 @@ def _diff_column(dc: Column, lc: Column, ch: Any) -> list[Change]:
         out.append(ch("nullable_mismatch", column=lc.name, declared=dc, live=lc))
     if dc.default != lc.default:
         out.append(ch("default_mismatch", column=lc.name, declared=dc, live=lc))
-    elif dc.autoincrement and not lc.autoincrement:
+    elif dc.autoincrement and not lc.autoincrement and lc.name in live_pk:
+        # Only for a key column: without the key, primary_key_mismatch already says it all.
         out.append(
             ch("default_mismatch", column=lc.name, declared=dc, live=lc, details={"autoincrement": True})
         )
@@ -246,6 +247,8 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[
         (frozenset(u.columns), u) for u in lv.uniques
     ] + [(frozenset(i.columns), i) for i in lv.indexes if i.unique]
     l_left = list(l_uniques)
+    live_pk = frozenset(lv.primary_key)
+    matched: set[frozenset[str]] = set()
     for key, obj in d_uniques:
         hit = next((x for x in l_left if x[0] == key), None)
         if hit is None and obj.name:
@@ -253,7 +256,12 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[
             hit = next((x for x in l_left if x[1].name == obj.name and _is_expression(obj)), None)
         if hit is not None:
             l_left.remove(hit)
+            matched.add(key)
             continue
+        if key in matched:
+            continue  # the model declares the same uniqueness twice; SQLite keeps only one of them
+        if key == live_pk:
+            continue  # PostgreSQL omits a UNIQUE that repeats the primary key, which enforces it
         kind = "index_missing" if isinstance(obj, Index) else "unique_missing"
         out.append(ch(kind, column=_single(sig(obj.columns)), declared=obj))
     for key, obj in l_left:
@@ -291,13 +299,24 @@ def _diff_foreign_keys(
 ) -> list[Change]:
     out: list[Change] = []
     live_left = list(lv.foreign_keys)
+    matched: set[tuple[Any, ...]] = set()
     for fk in d.foreign_keys:
         local = tuple(colmap.get(c, c) for c in fk.columns)
         target = _resolve_target(fk, resolver, d)
         column = _single(local)
-        match = next((x for x in live_left if x.columns == local), None)
+        # Several keys may share their columns (a column that references two tables): prefer the
+        # live key with the same target and actions, then the same target, then any.
+        same_cols = [x for x in live_left if x.columns == local]
+        match = next(
+            (x for x in same_cols if _same_target(x, target) and (x.ondelete, x.onupdate) == (fk.ondelete, fk.onupdate)),
+            next((x for x in same_cols if _same_target(x, target)), same_cols[0] if same_cols else None),
+        )
+        signature = (local, fold(str(target["table"])), tuple(fold(c) for c in target["columns"]), fk.ondelete, fk.onupdate)
         if match is not None:
             live_left.remove(match)
+            matched.add(signature)
+        elif signature in matched:
+            continue  # the model declares the same key twice; SQLite keeps one of them
         if target["missing"]:
             out.append(
                 ch(
@@ -322,9 +341,7 @@ def _diff_foreign_keys(
         if match is None:
             out.append(ch("foreign_key_missing", column=column, declared=fk, details=target))
             continue
-        same_target = fold(match.ref_table) == fold(target["table"]) and tuple(
-            fold(c) for c in match.ref_columns
-        ) == tuple(fold(c) for c in target["columns"])
+        same_target = _same_target(match, target)
         if not same_target or match.ondelete != fk.ondelete or match.onupdate != fk.onupdate:
             out.append(
                 ch(
@@ -338,6 +355,14 @@ def _diff_foreign_keys(
     for fk in live_left:
         out.append(ch("foreign_key_extra", column=_single(fk.columns), live=fk))
     return out
+
+
+def _same_target(live: ForeignKey, target: Mapping[str, Any]) -> bool:
+    if target["missing"]:
+        return False
+    return fold(live.ref_table) == fold(target["table"]) and tuple(fold(c) for c in live.ref_columns) == tuple(
+        fold(c) for c in target["columns"]
+    )
 
 
 def _resolve_target(fk: ForeignKey, resolver: _Resolver, owner: Table) -> dict[str, Any]:
@@ -410,50 +435,81 @@ def _declared_reference_checks(
     return out
 
 
-def _mixed_naming(declared: Schema) -> list[Change]:
-    """Tables or columns of the declared schema that break the schema's dominant naming style."""
+def _mixed_naming(declared: Schema, live: Schema, table_map: Mapping[str, str]) -> list[Change]:
+    """Declared names that break the schema's naming style and do not exist under that name.
+
+    The style is the live database's where it has one (it is what the names must match), else
+    the models' majority. Names that exist exactly in the database are never reported: a database
+    created from the same models has no finding, whatever its style.
+    """
     out: list[Change] = []
-    table_styles = {t.name: style(t.name) for t in declared.tables}
-    snake_t = [n for n, s in table_styles.items() if s == "snake"]
-    camel_t = [n for n, s in table_styles.items() if s == "camel"]
-    if snake_t and camel_t:
-        minority = camel_t if len(camel_t) <= len(snake_t) else snake_t
+    live_tables = {t.name: t for t in live.tables}
+
+    def dominant(names: list[str]) -> str | None:
+        snake = sum(1 for n in names if style(n) == "snake")
+        camel = sum(1 for n in names if style(n) == "camel")
+        if snake == camel:
+            return None
+        return "snake" if snake > camel else "camel"
+
+    table_style = dominant([t.name for t in live.tables]) or dominant([t.name for t in declared.tables])
+    other_tables_mixed = {style(t.name) for t in declared.tables} >= {"snake", "camel"}
+    for t in declared.tables:
+        if t.name in live_tables or table_style is None:
+            continue
+        s = style(t.name)
+        if s in ("snake", "camel") and s != table_style and (live.tables or other_tables_mixed):
+            out.append(
+                Change(
+                    "mixed_naming_convention",
+                    table_map.get(t.name, t.name),
+                    declared=t,
+                    declared_table=t,
+                    details={
+                        "scope": "table",
+                        "minority": [t.name],
+                        "minority_style": _style_name(s),
+                        "dominant_style": _style_name(table_style),
+                        "suggested": {t.name: to_snake(t.name)} if table_style == "snake" else {},
+                    },
+                )
+            )
+
+    live_columns = [c.name for t in live.tables for c in t.columns]
+    column_style = dominant(live_columns) or dominant([c.name for t in declared.tables for c in t.columns])
+    if column_style is None:
+        return out
+    for t in declared.tables:
+        lv = live_tables.get(table_map.get(t.name, t.name))
+        live_names = {c.name for c in lv.columns} if lv is not None else set()
+        minority = [
+            c.name
+            for c in t.columns
+            if c.name not in live_names and style(c.name) in ("snake", "camel") and style(c.name) != column_style
+        ]
+        if not minority:
+            continue
+        suggested: dict[str, str] = {}
+        if column_style == "snake":
+            by_fold = {fold(n): n for n in live_names}
+            suggested = {c: by_fold.get(fold(c), to_snake(c)) for c in minority}
         out.append(
             Change(
                 "mixed_naming_convention",
-                None,
+                table_map.get(t.name, t.name),
+                declared_table=t,
+                declared=t,
                 details={
-                    "scope": "tables",
-                    "minority": sorted(minority),
-                    "minority_style": "camelCase" if minority is camel_t else "snake_case",
+                    "scope": "columns",
+                    "minority": minority,
+                    "minority_style": _style_name(style(minority[0])),
+                    "dominant_style": _style_name(column_style),
+                    "suggested": suggested,
                 },
             )
         )
-    per_table: dict[str, tuple[list[str], list[str]]] = {}
-    n_snake = n_camel = 0
-    for t in declared.tables:
-        snake = [c.name for c in t.columns if style(c.name) == "snake"]
-        camel = [c.name for c in t.columns if style(c.name) == "camel"]
-        per_table[t.name] = (snake, camel)
-        n_snake += len(snake)
-        n_camel += len(camel)
-    if n_snake and n_camel:
-        dominant = "snake" if n_snake >= n_camel else "camel"
-        for t in declared.tables:
-            snake, camel = per_table[t.name]
-            minority = camel if dominant == "snake" else snake
-            if minority:
-                out.append(
-                    Change(
-                        "mixed_naming_convention",
-                        t.name,
-                        declared_table=t,
-                        details={
-                            "scope": "columns",
-                            "minority": minority,
-                            "minority_style": "camelCase" if dominant == "snake" else "snake_case",
-                            "suggested": {c: to_snake(c) for c in minority} if dominant == "snake" else {},
-                        },
-                    )
-                )
     return out
+
+
+def _style_name(s: str) -> str:
+    return {"snake": "snake_case", "camel": "camelCase"}.get(s, s)

@@ -112,8 +112,27 @@ def test_fk_type_mismatch_integer_to_bigint_key() -> None:
 
 
 def test_mixed_naming_names_the_minority() -> None:
-    t = Table(name="payments", columns=(col("id"), col("created_at"), col("amount_cents"), col("userId")))
-    out = [c for c in diff(schema(t), schema(t, origin="live")) if c.kind == "mixed_naming_convention"]
+    d = Table(name="payments", columns=(col("id"), col("created_at"), col("amount_cents"), col("userId")))
+    lv = Table(name="payments", columns=(col("id"), col("created_at"), col("amount_cents"), col("user_id")))
+    out = [c for c in diff(schema(d), schema(lv, origin="live")) if c.kind == "mixed_naming_convention"]
     assert len(out) == 1
     assert out[0].details["minority"] == ["userId"]
     assert out[0].details["suggested"] == {"userId": "user_id"}
+
+
+def test_mixed_naming_follows_the_database_not_the_majority() -> None:
+    # The database really has camelCase createdAt: the snake_case amount_cents is not to blame,
+    # and a database made from the same models has no finding at all.
+    d = Table(name="t", columns=(col("id"), col("userId"), col("createdAt"), col("amount_cents")))
+    assert [c for c in diff(schema(d), schema(d, origin="live")) if c.kind == "mixed_naming_convention"] == []
+    lv = Table(name="t", columns=(col("id"), col("user_id"), col("createdAt"), col("amount_cents")))
+    out = [c for c in diff(schema(d), schema(lv, origin="live")) if c.kind == "mixed_naming_convention"]
+    assert [c.details["minority"] for c in out] == [["userId"]]
+
+
+def test_mixed_naming_of_tables() -> None:
+    declared = schema(users(), users("EventCategories"), users("order_items"))
+    live = schema(users(), users("event_categories"), users("order_items"), origin="live")
+    findings = [f for f in judge(diff(declared, live)) if f.kind == "mixed_naming_convention"]
+    assert [(f.table, f.declared) for f in findings] == [("event_categories", "EventCategories")]
+    assert 'set __tablename__ = "event_categories"' in findings[0].hint

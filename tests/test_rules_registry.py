@@ -517,19 +517,19 @@ SCENARIOS = [
     _s(
         "mixed tables",
         [table("user_accounts"), table("order_lines"), table("EventCategories")],
-        [table("user_accounts"), table("order_lines"), table("EventCategories")],
+        [table("user_accounts"), table("order_lines"), table("event_categories")],
         "mixed_naming_convention",
     ),
     _s(
         "mixed columns, snake dominant",
         [table("users", col("first_name"), col("last_name"), col("assigneeId"))],
-        [table("users", col("first_name"), col("last_name"), col("assigneeId"))],
+        [table("users", col("first_name"), col("last_name"), col("assignee_id"))],
         "mixed_naming_convention",
     ),
     _s(
         "mixed columns, camel dominant",
         [table("users", col("firstName"), col("lastName"), col("created_at"))],
-        [table("users", col("firstName"), col("lastName"), col("created_at"))],
+        [table("users", col("firstName"), col("lastName"), col("createdAt"))],
         "mixed_naming_convention",
     ),
 ]

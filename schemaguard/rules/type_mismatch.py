@@ -4,6 +4,10 @@ from ..findings import Rule
 from ..types import family, is_narrowing
 
 
+def _kind(type_text: str) -> str:
+    return family(type_text).rstrip("0123456789")
+
+
 def _narrowing(c) -> bool:  # type: ignore[no-untyped-def]
     return is_narrowing(c.declared.type, c.live.type)
 
@@ -13,7 +17,9 @@ RULE = Rule(
     kind="type_mismatch",
     summary="A column's declared type differs from its type in the database.",
     floor="warning",
-    severity=lambda c: "error" if family(c.declared.type) != family(c.live.type) or _narrowing(c) else "warning",
+    # Error when the value kind differs (text vs integer) or existing data may not fit; a wider
+    # declared type of the same kind (BIGINT declared, INTEGER live) is a warning.
+    severity=lambda c: "error" if _kind(c.declared.type) != _kind(c.live.type) or _narrowing(c) else "warning",
     destructive=_narrowing,
     declared=lambda c: c.declared.type,
     live=lambda c: c.live.type,

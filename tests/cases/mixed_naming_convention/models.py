@@ -1,7 +1,7 @@
-"""Models that mix snake_case and camelCase, with a database created exactly from them.
+"""Models that mix snake_case and camelCase against a database that is snake_case throughout.
 
-The live side matches the models name for name, so the only findings are about the mix itself:
-one for the tables, one per table whose columns break the schema's dominant style.
+Each camelCase name pairs with its snake_case column or table (column_name_style, table_name_case)
+and the mix itself is reported once per table that breaks the database's style.
 """
 
 from __future__ import annotations
