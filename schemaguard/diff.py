@@ -248,17 +248,18 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[
     ] + [(frozenset(i.columns), i) for i in lv.indexes if i.unique]
     l_left = list(l_uniques)
     live_pk = frozenset(lv.primary_key)
-    matched: set[frozenset[str]] = set()
+    seen: set[frozenset[str]] = set()
     for key, obj in d_uniques:
         hit = next((x for x in l_left if x[0] == key), None)
         if hit is None and obj.name:
             # An expression index cannot be compared by text across dialects: match it by name.
             hit = next((x for x in l_left if x[1].name == obj.name and _is_expression(obj)), None)
+        repeated = key in seen
+        seen.add(key)
         if hit is not None:
             l_left.remove(hit)
-            matched.add(key)
             continue
-        if key in matched:
+        if repeated:
             continue  # the model declares the same uniqueness twice; SQLite keeps only one of them
         if key == live_pk:
             continue  # PostgreSQL omits a UNIQUE that repeats the primary key, which enforces it
@@ -299,7 +300,7 @@ def _diff_foreign_keys(
 ) -> list[Change]:
     out: list[Change] = []
     live_left = list(lv.foreign_keys)
-    matched: set[tuple[Any, ...]] = set()
+    seen: set[tuple[Any, ...]] = set()
     for fk in d.foreign_keys:
         local = tuple(colmap.get(c, c) for c in fk.columns)
         target = _resolve_target(fk, resolver, d)
@@ -307,15 +308,19 @@ def _diff_foreign_keys(
         # Several keys may share their columns (a column that references two tables): prefer the
         # live key with the same target and actions, then the same target, then any.
         same_cols = [x for x in live_left if x.columns == local]
+        actions = (fk.ondelete, fk.onupdate)
+        on_target = [x for x in same_cols if _same_target(x, target)]
         match = next(
-            (x for x in same_cols if _same_target(x, target) and (x.ondelete, x.onupdate) == (fk.ondelete, fk.onupdate)),
-            next((x for x in same_cols if _same_target(x, target)), same_cols[0] if same_cols else None),
+            (x for x in on_target if (x.ondelete, x.onupdate) == actions),
+            on_target[0] if on_target else same_cols[0] if same_cols else None,
         )
-        signature = (local, fold(str(target["table"])), tuple(fold(c) for c in target["columns"]), fk.ondelete, fk.onupdate)
+        target_sig = (fold(str(target["table"])), tuple(fold(c) for c in target["columns"]))
+        signature = (local, target_sig, actions)
+        repeated = signature in seen
+        seen.add(signature)
         if match is not None:
             live_left.remove(match)
-            matched.add(signature)
-        elif signature in matched:
+        elif repeated:
             continue  # the model declares the same key twice; SQLite keeps one of them
         if target["missing"]:
             out.append(
@@ -360,9 +365,9 @@ def _diff_foreign_keys(
 def _same_target(live: ForeignKey, target: Mapping[str, Any]) -> bool:
     if target["missing"]:
         return False
-    return fold(live.ref_table) == fold(target["table"]) and tuple(fold(c) for c in live.ref_columns) == tuple(
-        fold(c) for c in target["columns"]
-    )
+    return fold(live.ref_table) == fold(target["table"]) and tuple(
+        fold(c) for c in live.ref_columns
+    ) == tuple(fold(c) for c in target["columns"])
 
 
 def _resolve_target(fk: ForeignKey, resolver: _Resolver, owner: Table) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import re
 import sqlite3
 import warnings
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from .defaults import is_sequence_default, normalize_default
 from .errors import DatabaseError, UsageError
@@ -40,12 +40,17 @@ def create_engine_for(url: str | URL, *, readonly: bool = True) -> Engine:
             if readonly:
                 import os
 
-                if not path.startswith("file:") and not os.path.exists(path):
+                if path.startswith("file:"):
+                    # sqlite:///file:app.db?mode=ro&uri=true: SQLAlchemy keeps the query apart from
+                    # the database; rebuild the URI with mode=ro forced (never rw/rwc/memory).
+                    uri, fs_path = _sqlite_uri(path, parsed.query)
+                else:
+                    uri, fs_path = "file:" + _quote_path(path) + "?mode=ro", path
+                if not os.path.exists(fs_path):
                     raise DatabaseError(
-                        f"the SQLite database file {path} does not exist",
+                        f"the SQLite database file {fs_path} does not exist",
                         hint="check the path in the database URL (sqlite:///relative.db or sqlite:////absolute.db)",
                     )
-                uri = path if path.startswith("file:") else "file:" + _quote_path(path) + "?mode=ro"
 
                 def connect() -> sqlite3.Connection:
                     return sqlite3.connect(uri, uri=True)
@@ -62,6 +67,25 @@ def create_engine_for(url: str | URL, *, readonly: bool = True) -> Engine:
             f"cannot use database URL {redact(parsed)}: {scrub(str(exc), parsed)}",
             hint="check the URL and that its driver is installed",
         ) from exc
+
+
+def _sqlite_uri(path: str, query: Any) -> tuple[str, str]:
+    """A read-only SQLite URI for a `file:` database plus the file it names on disk."""
+    from urllib.parse import unquote, urlencode
+
+    rest = path[len("file:") :]
+    location, _, inline_query = rest.partition("?")
+    fs_path = location
+    if fs_path.startswith("//"):  # file://host/path: only an empty host or localhost is valid
+        fs_path = "/" + fs_path[2:].split("/", 1)[1] if "/" in fs_path[2:] else ""
+    params = [(k, v) for k, v in query.items() if k not in ("uri", "mode")]
+    if inline_query:
+        from urllib.parse import parse_qsl
+
+        params += [(k, v) for k, v in parse_qsl(inline_query) if k not in ("uri", "mode")]
+    params.append(("mode", "ro"))
+    flat = [(k, x) for k, v in params for x in (v if isinstance(v, tuple) else (v,))]
+    return f"file:{location}?{urlencode(flat)}", unquote(fs_path)
 
 
 def _quote_path(path: str) -> str:
@@ -166,11 +190,13 @@ def _reflect(
             warnings.simplefilter("ignore", SAWarning)
             columns = insp.get_multi_columns(schema=schema, filter_names=names)
             pks = insp.get_multi_pk_constraint(schema=schema, filter_names=names)
-            fks = insp.get_multi_foreign_keys(schema=schema, filter_names=names)
+            fks: Mapping[Any, list[Any]] = insp.get_multi_foreign_keys(schema=schema, filter_names=names)
             indexes = insp.get_multi_indexes(schema=schema, filter_names=names)
             uniques = insp.get_multi_unique_constraints(schema=schema, filter_names=names)
         sqlite_expr = _sqlite_expression_indexes(conn) if dialect.name == "sqlite" else {}
         sqlite_inline = _sqlite_inline_uniques(conn) if dialect.name == "sqlite" else {}
+        if dialect.name == "sqlite":
+            fks = _sqlite_foreign_keys(conn, fks)
     except DBAPIError as exc:
         raise database_error(exc, url) from exc
     tables = []
@@ -213,6 +239,61 @@ def _sqlite_inline_uniques(conn: Connection) -> dict[str, list[tuple[str, ...]]]
     return out
 
 
+def _sqlite_foreign_keys(
+    conn: Connection, fks: Mapping[Any, list[Any]]
+) -> dict[Any, list[Any]]:
+    """SQLite foreign keys as PRAGMA foreign_key_list knows them, names taken from the inspector.
+
+    SQLAlchemy parses the keys out of the CREATE TABLE text: it loses ON DELETE/ON UPDATE when a
+    column name holds an escaped quote (`"dq""uote"`) and keeps only one of two keys with the same
+    columns and target. The pragma has every key and its actions for certain."""
+    rows = conn.exec_driver_sql(
+        'SELECT m.name, fk.id, fk."table", fk."from", fk."to", fk.on_update, fk.on_delete '
+        "FROM sqlite_master AS m JOIN pragma_foreign_key_list(m.name) AS fk "
+        "WHERE m.type = 'table' ORDER BY m.name, fk.id DESC, fk.seq"
+    ).fetchall()
+    grouped: dict[tuple[str, int], dict[str, Any]] = {}
+    for tbl, fk_id, ref_table, col, ref_col, on_update, on_delete in rows:
+        fk = grouped.setdefault(
+            (tbl, fk_id),
+            {"table": tbl, "ref": ref_table, "cols": [], "refs": [],
+             "options": {"onupdate": on_update, "ondelete": on_delete}},
+        )
+        fk["cols"].append(col)
+        fk["refs"].append(ref_col)
+    out: dict[Any, list[Any]] = {key: [] for key in fks}
+    used: set[int] = set()
+    for fk in grouped.values():
+        key = (None, fk["table"])
+        if key not in out:
+            continue
+        inspected = [
+            f for f in fks[key]
+            if list(f.get("constrained_columns") or ()) == fk["cols"]
+            and str(f.get("referred_table") or "").lower() == str(fk["ref"]).lower()
+        ]
+        # The pragma numbers keys last-declared first (hence id DESC); the inspector keeps the
+        # declared order. A key the inspector dropped takes the name of its twin.
+        fallback = inspected[-1] if inspected else {}
+        named = next((f for f in inspected if id(f) not in used), fallback)
+        used.add(id(named))
+        refs = fk["refs"]
+        if any(r is None for r in refs):  # REFERENCES parent without columns: its primary key
+            refs = list(named.get("referred_columns") or ())
+        out[key].append(
+            {
+                **named,
+                "name": named.get("name"),
+                "constrained_columns": fk["cols"],
+                "referred_schema": named.get("referred_schema"),
+                "referred_table": named.get("referred_table", fk["ref"]),
+                "referred_columns": refs,
+                "options": {**(named.get("options") or {}), **fk["options"]},
+            }
+        )
+    return out
+
+
 def _merge_uniques(reflected: list[dict[str, Any]], inline: list[tuple[str, ...]]) -> list[dict[str, Any]]:
     seen = {frozenset(u.get("column_names") or ()) for u in reflected}
     extra = [{"name": None, "column_names": list(cols)} for cols in inline if frozenset(cols) not in seen]
@@ -227,17 +308,43 @@ def _sqlite_expression_indexes(conn: Connection) -> dict[str, list[Index]]:
     ).fetchall()
     out: dict[str, list[Index]] = {}
     for tbl, name, sql in rows:
-        m = re.search(r"\bON\s+(?:\"[^\"]+\"|\S+)\s*\((.*)\)\s*(?:WHERE.*)?$", sql, re.IGNORECASE | re.DOTALL)
-        if not m:
-            continue
-        body = m.group(1)
-        if "(" not in body:
+        body = _sqlite_index_body(sql)
+        if body is None or "(" not in body:
             continue  # a plain column index, which the inspector already reported
         unique = bool(re.match(r"\s*CREATE\s+UNIQUE", sql, re.IGNORECASE))
         out.setdefault(tbl, []).append(
             Index(name=name, columns=(normalize_expression(body),), unique=unique)
         )
     return out
+
+
+_SQLITE_INDEX_TABLE = re.compile(
+    r"\bON\s+(?:\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|\[[^\]]*\]|[^\s(]+)\s*\(", re.IGNORECASE
+)
+
+
+def _sqlite_index_body(sql: str) -> str | None:
+    """The text between the parentheses of `CREATE INDEX ... ON table (...)`, found by balancing
+    parentheses and skipping quoted text, so that a partial index's `WHERE b IN (1, 2)` is not
+    taken for part of it."""
+    m = _SQLITE_INDEX_TABLE.search(sql)
+    if not m:
+        return None
+    depth, quote = 1, ""
+    for i in range(m.end(), len(sql)):
+        ch = sql[i]
+        if quote:
+            if ch == quote:
+                quote = ""  # a doubled quote closes and reopens: the same as staying inside
+        elif ch in "'\"`":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return sql[m.end() : i]
+    return None
 
 
 def _table(

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
 
 _WS = re.compile(r"\s+")
+_COLLATE = re.compile(r"\s+COLLATE\s+(.+)$", re.IGNORECASE)
 _PARAMS = re.compile(r"^(?P<name>[^(]+)(?:\((?P<args>[^)]*)\))?(?P<rest>.*)$")
 
 # Spellings that PostgreSQL stores as the same type.
@@ -45,9 +46,13 @@ _PG_ALIASES = {
 
 _SQLITE_ALIASES = {
     "INT": "INTEGER",
-    "DOUBLE PRECISION": "DOUBLE",
     "BOOL": "BOOLEAN",
     "NVARCHAR": "VARCHAR",
+    # One storage class, an 8-byte float, whatever the column says; the inspector itself reads
+    # DOUBLE PRECISION back as REAL.
+    "DOUBLE PRECISION": "REAL",
+    "DOUBLE": "REAL",
+    "FLOAT": "REAL",
 }
 
 _MYSQL_ALIASES = {
@@ -98,6 +103,14 @@ def parse_type(text: str) -> TypeSpec:
 def canonical_text(text: str, dialect_name: str) -> str:
     """Fold a compiled type text into the canonical spelling for its dialect."""
     text = _WS.sub(" ", text.strip()).upper()
+    # String(collation=...) compiles to `VARCHAR(10) COLLATE "C"`: keep the collation apart from
+    # the name and its arguments. SQLite's inspector does not report collations, so there it is
+    # left out of the comparison.
+    collate = ""
+    m = _COLLATE.search(text)
+    if m:
+        text = text[: m.start()]
+        collate = "" if dialect_name == "sqlite" else " COLLATE " + m.group(1)
     array = ""
     while text.endswith("[]"):
         array += "[]"
@@ -110,11 +123,15 @@ def canonical_text(text: str, dialect_name: str) -> str:
         name = f"{name} {rest}"
     if dialect_name == "postgresql":
         name, args = _fold_postgresql(name, args)
+        # PostgreSQL does not enforce an array's declared dimensions: INTEGER[][] is INTEGER[].
+        array = array[:2]
     elif dialect_name == "sqlite":
         name = _SQLITE_ALIASES.get(name, name)
+        if name == "REAL":
+            args = []
     elif dialect_name in ("mysql", "mariadb"):
         name = _MYSQL_ALIASES.get(name, name)
-    return str(TypeSpec(name, tuple(args))) + array
+    return str(TypeSpec(name, tuple(args))) + array + collate
 
 
 def canonical_type(type_: Any, dialect: Dialect) -> str | None:
@@ -132,7 +149,35 @@ def canonical_type(type_: Any, dialect: Dialect) -> str | None:
     except (CompileError, NotImplementedError, AttributeError, TypeError):
         # A type the dialect cannot render (a PostgreSQL-only type on SQLite...): compare by name.
         compiled = getattr(type_, "__visit_name__", type(type_).__name__)
+    else:
+        if dialect.name == "sqlite":
+            compiled = _as_sqlite_reflects(str(compiled), dialect)
     return canonical_text(str(compiled), dialect.name)
+
+
+def _as_sqlite_reflects(text: str, dialect: Dialect) -> str:
+    """A type name read back the way SQLAlchemy's SQLite inspector reads a column's declared type:
+    names it does not know fall to their affinity (CLOB is TEXT, DOUBLE PRECISION is REAL).
+    Reflected types come back unchanged, so both sides meet in the same spelling."""
+    import warnings
+
+    from sqlalchemy import types as sqltypes
+    from sqlalchemy.exc import CompileError
+
+    resolve = getattr(dialect, "_resolve_type_affinity", None)
+    if resolve is None:
+        return text
+    # SQLite's table_info gives the type without its COLLATE clause; so does this.
+    text = _COLLATE.sub("", text)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            resolved = resolve(text)
+        if isinstance(resolved, sqltypes.NullType):
+            return text
+        return str(dialect.type_compiler_instance.process(resolved))
+    except (CompileError, TypeError, ValueError, AttributeError):  # a private helper: never fatal
+        return text
 
 
 def _native_enum(type_: Any, dialect: Dialect) -> bool:
@@ -167,8 +212,14 @@ def family(text: str) -> str:
     return base.lower()
 
 
+_INT_DIGITS = {1: 3, 2: 5, 3: 8, 4: 10, 8: 19}  # decimal digits of the largest value
+_FLOAT_MANTISSA = {4: 24, 8: 53}  # bits of an IEEE float's significand
+
+
 def is_narrowing(declared: str, live: str) -> bool:
     """True when changing the live type to the declared one can lose or reject existing values."""
+    if declared.endswith("[]") and live.endswith("[]"):
+        return is_narrowing(declared[:-2], live[:-2])  # arrays narrow as their elements do
     d, lv = parse_type(declared), parse_type(live)
     fd, fl = family(declared), family(live)
     if fd == fl == "string":
@@ -198,6 +249,13 @@ def is_narrowing(declared: str, live: str) -> bool:
     if fd == "string" and fl in ("uuid", "enum") or fl == "string" and fd in ("uuid", "enum"):
         # Text holds any uuid/enum value; the other way round existing text may not parse.
         return fl == "string"
-    if fl.startswith("int") and (fd.startswith("float") or fd == "numeric"):
-        return False
+    if fl.startswith("int") and fd == "numeric":
+        # NUMERIC(5) cannot hold every INTEGER; an unbounded NUMERIC can.
+        if not d.args or not d.args[0].isdigit():
+            return False
+        scale = int(d.args[1]) if len(d.args) > 1 and d.args[1].isdigit() else 0
+        return int(d.args[0]) - scale < _INT_DIGITS[int(fl[3:])]
+    if fl.startswith("int") and fd.startswith("float"):
+        # REAL holds integers exactly only up to 2**24, DOUBLE PRECISION up to 2**53.
+        return _FLOAT_MANTISSA.get(int(fd[5:]), 53) < int(fl[3:]) * 8 - 1
     return fd != fl
