@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Callable, NoReturn, Optional
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -18,26 +19,32 @@ from typer.core import TyperGroup
 from . import __version__
 from .errors import SchemaguardError, UsageError
 
+
 class _Group(TyperGroup):
     """Usage errors (bad option, unknown --format value) as one plain sentence, exit 2, instead of
     click's multi-line usage block: CI logs and users get the same shape as every other error."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone_mode = bool(kwargs.pop("standalone_mode", True))
         # Typer has used click and, lately, a vendored copy of it: find its classes either way.
-        usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
-        no_args = getattr(sys.modules[usage_error.__module__], "NoArgsIsHelpError", ())
+        usage_error: type[Exception] = next(
+            c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError"
+        )
+        no_args: type[Exception] = getattr(sys.modules[usage_error.__module__], "NoArgsIsHelpError", usage_error)
         try:
-            rv = super().main(*args, standalone_mode=False, **kwargs)
-        except no_args as exc:  # type: ignore[misc]
+            rv = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
+        except no_args as exc:
             if not standalone_mode:
                 raise
-            exc.show()
-            sys.exit(exc.exit_code)
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         except usage_error as exc:
             if not standalone_mode:
                 raise
-            where = exc.ctx.command_path if exc.ctx is not None else "schemaguard"
-            message = exc.format_message().replace("Value error, ", "").rstrip(".")
+            ctx = getattr(exc, "ctx", None)
+            where = ctx.command_path if ctx is not None else "schemaguard"
+            text = exc.format_message()  # type: ignore[attr-defined]
+            message = str(text).replace("Value error, ", "").rstrip(".")
             typer.echo(f"schemaguard: error: {message}; run `{where} --help` for the options.", err=True)
             sys.exit(2)
         except typer.Abort:
@@ -146,7 +153,7 @@ def _run(debug: bool, body: Callable[[], int]) -> NoReturn:
 
 
 ModelsOpt = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option(
         "--models",
         "-m",
@@ -156,7 +163,7 @@ ModelsOpt = Annotated[
     ),
 ]
 DbOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--db",
         help="Live database URL (SQLAlchemy form; postgres:// works) or a snapshot .json. "
@@ -165,15 +172,15 @@ DbOpt = Annotated[
     ),
 ]
 SchemaOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--schema", help="Database schema to compare (PostgreSQL). Default: the connection's default."),
 ]
 FormatOpt = Annotated[
-    Optional[OutputFormat],
+    OutputFormat | None,
     typer.Option("--format", "-f", help="Output format. Default: table.", case_sensitive=False, show_default=False),
 ]
 FailOnOpt = Annotated[
-    Optional[FailOn],
+    FailOn | None,
     typer.Option(
         "--fail-on",
         help="Exit 1 when any finding is at or above this severity. Default: warning.",
@@ -182,7 +189,7 @@ FailOnOpt = Annotated[
     ),
 ]
 ConfigOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--config",
         help="Config file. Default: schemaguard.toml, else [tool.schemaguard] in pyproject.toml, searched upward.",
@@ -204,11 +211,11 @@ def check(
     fail_on: FailOnOpt = None,
     config: ConfigOpt = None,
     include: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--include", help="Only tables matching this glob pattern. Repeatable.", show_default=False),
     ] = None,
     exclude: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--exclude", help="Skip tables matching this glob pattern. Repeatable.", show_default=False),
     ] = None,
     include_bookkeeping: Annotated[
@@ -282,17 +289,17 @@ def snapshot(
     models: ModelsOpt = None,
     db: DbOpt = None,
     dialect: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--dialect", help="Dialect to normalize declared models for. Default: postgresql."),
     ] = None,
     schema: SchemaOpt = None,
     config: ConfigOpt = None,
     include: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--include", help="Only tables matching this glob pattern. Repeatable.", show_default=False),
     ] = None,
     exclude: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--exclude", help="Skip tables matching this glob pattern. Repeatable.", show_default=False),
     ] = None,
     debug: DebugOpt = False,
@@ -361,7 +368,7 @@ def main() -> None:
     # Windows consoles and pipes: never crash printing a non-ASCII table name.
     if hasattr(sys.stdout, "reconfigure"):
         try:
-            sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
+            sys.stdout.reconfigure(errors="replace")
         except (ValueError, OSError):
             pass
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from .errors import ModelsError, UsageError
 from .findings import CheckResult, IgnoreRule, apply_ignores, sort_findings

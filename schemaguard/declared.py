@@ -7,8 +7,9 @@ import importlib.util
 import os
 import sys
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .defaults import is_sequence_default, normalize_default
 from .errors import ModelsError
@@ -185,13 +186,14 @@ def single_schema(metadatas: list[MetaData]) -> str | None:
 def _sortable(md: MetaData) -> bool:
     # sorted_tables resolves foreign keys, which raises for a target that does not exist
     # (ForeignKey("Users.id") when the table is users): those models must still load.
-    from sqlalchemy.exc import SAWarning, SQLAlchemyError
     import warnings
+
+    from sqlalchemy.exc import SAWarning, SQLAlchemyError
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SAWarning)
-            md.sorted_tables
+            _ = md.sorted_tables
     except SQLAlchemyError:
         return False
     return True
@@ -200,7 +202,7 @@ def _sortable(md: MetaData) -> bool:
 def _ddl_default(column: Any, dialect: Dialect) -> str | None:
     if column.server_default is None:
         return None
-    compiler = dialect.ddl_compiler(dialect, None)
+    compiler = dialect.ddl_compiler(dialect, None)  # type: ignore[arg-type]  # no statement: only its helpers
     try:
         text = compiler.get_column_default_string(column)
     except Exception:

@@ -9,8 +9,9 @@ part of the naming change rather than a second one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping, TypeVar
+from typing import Any, TypeVar
 
 from .naming import fold, style, to_snake
 from .snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
@@ -274,11 +275,11 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[
     d_plain = [i for i in d.indexes if not i.unique]
     l_plain = [i for i in lv.indexes if not i.unique]
     for idx in d_plain:
-        hit = next((x for x in l_plain if x.columns == sig(idx.columns)), None)
-        if hit is None and idx.name:
-            hit = next((x for x in l_plain if x.name == idx.name and _is_expression(idx)), None)
-        if hit is not None:
-            l_plain.remove(hit)
+        plain_hit = next((x for x in l_plain if x.columns == sig(idx.columns)), None)
+        if plain_hit is None and idx.name:
+            plain_hit = next((x for x in l_plain if x.name == idx.name and _is_expression(idx)), None)
+        if plain_hit is not None:
+            l_plain.remove(plain_hit)
             continue
         out.append(ch("index_missing", column=_single(sig(idx.columns)), declared=idx))
     for idx in l_plain:
@@ -417,7 +418,7 @@ def _declared_reference_checks(
         target = d_target or l_target
         if target is None:
             continue
-        for local_name, ref_name in zip(fk.columns, fk.ref_columns):
+        for local_name, ref_name in zip(fk.columns, fk.ref_columns, strict=False):
             local = d.column(local_name)
             ref, _ = _find_column(target, ref_name)
             if local is None or ref is None or local.type is None or ref.type is None:

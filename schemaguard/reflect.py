@@ -6,8 +6,9 @@ import fnmatch
 import re
 import sqlite3
 import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .defaults import is_sequence_default, normalize_default
 from .errors import DatabaseError, UsageError
@@ -294,9 +295,13 @@ def _sqlite_foreign_keys(
     return out
 
 
-def _merge_uniques(reflected: list[dict[str, Any]], inline: list[tuple[str, ...]]) -> list[dict[str, Any]]:
+def _merge_uniques(
+    reflected: Sequence[Mapping[str, Any]], inline: list[tuple[str, ...]]
+) -> list[Mapping[str, Any]]:
     seen = {frozenset(u.get("column_names") or ()) for u in reflected}
-    extra = [{"name": None, "column_names": list(cols)} for cols in inline if frozenset(cols) not in seen]
+    extra: list[Mapping[str, Any]] = [
+        {"name": None, "column_names": list(cols)} for cols in inline if frozenset(cols) not in seen
+    ]
     return list(reflected) + extra
 
 
@@ -349,11 +354,11 @@ def _sqlite_index_body(sql: str) -> str | None:
 
 def _table(
     name: str,
-    cols: list[dict[str, Any]],
-    pk: dict[str, Any],
-    fks: list[dict[str, Any]],
-    idxs: list[dict[str, Any]],
-    uqs: list[dict[str, Any]],
+    cols: Sequence[Mapping[str, Any]],
+    pk: Mapping[str, Any],
+    fks: Sequence[Mapping[str, Any]],
+    idxs: Sequence[Mapping[str, Any]],
+    uqs: Sequence[Mapping[str, Any]],
     extra_indexes: list[Index],
     dialect: Any,
 ) -> Table:

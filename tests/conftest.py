@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
-
 from pgserver import PgServer, find_bindir, start_server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-
 from conftest import engine_for
+
 from schemaguard.compare import check
 from schemaguard.errors import UsageError
 

@@ -1,7 +1,6 @@
 """The fixtures themselves: both backends give a fresh, empty database."""
 
 import sqlalchemy as sa
-
 from conftest import engine_for
 
 

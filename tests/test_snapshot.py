@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import sqlalchemy as sa
+from conftest import engine_for
 from typer.testing import CliRunner
 
-from conftest import engine_for
 from schemaguard.cli import app
 from schemaguard.compare import check, load_declared, load_live
 from schemaguard.snapshot import dump_snapshot, load_snapshot, schema_from_dict

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ def findings_junit(findings: Iterable[Finding], *, suite: str) -> str:
             attrs["file"] = f.file
             if f.line:
                 attrs["line"] = str(f.line)
-        case = ET.SubElement(ts, "testcase", **attrs)
+        case = ET.SubElement(ts, "testcase", attrs)
         body = f"{f.message}\nhint: {f.hint}\ndeclared: {f.declared}\nlive: {f.live}"
         if f.severity in ("error", "warning"):
             fail = ET.SubElement(case, "failure", message=f.message, type=f.severity)

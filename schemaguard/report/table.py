@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.padding import Padding
+    from rich.text import Text
 
     from ..findings import CheckResult, Finding
 
@@ -24,7 +26,7 @@ def _console() -> Console:
     return Console(highlight=False)
 
 
-def finding_block(f: Finding) -> object:
+def finding_block(f: Finding) -> tuple[Text, Padding]:
     from rich.padding import Padding
     from rich.text import Text
 
@@ -68,7 +70,7 @@ def print_check(result: CheckResult, console: Console | None = None) -> None:
         console.print()
         console.rule(Text(f"{table or 'whole schema'} ({len(items)})", style="bold"), align="left")
         for f in items:
-            head, body = finding_block(f)  # type: ignore[misc]
+            head, body = finding_block(f)
             console.print(head, end="")
             console.print(body)
     s = result.summary
