@@ -63,6 +63,7 @@ app = typer.Typer(
     help=(
         "Keep application databases safe from their own ORM.\n\n"
         "check: diff the live database against the declared models, naming every mismatch.\n\n"
+        "snapshot: write either side's normalized schema as JSON, usable wherever a source is.\n\n"
         "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, "
         "2 usage or configuration error, 3 database unreachable or login refused, "
         "4 refused by the safety policy."
@@ -157,6 +158,7 @@ ModelsOpt = Annotated[
     typer.Option(
         "--models",
         "-m",
+        metavar="TARGET",
         help="Declared models: package.module:attr, path/to/file.py:attr, or a snapshot .json. Repeatable. "
         "attr is a MetaData, a declarative base, or a list of them. Config key: models.",
         show_default=False,
@@ -166,6 +168,7 @@ DbOpt = Annotated[
     str | None,
     typer.Option(
         "--db",
+        metavar="URL",
         help="Live database URL (SQLAlchemy form; postgres:// works) or a snapshot .json. "
         "Default: $DATABASE_URL, then config key database_url.",
         show_default=False,
@@ -173,7 +176,7 @@ DbOpt = Annotated[
 ]
 SchemaOpt = Annotated[
     str | None,
-    typer.Option("--schema", help="Database schema to compare (PostgreSQL). Default: the connection's default."),
+    typer.Option("--schema", metavar="NAME", help="Database schema to compare (PostgreSQL). Default: the connection's default."),
 ]
 FormatOpt = Annotated[
     OutputFormat | None,
@@ -192,7 +195,8 @@ ConfigOpt = Annotated[
     Path | None,
     typer.Option(
         "--config",
-        help="Config file. Default: schemaguard.toml, else [tool.schemaguard] in pyproject.toml, searched upward.",
+        metavar="PATH",
+        help="Config file. Default: schemaguard.toml, else \\[tool.schemaguard] in pyproject.toml, searched upward.",
         show_default=False,
     ),
 ]
@@ -212,11 +216,11 @@ def check(
     config: ConfigOpt = None,
     include: Annotated[
         list[str] | None,
-        typer.Option("--include", help="Only tables matching this glob pattern. Repeatable.", show_default=False),
+        typer.Option("--include", metavar="PATTERN", help="Only tables matching this glob pattern. Repeatable.", show_default=False),
     ] = None,
     exclude: Annotated[
         list[str] | None,
-        typer.Option("--exclude", help="Skip tables matching this glob pattern. Repeatable.", show_default=False),
+        typer.Option("--exclude", metavar="PATTERN", help="Skip tables matching this glob pattern. Repeatable.", show_default=False),
     ] = None,
     include_bookkeeping: Annotated[
         bool,
@@ -296,11 +300,11 @@ def snapshot(
     config: ConfigOpt = None,
     include: Annotated[
         list[str] | None,
-        typer.Option("--include", help="Only tables matching this glob pattern. Repeatable.", show_default=False),
+        typer.Option("--include", metavar="PATTERN", help="Only tables matching this glob pattern. Repeatable.", show_default=False),
     ] = None,
     exclude: Annotated[
         list[str] | None,
-        typer.Option("--exclude", help="Skip tables matching this glob pattern. Repeatable.", show_default=False),
+        typer.Option("--exclude", metavar="PATTERN", help="Skip tables matching this glob pattern. Repeatable.", show_default=False),
     ] = None,
     debug: DebugOpt = False,
 ) -> None:
