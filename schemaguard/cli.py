@@ -200,6 +200,18 @@ ConfigOpt = Annotated[
         show_default=False,
     ),
 ]
+IncludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--include", metavar="PATTERN", help="Only tables matching this glob pattern. Repeatable.", show_default=False
+    ),
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude", metavar="PATTERN", help="Skip tables matching this glob pattern. Repeatable.", show_default=False
+    ),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
 TimingsOpt = Annotated[
     bool, typer.Option("--timings", help="Print phase times on stderr (and in --format json).")
@@ -214,14 +226,8 @@ def check(
     format: FormatOpt = None,
     fail_on: FailOnOpt = None,
     config: ConfigOpt = None,
-    include: Annotated[
-        list[str] | None,
-        typer.Option("--include", metavar="PATTERN", help="Only tables matching this glob pattern. Repeatable.", show_default=False),
-    ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option("--exclude", metavar="PATTERN", help="Skip tables matching this glob pattern. Repeatable.", show_default=False),
-    ] = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
     include_bookkeeping: Annotated[
         bool,
         typer.Option(
@@ -298,14 +304,8 @@ def snapshot(
     ] = None,
     schema: SchemaOpt = None,
     config: ConfigOpt = None,
-    include: Annotated[
-        list[str] | None,
-        typer.Option("--include", metavar="PATTERN", help="Only tables matching this glob pattern. Repeatable.", show_default=False),
-    ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option("--exclude", metavar="PATTERN", help="Skip tables matching this glob pattern. Repeatable.", show_default=False),
-    ] = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Write the normalized schema of a database (--db) or of models (--models) as JSON.

@@ -16,131 +16,29 @@ The comparison is exact: a finding that is not expected fails the case just like
 
 from __future__ import annotations
 
-import ast
 import json
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import engine_for
+from golden import (
+    CASES,
+    CASES_DIR,
+    DIALECTS,
+    DRIFT_KINDS,
+    NAMING_KINDS,
+    OPTIONAL,
+    REQUIRED,
+    apply_live,
+    dialect_of,
+    expected_file,
+    live_sql,
+    load_expected,
+    models_target,
+)
 
 import schemaguard
 
-CASES_DIR = Path(__file__).resolve().parent / "cases"
-CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir() and (p / "models.py").is_file())
-DIALECTS = ("sqlite", "postgresql")
-
-DRIFT_KINDS = {
-    "table_missing",
-    "table_extra",
-    "column_missing",
-    "column_extra",
-    "type_mismatch",
-    "nullable_mismatch",
-    "default_mismatch",
-    "primary_key_mismatch",
-    "index_missing",
-    "index_extra",
-    "unique_missing",
-    "unique_extra",
-    "foreign_key_missing",
-    "foreign_key_extra",
-    "foreign_key_mismatch",
-}
-NAMING_KINDS = {
-    "table_name_case",
-    "column_name_style",
-    "foreign_key_target_case",
-    "foreign_key_target_missing",
-    "foreign_key_type_mismatch",
-    "mixed_naming_convention",
-}
-REQUIRED = ("kind", "table", "column", "severity")
-OPTIONAL = ("destructive", "declared", "live")
-
-
 # --- reading a case ----------------------------------------------------------------------------
-
-
-def dialect_of(url: str) -> str:
-    return "sqlite" if url.startswith("sqlite") else "postgresql"
-
-
-def live_sql(case: Path, dialect: str) -> Path:
-    specific = case / f"live.{dialect}.sql"
-    return specific if specific.is_file() else case / "live.sql"
-
-
-def expected_file(case: Path, dialect: str) -> Path:
-    specific = case / f"expected.{dialect}.json"
-    return specific if specific.is_file() else case / "expected.json"
-
-
-def load_expected(path: Path) -> tuple[list[dict[str, Any]], str | None]:
-    """(findings, xfail reason or None), validated so that a typo cannot make a case pass."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    xfail = None
-    if isinstance(data, dict):
-        assert set(data) <= {"findings", "xfail"}, (
-            f"{path}: unknown keys {set(data) - {'findings', 'xfail'}}"
-        )
-        xfail = data.get("xfail")
-        assert xfail is None or (isinstance(xfail, str) and xfail.strip()), (
-            f"{path}: xfail needs a reason"
-        )
-        data = data.get("findings")
-    assert isinstance(data, list), f"{path}: expected a list of findings"
-    for entry in data:
-        assert isinstance(entry, dict), f"{path}: {entry!r} is not an object"
-        missing = [k for k in REQUIRED if k not in entry]
-        assert not missing, f"{path}: {entry} lacks {missing}"
-        unknown = set(entry) - set(REQUIRED) - set(OPTIONAL)
-        assert not unknown, f"{path}: {entry} has unknown keys {unknown}"
-        assert entry["kind"] in DRIFT_KINDS | NAMING_KINDS, (
-            f"{path}: unknown kind {entry['kind']!r}"
-        )
-        assert entry["severity"] in ("error", "warning", "info"), f"{path}: bad severity in {entry}"
-    return data, xfail
-
-
-def models_target(case: Path) -> str:
-    """`path/to/models.py:Base`, or `:metadata` when the file declares no Base."""
-    tree = ast.parse((case / "models.py").read_text(encoding="utf-8"))
-    names = set()
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign):
-            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    attr = "Base" if "Base" in names else "metadata"
-    assert attr in names, f"{case}/models.py defines neither Base nor metadata"
-    return f"{case / 'models.py'}:{attr}"
-
-
-def apply_live(url: str, script: str) -> None:
-    """Run the live schema script on a fresh database, as one script (names may hold `;`)."""
-    if dialect_of(url) == "sqlite":
-        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
-        try:
-            conn.executescript(script)
-        finally:
-            conn.close()
-        return
-    eng = engine_for(url)
-    try:
-        raw = eng.raw_connection()
-        try:
-            with raw.cursor() as cur:
-                cur.execute(script)
-            raw.commit()
-        finally:
-            raw.close()
-    finally:
-        eng.dispose()
-
-
-# --- comparing ---------------------------------------------------------------------------------
 
 
 def as_dict(f: schemaguard.Finding) -> dict[str, Any]:

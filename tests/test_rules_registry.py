@@ -7,16 +7,15 @@ index, a golden case, or when any severity it really gives falls below the contr
 
 from __future__ import annotations
 
-import ast
 import json
 import re
-import sqlite3
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from golden import apply_live, expected_file, live_sql, models_target
 
 from schemaguard.diff import Change, diff
 from schemaguard.findings import DOCS_BASE, SEVERITIES, Rule, severity_rank
@@ -646,44 +645,6 @@ def test_golden_findings_respect_floors() -> None:
                 assert_respects_floors(rule, f["severity"], where)
 
 
-def _models_target(case: Path) -> str:
-    names = set()
-    for node in ast.parse((case / "models.py").read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign):
-            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    return f"{case / 'models.py'}:{'Base' if 'Base' in names else 'metadata'}"
-
-
-def _first_file(case: Path, stem: str, dialect: str, ext: str) -> Path:
-    specific = case / f"{stem}.{dialect}.{ext}"
-    return specific if specific.is_file() else case / f"{stem}.{ext}"
-
-
-def _apply_live(url: str, script: str) -> None:
-    if url.startswith("sqlite"):
-        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
-        try:
-            conn.executescript(script)
-        finally:
-            conn.close()
-        return
-    from conftest import engine_for
-
-    eng = engine_for(url)
-    try:
-        raw = eng.raw_connection()
-        try:
-            with raw.cursor() as cur:
-                cur.execute(script)
-            raw.commit()
-        finally:
-            raw.close()
-    finally:
-        eng.dispose()
-
-
 @pytest.mark.parametrize("case", _case_dirs(), ids=lambda p: p.name)
 def test_golden_case_changes_judged_at_or_above_floor(case: Path, db_url: str) -> None:
     """Run a golden case's real diff and judge every Change it yields with the registry's rules:
@@ -691,12 +652,12 @@ def test_golden_case_changes_judged_at_or_above_floor(case: Path, db_url: str) -
     from schemaguard.compare import load_declared, load_live
 
     dialect = "sqlite" if db_url.startswith("sqlite") else "postgresql"
-    _apply_live(db_url, _first_file(case, "live", dialect, "sql").read_text(encoding="utf-8"))
+    apply_live(db_url, live_sql(case, dialect).read_text(encoding="utf-8"))
     live = load_live(db_url)
-    declared = load_declared(_models_target(case), live.dialect)
+    declared = load_declared(models_target(case), live.dialect)
     changes = diff(declared, live)
     _judge_and_check(changes, f"tests/cases/{case.name} on {dialect}")
-    expected, xfail = _read_expected(_first_file(case, "expected", dialect, "json"))
+    expected, xfail = _read_expected(expected_file(case, dialect))
     if not xfail:
         promised = {f["kind"] for f in expected}
         produced = {c.kind for c in changes}
