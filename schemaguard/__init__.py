@@ -24,7 +24,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .compare import check
     from .declared import declared_snapshot
-    from .diff import diff
+    from .changes import diff
     from .errors import DatabaseError, PolicyRefused, SchemaguardError, UsageError
     from .findings import CheckResult, Finding
     from .reflect import reflect_live
@@ -34,7 +34,7 @@ _LAZY = {
     "check": ("compare", "check"),
     "declared_snapshot": ("declared", "declared_snapshot"),
     "reflect_live": ("reflect", "reflect_live"),
-    "diff": ("diff", "diff"),
+    "diff": ("changes", "diff"),
     "Finding": ("findings", "Finding"),
     "CheckResult": ("findings", "CheckResult"),
     "Schema": ("snapshot", "Schema"),
@@ -55,3 +55,7 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     raise AttributeError(f"module 'schemaguard' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -128,7 +128,7 @@ def check(
     `db` is a URL, an Engine, a snapshot file or a Schema; `models` is a models target, MetaData,
     a declarative base, a snapshot file, a Schema, or a list of these. Nothing is written.
     """
-    from .diff import diff
+    from .changes import diff
     from .rules import judge
 
     timer = Timer()

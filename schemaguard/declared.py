@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
@@ -33,7 +34,10 @@ def load_target(target: str) -> tuple[list[MetaData], list[Any]]:
             f"models target {target!r} has no attribute part",
             hint="write it as package.module:Base or path/to/models.py:Base",
         )
-    module = _import(module_part)
+    # Whatever the models print while importing goes to stderr: stdout carries only the report
+    # (a JSON document must stay parseable).
+    with contextlib.redirect_stdout(sys.stderr):
+        module = _import(module_part)
     obj: Any = module
     for part in attr_path.split("."):
         try:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .diff import Change
+    from .changes import Change
 
 SEVERITIES = ("info", "warning", "error")
 FAIL_ON = ("info", "warning", "error", "never")

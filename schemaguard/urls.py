@@ -48,25 +48,42 @@ def parse_url(raw: str) -> URL:
 _BAD_HOST = re.compile(r"[\[\]\s/@]")
 
 
+# Query parameters that carry secrets: libpq takes `?password=`, drivers take tokens and keys.
+SECRET_PARAMS = frozenset(
+    {"password", "passwd", "pwd", "pass", "sslpassword", "secret", "token", "access_token", "api_key", "apikey"}
+)
+
+
 def redact(url: URL) -> str:
     """The URL as text with its password replaced by ***, in the form the user wrote it: the
-    psycopg driver that parse_url adds to `postgresql://` is not shown (`postgresql://u:***@h/db`)."""
+    psycopg driver that parse_url adds to `postgresql://` is not shown (`postgresql://u:***@h/db`).
+    A password given as a query parameter (`?password=...`) is hidden too."""
     if url.drivername == "postgresql+psycopg":
         url = url.set(drivername="postgresql")
-    return url.render_as_string(hide_password=True)
+    return redact_text(url.render_as_string(hide_password=True))
 
 
 _USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*):(?P<pw>[^@\s]*)@")
+_QUERY_SECRET = re.compile(
+    r"(?P<head>[?&;\s](?:" + "|".join(sorted(SECRET_PARAMS)) + r")=)(?P<value>[^&\s'\"]*)", re.IGNORECASE
+)
 
 
 def redact_text(text: str) -> str:
     """Hide the password of any URL-looking substring of free text (error messages)."""
-    return _USERINFO.sub(lambda m: f"{m.group('head')}:***@", text)
+    text = _USERINFO.sub(lambda m: f"{m.group('head')}:***@", text)
+    return _QUERY_SECRET.sub(lambda m: f"{m.group('head')}***", text)
 
 
 def scrub(text: str, url: URL | None) -> str:
     """Remove a URL's password from text a driver produced, wherever it appears."""
     out = redact_text(text)
-    if url is not None and url.password:
-        out = out.replace(str(url.password), "***")
+    if url is not None:
+        secrets = [str(url.password)] if url.password else []
+        for k, v in url.query.items():
+            if k.lower() in SECRET_PARAMS:
+                secrets.extend([v] if isinstance(v, str) else list(v))
+        for secret in secrets:
+            if secret:
+                out = out.replace(secret, "***")
     return out

@@ -748,3 +748,33 @@ def test_script_non_ascii_json_is_utf8_even_with_an_ascii_locale(tmp_path: Path)
     assert p.returncode == 1, p.stderr
     doc = json.loads(p.stdout.decode("utf-8"))
     assert [f["table"] for f in doc["findings"]] == ['ünïcode "x"']
+
+
+def test_password_in_query_string_is_never_shown(tmp_path: Path, pg_database: Callable[[], str]) -> None:
+    """libpq accepts ?password=...: it must be hidden like the user:password part."""
+    models = write_models(tmp_path / "src")
+    good = pg_database()  # postgresql://postgres:<password>@127.0.0.1:port/db
+    head, _, rest = good.partition("://")
+    userinfo, _, hostpart = rest.partition("@")
+    user, _, secret = userinfo.partition(":")
+    url = f"{head}://{user}@{hostpart}?password={secret}"
+    ok = sg("check", "--models", f"{models}:Base", "--db", url, "--format", "json")
+    assert secret not in ok.stdout + ok.stderr
+    assert ok.exit_code in (0, 1), ok.stderr
+    assert "password=***" in json.loads(ok.stdout)["database"]
+    bad = url.replace(secret, "qu3ry-S3CRET-wrong")
+    r = sg("check", "--models", f"{models}:Base", "--db", bad)
+    assert r.exit_code == 3
+    assert "qu3ry-S3CRET-wrong" not in r.stdout + r.stderr
+    assert "password=***" in r.stderr
+
+
+def test_models_that_print_on_import_keep_json_stdout_clean(tmp_path: Path) -> None:
+    models = write_models(tmp_path / "src")
+    models.write_text('print("hello from the models")\n' + models.read_text())
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    create_db(url, models)
+    r = sg("check", "--models", f"{models}:Base", "--db", url, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["findings"] == []
+    assert "hello from the models" in r.stderr

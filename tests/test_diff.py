@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemaguard.diff import diff, pair
+from schemaguard.changes import diff, pair
 from schemaguard.rules import judge
 from schemaguard.snapshot import Column, ForeignKey, Index, Schema, Table
 

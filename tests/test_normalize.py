@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql as pg
 
 from schemaguard.declared import declared_snapshot, dialect_for
 from schemaguard.defaults import normalize_default
-from schemaguard.diff import diff
+from schemaguard.changes import diff
 from schemaguard.reflect import _sqlite_index_body, reflect_live
 from schemaguard.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from schemaguard.types import canonical_text, canonical_type, is_narrowing

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from golden import apply_live, expected_file, live_sql, models_target
 
-from schemaguard.diff import Change, diff
+from schemaguard.changes import Change, diff
 from schemaguard.findings import DOCS_BASE, SEVERITIES, Rule, severity_rank
 from schemaguard.rules import BY_CODE, BY_KIND, REDIRECTS, RULES
 from schemaguard.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint

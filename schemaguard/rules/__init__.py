@@ -33,7 +33,7 @@ from . import (
 )
 
 if TYPE_CHECKING:
-    from ..diff import Change
+    from ..changes import Change
     from ..findings import Finding, Rule
 
 RULES: tuple[Rule, ...] = tuple(

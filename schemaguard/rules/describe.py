@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diff import Change
+from ..changes import Change
 from ..snapshot import Column, ForeignKey, Index, Table, UniqueConstraint
 
 
