@@ -22,9 +22,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .changes import diff
     from .compare import check
     from .declared import declared_snapshot
-    from .changes import diff
     from .errors import DatabaseError, PolicyRefused, SchemaguardError, UsageError
     from .findings import CheckResult, Finding
     from .reflect import reflect_live

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from .naming import fold, style, to_snake
 from .snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
-from .types import family
+from .types import is_narrowing
 
 T = TypeVar("T", Table, Column)
 
@@ -411,109 +411,141 @@ def _declared_reference_checks(
     declared_by_name: Mapping[str, Table],
     live_by_name: Mapping[str, Table],
 ) -> list[Change]:
-    """FK column types against the type of the column they reference, on the declared side."""
+    """FK columns that cannot hold the values of the key they reference.
+
+    The key's type is the database's where the key exists there (a key widened to BIGINT in the
+    database while the model's FK column stays INTEGER is the classic case), else the model's. A
+    database that already holds exactly the declared types was built from these models: its state
+    is not drift, and, as the contract says, such a database has no finding at all.
+    """
     out = []
+    table_name = resolver.table_map.get(d.name, d.name)
+    colmap = resolver.column_map(d.name)
+    live_table = live_by_name.get(table_name)
     for fk in d.foreign_keys:
         d_target, l_target, _ = resolver.table(fk.ref_table)
-        target = d_target or l_target
-        if target is None:
+        if d_target is None and l_target is None:
             continue
         for local_name, ref_name in zip(fk.columns, fk.ref_columns, strict=False):
             local = d.column(local_name)
-            ref, _ = _find_column(target, ref_name)
+            d_ref, _ = _find_column(d_target, ref_name)
+            l_ref, _ = _find_column(l_target, ref_name)
+            ref = l_ref if l_ref is not None and l_ref.type is not None else d_ref
             if local is None or ref is None or local.type is None or ref.type is None:
                 continue
-            if family(local.type) != family(ref.type):
-                table_name = resolver.table_map.get(d.name, d.name)
-                colmap = resolver.column_map(d.name)
-                out.append(
-                    Change(
-                        "foreign_key_type_mismatch",
-                        table_name,
-                        column=colmap.get(local_name, local_name),
-                        declared=local,
-                        live=ref,
-                        declared_table=d,
-                        live_table=live_by_name.get(table_name),
-                        details={"target": f"{target.name}.{ref.name}", "declared_fk": fk},
-                    )
-                )
-    return out
-
-
-def _mixed_naming(declared: Schema, live: Schema, table_map: Mapping[str, str]) -> list[Change]:
-    """Declared names that break the schema's naming style and do not exist under that name.
-
-    The style is the live database's where it has one (it is what the names must match), else
-    the models' majority. Names that exist exactly in the database are never reported: a database
-    created from the same models has no finding, whatever its style.
-    """
-    out: list[Change] = []
-    live_tables = {t.name: t for t in live.tables}
-
-    def dominant(names: list[str]) -> str | None:
-        snake = sum(1 for n in names if style(n) == "snake")
-        camel = sum(1 for n in names if style(n) == "camel")
-        if snake == camel:
-            return None
-        return "snake" if snake > camel else "camel"
-
-    table_style = dominant([t.name for t in live.tables]) or dominant([t.name for t in declared.tables])
-    other_tables_mixed = {style(t.name) for t in declared.tables} >= {"snake", "camel"}
-    for t in declared.tables:
-        if t.name in live_tables or table_style is None:
-            continue
-        s = style(t.name)
-        if s in ("snake", "camel") and s != table_style and (live.tables or other_tables_mixed):
+            if not is_narrowing(local.type, ref.type):
+                continue  # the FK column holds every value of the key (INTEGER -> SMALLINT key)
+            live_local = live_table.column(colmap.get(local_name, local_name)) if live_table else None
+            built_from_models = (
+                live_local is not None
+                and live_local.type == local.type
+                and l_ref is not None
+                and d_ref is not None
+                and l_ref.type == d_ref.type
+            )
+            if built_from_models:
+                continue
+            target_name = (l_target or d_target).name  # type: ignore[union-attr]
             out.append(
                 Change(
-                    "mixed_naming_convention",
-                    table_map.get(t.name, t.name),
-                    declared=t,
-                    declared_table=t,
+                    "foreign_key_type_mismatch",
+                    table_name,
+                    column=colmap.get(local_name, local_name),
+                    declared=local,
+                    live=ref,
+                    declared_table=d,
+                    live_table=live_table,
                     details={
-                        "scope": "table",
-                        "minority": [t.name],
-                        "minority_style": _style_name(s),
-                        "dominant_style": _style_name(table_style),
-                        "suggested": {t.name: to_snake(t.name)} if table_style == "snake" else {},
+                        "target": f"{target_name}.{ref.name}",
+                        "declared_fk": fk,
+                        "key_type_from": "database" if ref is l_ref else "models",
                     },
                 )
             )
+    return out
 
-    live_columns = [c.name for t in live.tables for c in t.columns]
-    column_style = dominant(live_columns) or dominant([c.name for t in declared.tables for c in t.columns])
-    if column_style is None:
-        return out
+
+def _dominant(names: Iterable[str]) -> str | None:
+    """The majority style of some names ("snake" or "camel"), None on a tie."""
+    styles = [style(n) for n in names]
+    snake, camel = styles.count("snake"), styles.count("camel")
+    if snake == camel:
+        return None
+    return "snake" if snake > camel else "camel"
+
+
+def _mixed_naming(declared: Schema, live: Schema, table_map: Mapping[str, str]) -> list[Change]:
+    """Declared names that break the naming style and do not exist under that name.
+
+    A name that pairs with a database name (`userId` with `user_id`) is judged against the
+    database's style: it is what the name must match. A name the database has nothing like (a new
+    table or column) is judged against the models' own majority. Names that exist exactly in the
+    database are never reported: a database created from the same models has no finding.
+    """
+    out: list[Change] = []
+    live_tables = {t.name: t for t in live.tables}
+    declared_tables = [t.name for t in declared.tables]
+    table_ref = {"paired": _dominant(live_tables) or _dominant(declared_tables), "new": _dominant(declared_tables)}
     for t in declared.tables:
-        lv = live_tables.get(table_map.get(t.name, t.name))
-        live_names = {c.name for c in lv.columns} if lv is not None else set()
-        minority = [
-            c.name
-            for c in t.columns
-            if c.name not in live_names and style(c.name) in ("snake", "camel") and style(c.name) != column_style
-        ]
-        if not minority:
+        if t.name in live_tables:
             continue
-        suggested: dict[str, str] = {}
-        if column_style == "snake":
-            by_fold = {fold(n): n for n in live_names}
-            suggested = {c: by_fold.get(fold(c), to_snake(c)) for c in minority}
+        reference = table_ref["paired" if t.name in table_map else "new"]
+        s = style(t.name)
+        if reference is None or s not in ("snake", "camel") or s == reference:
+            continue
         out.append(
             Change(
                 "mixed_naming_convention",
                 table_map.get(t.name, t.name),
-                declared_table=t,
                 declared=t,
+                declared_table=t,
                 details={
-                    "scope": "columns",
-                    "minority": minority,
-                    "minority_style": _style_name(style(minority[0])),
-                    "dominant_style": _style_name(column_style),
-                    "suggested": suggested,
+                    "scope": "table",
+                    "minority": [t.name],
+                    "minority_style": _style_name(s),
+                    "dominant_style": _style_name(reference),
+                    "suggested": {t.name: table_map.get(t.name, to_snake(t.name))} if reference == "snake" else {},
                 },
             )
         )
+
+    declared_columns = [c.name for t in declared.tables for c in t.columns]
+    column_ref = {
+        "paired": _dominant(c.name for t in live.tables for c in t.columns) or _dominant(declared_columns),
+        "new": _dominant(declared_columns),
+    }
+    for t in declared.tables:
+        lv = live_tables.get(table_map.get(t.name, t.name))
+        live_by_fold = {fold(c.name): c.name for c in lv.columns} if lv is not None else {}
+        live_names = set(live_by_fold.values())
+        groups: dict[str, list[str]] = {}
+        for c in t.columns:
+            if c.name in live_names:
+                continue
+            reference = column_ref["paired" if fold(c.name) in live_by_fold else "new"]
+            s = style(c.name)
+            if reference is None or s not in ("snake", "camel") or s == reference:
+                continue
+            groups.setdefault(reference, []).append(c.name)
+        for reference, minority in groups.items():
+            suggested = (
+                {c: live_by_fold.get(fold(c), to_snake(c)) for c in minority} if reference == "snake" else {}
+            )
+            out.append(
+                Change(
+                    "mixed_naming_convention",
+                    table_map.get(t.name, t.name),
+                    declared_table=t,
+                    declared=t,
+                    details={
+                        "scope": "columns",
+                        "minority": minority,
+                        "minority_style": _style_name(style(minority[0])),
+                        "dominant_style": _style_name(reference),
+                        "suggested": suggested,
+                    },
+                )
+            )
     return out
 
 

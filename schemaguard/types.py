@@ -53,6 +53,10 @@ _SQLITE_ALIASES = {
     "DOUBLE PRECISION": "REAL",
     "DOUBLE": "REAL",
     "FLOAT": "REAL",
+    # SQLite stores these alike and SQLAlchemy reads them back alike (DateTime, Numeric); schemas
+    # written by other tools (Rails, Django) spell them TIMESTAMP and DECIMAL.
+    "TIMESTAMP": "DATETIME",
+    "DECIMAL": "NUMERIC",
 }
 
 _MYSQL_ALIASES = {

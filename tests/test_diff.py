@@ -100,15 +100,36 @@ def test_renamed_from_pairs_old_and_new_column() -> None:
 
 
 def test_fk_type_mismatch_integer_to_bigint_key() -> None:
-    big_users = Table(name="users", columns=(col("id", "BIGINT", nullable=False),), primary_key=("id",))
+    # The database's key is BIGINT; the models still say INTEGER for the key and its FK column.
+    users_d = Table(name="users", columns=(col("id", "INTEGER", nullable=False),), primary_key=("id",))
+    users_l = Table(name="users", columns=(col("id", "BIGINT", nullable=False),), primary_key=("id",))
     d = Table(name="t", columns=(col("id", nullable=False), col("user_id", "INTEGER")), primary_key=("id",),
               foreign_keys=(ForeignKey(name=None, columns=("user_id",), ref_table="users", ref_columns=("id",)),))
     lv = Table(name="t", columns=d.columns, primary_key=("id",),
                foreign_keys=(ForeignKey(name="f", columns=("user_id",), ref_table="users", ref_columns=("id",)),))
-    findings = judge(diff(schema(big_users, d), schema(big_users, lv, origin="live")))
-    assert [(f.kind, f.table, f.column, f.declared, f.live, f.severity) for f in findings] == [
-        ("foreign_key_type_mismatch", "t", "user_id", "INTEGER", "BIGINT", "error")
+    findings = judge(diff(schema(users_d, d), schema(users_l, lv, origin="live")))
+    got = sorted((f.kind, f.table, f.column, f.declared, f.live, f.severity) for f in findings)
+    assert got == [
+        ("foreign_key_type_mismatch", "t", "user_id", "INTEGER", "BIGINT", "error"),
+        ("type_mismatch", "users", "id", "INTEGER", "BIGINT", "error"),
     ]
+
+
+def test_fk_type_mismatch_not_reported_for_a_database_built_from_the_models() -> None:
+    big_users = Table(name="users", columns=(col("id", "BIGINT", nullable=False),), primary_key=("id",))
+    t = Table(name="t", columns=(col("id", nullable=False), col("user_id", "INTEGER")), primary_key=("id",),
+              foreign_keys=(ForeignKey(name="f", columns=("user_id",), ref_table="users", ref_columns=("id",)),))
+    assert diff(schema(big_users, t), schema(big_users, t, origin="live")) == []
+    # On an empty database the models alone decide, and the narrow FK column is reported.
+    out = [c.kind for c in diff(schema(big_users, t), schema(origin="live"))]
+    assert "foreign_key_type_mismatch" in out
+
+
+def test_fk_column_wider_than_its_key_is_fine() -> None:
+    small = Table(name="tags", columns=(col("id", "SMALLINT", nullable=False),), primary_key=("id",))
+    t = Table(name="post_tags", columns=(col("tag_id", "INTEGER", nullable=False),),
+              foreign_keys=(ForeignKey(name=None, columns=("tag_id",), ref_table="tags", ref_columns=("id",)),))
+    assert [c.kind for c in diff(schema(small, t), schema(origin="live"))] == ["table_missing", "table_missing"]
 
 
 def test_mixed_naming_names_the_minority() -> None:
@@ -136,3 +157,11 @@ def test_mixed_naming_of_tables() -> None:
     findings = [f for f in judge(diff(declared, live)) if f.kind == "mixed_naming_convention"]
     assert [(f.table, f.declared) for f in findings] == [("event_categories", "EventCategories")]
     assert 'set __tablename__ = "event_categories"' in findings[0].hint
+
+
+def test_a_new_table_is_judged_by_the_models_not_one_live_name() -> None:
+    # The database holds one PascalCase table; a new snake_case table in a model set that is itself
+    # evenly mixed is missing, not "in the wrong style".
+    declared = schema(users("Users"), users("audit_log"))
+    live = schema(users("Users"), origin="live")
+    assert [c.kind for c in diff(declared, live)] == ["table_missing"]

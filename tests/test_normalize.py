@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from conftest import engine_for
 from sqlalchemy.dialects import postgresql as pg
 
+from schemaguard.changes import diff
 from schemaguard.declared import declared_snapshot, dialect_for
 from schemaguard.defaults import normalize_default
-from schemaguard.changes import diff
 from schemaguard.reflect import _sqlite_index_body, reflect_live
 from schemaguard.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from schemaguard.types import canonical_text, canonical_type, is_narrowing
@@ -392,3 +392,13 @@ def test_sqlite_foreign_keys_come_from_the_pragma(tmp_path: Path) -> None:
 def test_index_and_snapshot_types_are_importable() -> None:
     # The snapshot types used above are the public ones (a guard against silent renames).
     assert Index(name=None, columns=("a",)).columns == ("a",)
+
+
+@pytest.mark.parametrize(
+    "declared, live",
+    [(sa.DateTime(), "TIMESTAMP"), (sa.Numeric(8, 2), "DECIMAL(8, 2)"), (sa.DateTime(), "DATETIME")],
+)
+def test_sqlite_spellings_of_the_same_type(declared: Any, live: str) -> None:
+    from sqlalchemy.dialects import sqlite
+
+    assert canonical_type(declared, sqlite.dialect()) == canonical_text(live, "sqlite")

@@ -483,9 +483,7 @@ SCENARIOS = [
         ],
         [
             USERS,
-            table(
-                "payments", col("user_id", "VARCHAR(36)"), foreign_keys=(fk("user_id", "users"),)
-            ),
+            table("payments", col("user_id", "INTEGER"), foreign_keys=(fk("user_id", "users"),)),
         ],
         "foreign_key_type_mismatch",
     ),
