@@ -86,14 +86,18 @@ def pair(declared: Iterable[T], live: Iterable[T]) -> Pairing:
     )
 
 
-def diff(declared: Schema, live: Schema) -> list[Change]:
-    """Every difference between a declared and a live Schema, as typed changes."""
+def diff(declared: Schema, live: Schema, *, outside: Iterable[Table] = ()) -> list[Change]:
+    """Every difference between a declared and a live Schema, as typed changes.
+
+    `outside` holds declared tables left out of the comparison (--include/--exclude): they are not
+    compared, but a foreign key that points at one of them points at something that exists.
+    """
     changes: list[Change] = []
     tables = pair(declared.tables, live.tables)
     table_map = tables.mapping()
     live_by_name = {t.name: t for t in live.tables}
     declared_by_name = {t.name: t for t in declared.tables}
-    resolver = _Resolver(declared, live, table_map)
+    resolver = _Resolver(declared, live, table_map, outside)
 
     for d in tables.only_declared:
         changes.append(Change("table_missing", d.name, declared=d, declared_table=d))
@@ -135,8 +139,10 @@ def diff(declared: Schema, live: Schema) -> list[Change]:
 class _Resolver:
     """Finds where a declared foreign key really points, on either side, by exact then folded name."""
 
-    def __init__(self, declared: Schema, live: Schema, table_map: dict[str, str]) -> None:
-        self.declared = {t.name: t for t in declared.tables}
+    def __init__(
+        self, declared: Schema, live: Schema, table_map: dict[str, str], outside: Iterable[Table] = ()
+    ) -> None:
+        self.declared = {t.name: t for t in (*declared.tables, *outside)}
         self.live = {t.name: t for t in live.tables}
         self.table_map = table_map
         self.declared_fold = _unique_fold(self.declared)

@@ -152,11 +152,12 @@ def check(
             f"the declared snapshot was written for {declared.dialect} but the database is {live.dialect}",
             hint=f"write it again with `schemaguard snapshot --models ... --dialect {live.dialect}`",
         )
-    declared = filter_tables(declared, include, exclude)
-    findings = judge(diff(declared, live))
+    compared = filter_tables(declared, include, exclude)
+    outside = [t for t in declared.tables if t not in compared.tables]
+    findings = judge(diff(compared, live, outside=outside))
     findings = sort_findings(apply_ignores(findings, ignore))
     timer.add("compare", t)
-    result = CheckResult(findings=findings, database=live.label, models=[declared.label])
+    result = CheckResult(findings=findings, database=live.label, models=[compared.label])
     result.timings = timer.result()
     return result
 

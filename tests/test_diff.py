@@ -165,3 +165,13 @@ def test_a_new_table_is_judged_by_the_models_not_one_live_name() -> None:
     declared = schema(users("Users"), users("audit_log"))
     live = schema(users("Users"), origin="live")
     assert [c.kind for c in diff(declared, live)] == ["table_missing"]
+
+
+def test_fk_to_a_table_left_out_by_include_is_not_missing() -> None:
+    d = Table(name="payments", columns=(col("id", nullable=False), col("user_id")), primary_key=("id",),
+              foreign_keys=(ForeignKey(name=None, columns=("user_id",), ref_table="users", ref_columns=("id",)),))
+    lv = Table(name="payments", columns=d.columns, primary_key=("id",),
+               foreign_keys=(ForeignKey(name="f", columns=("user_id",), ref_table="users", ref_columns=("id",)),))
+    assert diff(schema(d), schema(lv, origin="live"), outside=[users()]) == []
+    # Without knowing the left-out table, the target is missing everywhere.
+    assert [c.kind for c in diff(schema(d), schema(lv, origin="live"))] == ["foreign_key_target_missing"]

@@ -316,3 +316,14 @@ def test_app_never_wipes_the_schema() -> None:
     }
     assert "check" in called
     assert not called & {"drop_all", "create_all", "reflect"}
+
+
+def test_include_one_table_keeps_references_to_the_others() -> None:
+    from schemaguard.compare import check
+
+    result = check(f"sqlite:///{EXAMPLE / 'legacy.db'}", f"{EXAMPLE / 'models.py'}:Base", include=["payments"])
+    assert result.findings == []
+    buggy = check(f"sqlite:///{EXAMPLE / 'legacy.db'}", f"{EXAMPLE / 'models_buggy.py'}:Base", include=["payments"])
+    assert sorted({f.kind for f in buggy.findings}) == [
+        "column_name_style", "foreign_key_target_case", "mixed_naming_convention",
+    ]

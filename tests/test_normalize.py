@@ -5,6 +5,7 @@ normalized server defaults, narrowing, and one focused test for each bug the pro
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
