@@ -97,7 +97,7 @@ def diff(declared: Schema, live: Schema, *, outside: Iterable[Table] = ()) -> li
     table_map = tables.mapping()
     live_by_name = {t.name: t for t in live.tables}
     declared_by_name = {t.name: t for t in declared.tables}
-    resolver = _Resolver(declared, live, table_map, outside)
+    resolver = _Resolver(declared, live, table_map, outside, home_schemas(live))
 
     for d in tables.only_declared:
         changes.append(Change("table_missing", d.name, declared=d, declared_table=d))
@@ -140,9 +140,15 @@ class _Resolver:
     """Finds where a declared foreign key really points, on either side, by exact then folded name."""
 
     def __init__(
-        self, declared: Schema, live: Schema, table_map: dict[str, str], outside: Iterable[Table] = ()
+        self,
+        declared: Schema,
+        live: Schema,
+        table_map: dict[str, str],
+        outside: Iterable[Table] = (),
+        home: frozenset[str | None] = frozenset({None}),
     ) -> None:
-        self.declared = {t.name: t for t in (*declared.tables, *outside)}
+        self.home = home
+        self.declared = {self.key(t.schema, t.name): t for t in (*declared.tables, *outside)}
         self.live = {t.name: t for t in live.tables}
         self.table_map = table_map
         self.declared_fold = _unique_fold(self.declared)
@@ -154,6 +160,17 @@ class _Resolver:
 
     def column_map(self, declared_table: str) -> dict[str, str]:
         return self._col_maps.get(declared_table, {})
+
+    def key(self, schema: str | None, name: str) -> str:
+        """A table's name as this comparison knows it: bare in the compared schema, else qualified."""
+        return name if schema in self.home else f"{schema}.{name}"
+
+    def target_schema(self, schema: str | None) -> str | None:
+        """None for the compared schema (however it was spelled), else the schema's name."""
+        return None if schema in self.home else schema
+
+    def fk_table(self, fk: ForeignKey) -> tuple[Table | None, Table | None, bool]:
+        return self.table(self.key(fk.ref_schema, fk.ref_table))
 
     def table(self, name: str) -> tuple[Table | None, Table | None, bool]:
         """(declared table, live table, exact) for an FK target name."""
@@ -316,7 +333,7 @@ def _diff_foreign_keys(
         # live key with the same target and actions, then the same target, then any.
         same_cols = [x for x in live_left if x.columns == local]
         actions = (fk.ondelete, fk.onupdate)
-        on_target = [x for x in same_cols if _same_target(x, target)]
+        on_target = [x for x in same_cols if _same_target(x, target, resolver)]
         match = next(
             (x for x in on_target if (x.ondelete, x.onupdate) == actions),
             on_target[0] if on_target else same_cols[0] if same_cols else None,
@@ -353,7 +370,7 @@ def _diff_foreign_keys(
         if match is None:
             out.append(ch("foreign_key_missing", column=column, declared=fk, details=target))
             continue
-        same_target = _same_target(match, target)
+        same_target = _same_target(match, target, resolver)
         if not same_target or match.ondelete != fk.ondelete or match.onupdate != fk.onupdate:
             out.append(
                 ch(
@@ -369,8 +386,19 @@ def _diff_foreign_keys(
     return out
 
 
-def _same_target(live: ForeignKey, target: Mapping[str, Any]) -> bool:
+def home_schemas(live: Schema) -> frozenset[str | None]:
+    """The spellings of the compared schema: None, its name, and the connection's default schema
+    when that is the one compared (a model's schema="public" is the default schema)."""
+    home: set[str | None] = {None, live.schema}
+    if live.schema is None or live.schema == live.default_schema:
+        home.add(live.default_schema)
+    return frozenset(home)
+
+
+def _same_target(live: ForeignKey, target: Mapping[str, Any], resolver: _Resolver) -> bool:
     if target["missing"]:
+        return False
+    if resolver.target_schema(live.ref_schema) != target.get("schema"):
         return False
     return fold(live.ref_table) == fold(target["table"]) and tuple(
         fold(c) for c in live.ref_columns
@@ -379,8 +407,8 @@ def _same_target(live: ForeignKey, target: Mapping[str, Any]) -> bool:
 
 def _resolve_target(fk: ForeignKey, resolver: _Resolver, owner: Table) -> dict[str, Any]:
     """Where a declared FK points in the live database's names, and whether it was named right."""
-    d_target, l_target, exact = resolver.table(fk.ref_table)
-    if d_target is None and fold(fk.ref_table) == fold(owner.name):
+    d_target, l_target, exact = resolver.fk_table(fk)
+    if d_target is None and fold(fk.ref_table) == fold(owner.name) and resolver.target_schema(fk.ref_schema) is None:
         d_target = owner
     if d_target is None and l_target is None:
         return {"missing": True, "case": False, "table": fk.ref_table, "columns": fk.ref_columns,
@@ -408,6 +436,7 @@ def _resolve_target(fk: ForeignKey, resolver: _Resolver, owner: Table) -> dict[s
         "case": case,
         "table": live_table_name,
         "columns": tuple(target_cols),
+        "schema": resolver.target_schema(fk.ref_schema),
     }
 
 
@@ -429,7 +458,7 @@ def _declared_reference_checks(
     colmap = resolver.column_map(d.name)
     live_table = live_by_name.get(table_name)
     for fk in d.foreign_keys:
-        d_target, l_target, _ = resolver.table(fk.ref_table)
+        d_target, l_target, _ = resolver.fk_table(fk)
         if d_target is None and l_target is None:
             continue
         for local_name, ref_name in zip(fk.columns, fk.ref_columns, strict=False):
@@ -523,7 +552,7 @@ def _mixed_naming(declared: Schema, live: Schema, table_map: Mapping[str, str]) 
     for t in declared.tables:
         lv = live_tables.get(table_map.get(t.name, t.name))
         live_by_fold = {fold(c.name): c.name for c in lv.columns} if lv is not None else {}
-        live_names = set(live_by_fold.values())
+        live_names = {c.name for c in lv.columns} if lv is not None else set()
         groups: dict[str, list[str]] = {}
         for c in t.columns:
             if c.name in live_names:

@@ -275,6 +275,8 @@ def check(
         )
         fmt = (format.value if format else None) or "table"
         threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "warning"
+        for note in result.notes:
+            typer.echo(f"schemaguard: note: {note}", err=True)
         report_start = time.perf_counter()
         from .report import render_check
 

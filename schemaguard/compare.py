@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ModelsError, UsageError
 from .findings import CheckResult, IgnoreRule, apply_ignores, sort_findings
-from .snapshot import Schema, is_snapshot_file, load_snapshot
+from .snapshot import Schema, Table, is_snapshot_file, load_snapshot
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
@@ -152,14 +152,67 @@ def check(
             f"the declared snapshot was written for {declared.dialect} but the database is {live.dialect}",
             hint=f"write it again with `schemaguard snapshot --models ... --dialect {live.dialect}`",
         )
-    compared = filter_tables(declared, include, exclude)
-    outside = [t for t in declared.tables if t not in compared.tables]
+    compared, outside, notes = _select(declared, live, include, exclude)
     findings = judge(diff(compared, live, outside=outside))
     findings = sort_findings(apply_ignores(findings, ignore))
     timer.add("compare", t)
-    result = CheckResult(findings=findings, database=live.label, models=[compared.label])
+    result = CheckResult(findings=findings, database=live.label, models=[compared.label], notes=notes)
     result.timings = timer.result()
     return result
+
+
+def _select(
+    declared: Schema, live: Schema, include: Sequence[str], exclude: Sequence[str]
+) -> tuple[Schema, list[Table], list[str]]:
+    """The declared tables to compare with the live schema, the ones left out (still valid FK
+    targets), and notes on what was left out. Comparing nothing is an error, never a pass."""
+    from .changes import home_schemas
+
+    home = home_schemas(live)
+    where = live.schema or live.default_schema or "the default schema"
+    # Models that name schemas for some tables mean the default schema for the others; models that
+    # name none are schema-less (the same models for every tenant schema) and fit any schema.
+    names_schemas = any(t.schema not in (None, live.default_schema) for t in declared.tables)
+    default_asked = live.schema in (None, live.default_schema)
+
+    def compared_here(t: Table) -> bool:
+        if t.schema is None:
+            return default_asked or not names_schemas
+        return t.schema in home
+
+    in_schema = declared.with_tables(t for t in declared.tables if compared_here(t))
+    elsewhere = [t for t in declared.tables if not compared_here(t)]
+    if not declared.tables:
+        raise UsageError(
+            f"the models ({declared.label or 'given'}) declare no tables",
+            hint="name the declarative base or MetaData after the model modules are imported",
+        )
+    if not in_schema.tables:
+        others = ", ".join(sorted({str(t.schema) for t in elsewhere}))
+        raise UsageError(
+            f"none of the {len(declared.tables)} declared tables is in schema {where} (they are in {others})",
+            hint=f"pass --schema {sorted({str(t.schema) for t in elsewhere})[0]}",
+        )
+    compared = filter_tables(in_schema, include, exclude)
+    if not compared.tables:
+        raise UsageError(
+            "--include/--exclude leave no declared table to compare",
+            hint="check the table-name patterns",
+        )
+    notes = []
+    if elsewhere:
+        by_schema: dict[str, int] = {}
+        for t in elsewhere:
+            name = str(t.schema or live.default_schema)
+            by_schema[name] = by_schema.get(name, 0) + 1
+        listing = ", ".join(f"{n} in {s}" for s, n in sorted(by_schema.items()))
+        notes.append(
+            f"{len(elsewhere)} declared table(s) are not in schema {where} and were not compared "
+            f"({listing}); run again with --schema NAME for each"
+        )
+    kept = {id(t) for t in compared.tables}
+    outside = [t for t in in_schema.tables if id(t) not in kept] + elsewhere
+    return compared, outside, notes
 
 
 def _dialect_of(db: Any) -> Any:

@@ -160,21 +160,22 @@ def _collect(obj: Any, target: str) -> tuple[list[MetaData], list[Any]]:
     return metadatas, registries
 
 
-def declared_tables(metadatas: list[MetaData], schema: str | None) -> list[SATable]:
-    """The tables of the given metadata objects that live in `schema` (None: the default one)."""
-    seen: dict[str, SATable] = {}
-    if schema is None:
-        schema = single_schema(metadatas)
+def declared_tables(metadatas: list[MetaData]) -> list[SATable]:
+    """Every table of the given metadata objects, in dependency order where it can be known.
+
+    Tables of every schema are kept: which of them are compared is decided against the live
+    database's schema (compare.check), and the others still count as existing FK targets.
+    """
+    seen: dict[tuple[str | None, str], SATable] = {}
     for md in metadatas:
         for table in md.sorted_tables if _sortable(md) else md.tables.values():
-            if table.schema is not None and table.schema != schema:
-                continue
-            if table.name in seen and seen[table.name] is not table:
+            key = (table.schema, table.name)
+            if key in seen and seen[key] is not table:
                 raise ModelsError(
-                    f"table {table.name!r} is declared twice in the models",
+                    f"table {table.fullname!r} is declared twice in the models",
                     hint="pass each MetaData once",
                 )
-            seen[table.name] = table
+            seen[key] = table
     return list(seen.values())
 
 
@@ -332,6 +333,7 @@ def table_snapshot(table: Any, dialect: Dialect, sources: SourceIndex | None = N
         renamed_from=(table.info or {}).get("renamed_from"),
         model=sources.model_name(table) if sources else None,
         source=sources.table(table) if sources else None,
+        schema=table.schema,
     )
 
 
@@ -403,7 +405,7 @@ def declared_snapshot(
             if reg is not None and hasattr(reg, "mappers") and reg not in regs:
                 regs.append(reg)
     sources = SourceIndex(regs)
-    tables = [table_snapshot(t, dialect, sources) for t in declared_tables(mds, schema)]
+    tables = [table_snapshot(t, dialect, sources) for t in declared_tables(mds)]
     tables = _resolve_fk_column_types(tables)
     return Schema(
         dialect=dialect.name,

@@ -165,6 +165,8 @@ class CheckResult:
     database: str
     models: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # What the user should know that is not a finding (tables of other schemas not compared...).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, int]:

@@ -12,12 +12,19 @@ from .snapshot import Source
 
 
 @lru_cache(maxsize=256)
-def _parse(path: str) -> ast.Module | None:
+def _classes(path: str) -> dict[str, ast.ClassDef]:
+    """The class definitions of a source file by name (the first of each name), parsed once: a
+    models module of thousands of classes must not be walked once per class."""
     try:
         with open(path, encoding="utf-8") as fh:
-            return ast.parse(fh.read(), filename=path)
+            tree = ast.parse(fh.read(), filename=path)
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
-        return None
+        return {}
+    out: dict[str, ast.ClassDef] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            out.setdefault(node.name, node)
+    return out
 
 
 def _rel(path: str) -> str:
@@ -56,23 +63,19 @@ class SourceIndex:
             path = inspect.getsourcefile(cls)
         except TypeError:
             path = None
-        if path:
-            tree = _parse(path)
-            if tree is not None:
-                for node in ast.walk(tree):
-                    if isinstance(node, ast.ClassDef) and node.name == cls.__name__:
-                        attrs: dict[str, int] = {}
-                        for stmt in node.body:
-                            targets: list[ast.expr] = []
-                            if isinstance(stmt, ast.Assign):
-                                targets = list(stmt.targets)
-                            elif isinstance(stmt, ast.AnnAssign):
-                                targets = [stmt.target]
-                            for tgt in targets:
-                                if isinstance(tgt, ast.Name):
-                                    attrs[tgt.id] = stmt.lineno
-                        info = (_rel(path), node.lineno, attrs)
-                        break
+        node = _classes(path).get(cls.__name__) if path else None
+        if path and node is not None:
+            attrs: dict[str, int] = {}
+            for stmt in node.body:
+                targets: list[ast.expr] = []
+                if isinstance(stmt, ast.Assign):
+                    targets = list(stmt.targets)
+                elif isinstance(stmt, ast.AnnAssign):
+                    targets = [stmt.target]
+                for tgt in targets:
+                    if isinstance(tgt, ast.Name):
+                        attrs[tgt.id] = stmt.lineno
+            info = (_rel(path), node.lineno, attrs)
         self._class_info[key] = info
         return info
 

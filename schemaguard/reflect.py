@@ -183,9 +183,17 @@ def _reflect(
                 f"schema {schema!r} does not exist in {redact(url)}",
                 hint="check --schema or leave it out for the default schema",
             )
+        default_schema = insp.default_schema_name
         names = [n for n in insp.get_table_names(schema=schema) if table_wanted(n, include, exclude, bookkeeping)]
         if not names:
-            return Schema(dialect=dialect.name, tables=(), origin="live", schema=schema, label=redact(url))
+            return Schema(
+                dialect=dialect.name,
+                tables=(),
+                origin="live",
+                schema=schema,
+                label=redact(url),
+                default_schema=default_schema,
+            )
         with warnings.catch_warnings():
             # SQLite cannot reflect expression indexes; they are read from sqlite_master below.
             warnings.simplefilter("ignore", SAWarning)
@@ -221,6 +229,7 @@ def _reflect(
         origin="live",
         schema=schema,
         label=redact(url),
+        default_schema=default_schema,
     )
 
 

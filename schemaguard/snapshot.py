@@ -79,6 +79,8 @@ class Table:
     # The model class name, when the table comes from a mapped class.
     model: str | None = None
     source: Source | None = None
+    # The schema a declared table names explicitly (Table(..., schema="sales")); None otherwise.
+    schema: str | None = None
 
     def column(self, name: str) -> Column | None:
         for col in self.columns:
@@ -101,6 +103,8 @@ class Schema:
     label: str = ""
     # The kind of models the declared side came from: "sqlalchemy" (the default) or "sequelize".
     flavor: str = "sqlalchemy"
+    # The connection's default schema (live side: "public" on PostgreSQL, "main" on SQLite).
+    default_schema: str | None = None
 
     def table(self, name: str) -> Table | None:
         for tbl in self.tables:
@@ -133,11 +137,13 @@ def schema_to_dict(schema: Schema) -> dict[str, Any]:
         "origin": schema.origin,
         "dialect": schema.dialect,
         "schema": schema.schema,
+        "default_schema": schema.default_schema,
         "label": schema.label,
         "flavor": schema.flavor,
         "tables": [
             {
                 "name": t.name,
+                "schema": t.schema,
                 "model": t.model,
                 "renamed_from": t.renamed_from,
                 "source": _source_to_json(t.source),
@@ -195,6 +201,7 @@ def schema_from_dict(data: dict[str, Any]) -> Schema:
         tables.append(
             Table(
                 name=t["name"],
+                schema=t.get("schema"),
                 model=t.get("model"),
                 renamed_from=t.get("renamed_from"),
                 source=_source_from_json(t.get("source")),
@@ -249,6 +256,7 @@ def schema_from_dict(data: dict[str, Any]) -> Schema:
         tables=tuple(tables),
         origin=data.get("origin", "declared"),
         schema=data.get("schema"),
+        default_schema=data.get("default_schema"),
         label=data.get("label", ""),
         flavor=data.get("flavor", "sqlalchemy"),
     )
