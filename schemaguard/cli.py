@@ -322,6 +322,8 @@ def snapshot(
         from .snapshot import dump_snapshot
 
         cfg = load_config(config)
+        if dialect is not None and dialect not in ("postgresql", "sqlite", "mysql"):
+            raise UsageError(f"unknown dialect {dialect!r}", hint="use postgresql, sqlite or mysql")
         if bool(models) == bool(db):
             raise UsageError("give exactly one of --db or --models", hint="snapshot one side at a time")
         if db:

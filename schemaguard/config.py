@@ -123,6 +123,7 @@ def _parse(section: dict[str, Any], path: Path) -> Config:
             raise ConfigError(
                 f"config file {path}: ignore entry {i + 1} must be a table with kind/code, table, column"
             )
+        _check_kind(entry.get("kind") or entry.get("code"), path, i + 1)
         ignores.append(
             IgnoreRule(kind=entry.get("kind") or entry.get("code"), table=entry.get("table"), column=entry.get("column"))
         )
@@ -143,6 +144,23 @@ def _parse(section: dict[str, Any], path: Path) -> Config:
         include_bookkeeping=bool(section.get("include_bookkeeping", False)),
         environments=dict(section.get("environments", {})),
     )
+
+
+def _check_kind(kind: Any, path: Path, number: int) -> None:
+    """An ignore entry's kind or code must name a rule (or be a glob such as foreign_key_*): a typo
+    would otherwise silently ignore nothing."""
+    import fnmatch
+
+    from .rules import BY_CODE, BY_KIND, REDIRECTS
+
+    if kind is None:
+        return
+    known = [*BY_KIND, *BY_CODE, *REDIRECTS]
+    if not isinstance(kind, str) or not any(fnmatch.fnmatchcase(k, kind) for k in known):
+        raise ConfigError(
+            f"config file {path}: ignore entry {number} names unknown kind or code {kind!r}",
+            hint="use a finding kind such as table_extra, a code such as SG102, or a glob of them",
+        )
 
 
 def _relative_target(target: str, base: Path) -> str:

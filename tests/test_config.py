@@ -253,3 +253,15 @@ def test_config_that_is_a_directory(tree: Path) -> None:
     r = sg("check", "--config", str(tree / "cfgdir"), "--db", f"sqlite:///{tree / 'app.db'}")
     assert r.exit_code == 2
     assert_one_sentence(r.stderr, "cfgdir", "is a directory")
+
+
+def test_ignore_entry_with_unknown_kind_is_a_config_error(tmp_path: Path) -> None:
+    from schemaguard.config import load_config
+    from schemaguard.errors import ConfigError
+
+    cfg = tmp_path / "schemaguard.toml"
+    cfg.write_text('[[ignore]]\nkind = "table_extar"\ntable = "legacy_*"\n')
+    with pytest.raises(ConfigError, match="unknown kind or code 'table_extar'"):
+        load_config(cfg)
+    cfg.write_text('[[ignore]]\nkind = "foreign_key_*"\n\n[[ignore]]\ncode = "SG110"\n')
+    assert [i.kind for i in load_config(cfg).ignore] == ["foreign_key_*", "SG110"]

@@ -112,3 +112,9 @@ def test_not_a_snapshot_is_a_usage_error(tmp_path: Path) -> None:
         assert "not a schemaguard snapshot" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("expected a usage error")
+
+
+def test_snapshot_rejects_an_unknown_dialect(tmp_path: Path) -> None:
+    out = CliRunner().invoke(app, ["snapshot", "--models", "x.py:Base", "--dialect", "oracle", "-o", str(tmp_path / "x.json")])
+    assert out.exit_code == 2
+    assert "unknown dialect 'oracle'" in out.stderr
