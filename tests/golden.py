@@ -17,6 +17,7 @@ CASES_DIR = Path(__file__).resolve().parent / "cases"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir() and (p / "models.py").is_file())
 DIALECTS = ("sqlite", "postgresql")
 
+# Copied from CONTRACT.md, not imported from the code: the tests check the code against these.
 DRIFT_KINDS = {
     "table_missing",
     "table_extra",
