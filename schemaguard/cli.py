@@ -63,6 +63,7 @@ app = typer.Typer(
     help=(
         "Keep application databases safe from their own ORM.\n\n"
         "check: diff the live database against the declared models, naming every mismatch.\n\n"
+        "plan: the ordered DDL a sync would run in a mode, with hazards and what the mode skips.\n\n"
         "snapshot: write either side's normalized schema as JSON, usable wherever a source is.\n\n"
         "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, "
         "2 usage or configuration error, 3 database unreachable or login refused, "
@@ -82,6 +83,18 @@ class OutputFormat(str, Enum):
     junit = "junit"
     github = "github"
     markdown = "markdown"
+
+
+class PlanMode(str, Enum):
+    safe = "safe"
+    alter = "alter"
+    force = "force"
+
+
+class PlanFormat(str, Enum):
+    table = "table"
+    json = "json"
+    sql = "sql"
 
 
 class FailOn(str, Enum):
@@ -289,6 +302,68 @@ def check(
         if timings:
             _print_timings(result.timings)
         return 1 if fails(result.findings, threshold) else 0
+
+    _run(debug, body)
+
+
+@app.command()
+def plan(
+    mode: Annotated[
+        PlanMode,
+        typer.Option("--mode", help="safe: only additions; alter: also non-destructive changes; "
+                     "force: drop and recreate every declared table.", case_sensitive=False),
+    ] = PlanMode.safe,
+    models: ModelsOpt = None,
+    db: DbOpt = None,
+    schema: SchemaOpt = None,
+    format: Annotated[
+        PlanFormat | None,
+        typer.Option("--format", "-f", help="Output format. Default: table.", case_sensitive=False,
+                     show_default=False),
+    ] = None,
+    config: ConfigOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Print the ordered DDL that sync would run in a mode, each step with its hazards, and what
+    the mode skips and why.
+
+    Never writes: the database is read as check reads it (read-only).
+    """
+
+    def body() -> int:
+        from .config import load_config
+        from .plan import make_plan
+        from .report.plan import plan_json, plan_sql, print_plan
+
+        cfg = load_config(config)
+        targets = list(models or cfg.models)
+        if not targets:
+            raise UsageError(
+                "no models given",
+                hint="pass --models package.module:Base (or path/to/models.py:Base) or set models in schemaguard.toml",
+            )
+        url = db or cfg.resolve_database_url()
+        if not url:
+            raise UsageError(
+                "no database given",
+                hint="pass --db URL, set DATABASE_URL, or set database_url in schemaguard.toml",
+            )
+        result = make_plan(
+            url,
+            targets,
+            mode=mode.value,
+            schema=schema or cfg.schema,
+            include=list(include or cfg.include),
+            exclude=list(exclude or cfg.exclude),
+        )
+        fmt = (format.value if format else None) or "table"
+        if fmt == "table":
+            print_plan(result)
+        else:
+            _emit(plan_json(result) if fmt == "json" else plan_sql(result), fmt)
+        return 0
 
     _run(debug, body)
 

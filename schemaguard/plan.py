@@ -1,0 +1,718 @@
+"""Plans: the diff's changes turned into ordered, hazard-annotated DDL steps for one sync mode.
+
+SQL is rendered by SQLAlchemy's DDL compiler (CREATE/DROP TABLE, CREATE INDEX) and by Alembic
+operations in offline mode (column and constraint changes), never by formatting strings; the
+columns, types and defaults come from the declared MetaData, not from the snapshot's type text.
+Nothing here touches a database: `build_plan` is pure, `make_plan` reflects read-only as `check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .changes import Change
+from .errors import UsageError
+from .types import is_narrowing
+
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
+    from sqlalchemy import Table as SATable
+    from sqlalchemy.engine import Dialect
+
+MODES = ("safe", "alter", "force")
+
+# Findings that are never fixed with DDL: the model's mapping is what is wrong.
+NAMING_KINDS = (
+    "table_name_case",
+    "column_name_style",
+    "foreign_key_target_case",
+    "foreign_key_target_missing",
+    "mixed_naming_convention",
+    "foreign_key_type_mismatch",
+)
+
+# Migra-style phases: the order steps run in, whatever order the changes came in.
+PHASES = (
+    "drop_constraint",  # drop_constraint and drop_index
+    "drop_table",
+    "create_table",
+    "rename",  # rename_table before rename_column: columns are renamed in the table's new name
+    "add_column",
+    "alter_column",
+    "create_index",
+    "add_unique",
+    "add_foreign_key",
+)
+_PHASE_OF = {
+    "drop_constraint": "drop_constraint",
+    "drop_index": "drop_constraint",
+    "drop_table": "drop_table",
+    "create_table": "create_table",
+    "rename_table": "rename",
+    "rename_column": "rename",
+    "add_column": "add_column",
+    "alter_column": "alter_column",
+    "create_index": "create_index",
+    "add_unique": "add_unique",
+    "add_foreign_key": "add_foreign_key",
+}
+
+SAFE_NEVER_DROPS = "destructive: safe mode never drops"
+SAFE_NEVER_ALTERS = "safe mode never alters an existing column"
+ALTER_NEVER_DESTROYS = "destructive: alter mode never runs destructive steps"
+SQLITE_REBUILD = "SQLite needs a table rebuild: not yet supported"
+
+
+@dataclass
+class Step:
+    """One DDL step. `statements` are the SQL statements without their terminator."""
+
+    kind: str
+    table: str
+    column: str | None
+    statements: list[str]
+    destructive: bool = False
+    hazards: list[str] = field(default_factory=list)
+
+    @property
+    def sql(self) -> str:
+        return "\n".join(s + ";" for s in self.statements)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "table": self.table,
+            "column": self.column,
+            "sql": self.sql,
+            "destructive": self.destructive,
+            "hazards": list(self.hazards),
+        }
+
+
+@dataclass
+class Skipped:
+    """A change the mode will not make, and why. `finding` is the finding kind it leaves behind."""
+
+    kind: str
+    table: str | None
+    column: str | None
+    reason: str
+    finding: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "table": self.table, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class Plan:
+    mode: str
+    dialect: str
+    steps: list[Step] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    database: str = ""
+
+    def to_dict(self, environment: str = "production", allowed: bool = True) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "environment": environment,
+            "allowed": allowed,
+            "steps": [s.to_dict() for s in self.steps],
+            "skipped": [s.to_dict() for s in self.skipped],
+        }
+
+    @property
+    def statements(self) -> list[str]:
+        return [stmt for s in self.steps for stmt in s.statements]
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+class _Collect:
+    """An Alembic offline output buffer that keeps each statement apart."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def write(self, text: str) -> None:
+        text = text.strip()
+        if text:
+            self.items.append(text.removesuffix(";").rstrip())
+
+    def flush(self) -> None:
+        pass
+
+
+class _Renderer:
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+
+    def ddl(self, construct: Any) -> list[str]:
+        text = str(construct.compile(dialect=self.dialect)).strip().removesuffix(";").rstrip()
+        # Only whitespace is touched: SQLAlchemy indents with tabs and leaves spaces at line ends.
+        return ["\n".join(line.rstrip() for line in text.replace("\t", "    ").splitlines())]
+
+    def alembic(self, call: Callable[[Any], None]) -> list[str]:
+        from alembic.migration import MigrationContext
+        from alembic.operations import Operations
+
+        buf = _Collect()
+        ctx = MigrationContext.configure(
+            dialect_name=self.dialect.name, opts={"as_sql": True, "output_buffer": buf}
+        )
+        call(Operations(ctx))
+        return buf.items
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(
+        self,
+        mode: str,
+        dialect: Dialect,
+        tables: Mapping[str, SATable],
+        schema: str | None,
+    ) -> None:
+        self.mode = mode
+        self.dialect = dialect
+        self.pg = dialect.name == "postgresql"
+        self.sqlite = dialect.name == "sqlite"
+        self.tables = tables
+        self.schema = schema
+        self.render = _Renderer(dialect)
+        self.steps: list[Step] = []
+        self.skipped: list[Skipped] = []
+        self.created: set[str] = set()
+        # live table name -> the name it has once the plan's renames ran
+        self.table_names: dict[str, str] = {}
+        # (live table name, declared column name) -> the column's name when its step runs
+        self.column_names: dict[tuple[str, str], str] = {}
+
+    # helpers
+    def step(self, kind: str, table: str, column: str | None, statements: list[str],
+             hazards: Iterable[str] = (), destructive: bool = False) -> None:
+        self.steps.append(Step(kind, table, column, statements, destructive, list(hazards)))
+
+    def skip(self, kind: str, c: Change, reason: str, column: str | None = None) -> None:
+        self.skipped.append(Skipped(kind, c.table, column if column is not None else c.column, reason, c.kind))
+
+    def target(self, live_table: str) -> str:
+        return self.table_names.get(live_table, live_table)
+
+    def col(self, live_table: str, name: str) -> str:
+        return self.column_names.get((live_table, name), name)
+
+    def sa_table(self, c: Change) -> SATable | None:
+        d = c.declared_table
+        return self.tables.get(d.name) if d is not None else None
+
+    def sa_column(self, c: Change) -> Any:
+        t = self.sa_table(c)
+        name = getattr(c.declared, "name", None)
+        if t is None or name is None or name not in t.c:
+            return None
+        return t.c[name]
+
+    def schema_of(self, c: Change) -> str | None:
+        t = self.sa_table(c)
+        return self.schema if self.schema is not None else (t.schema if t is not None else None)
+
+    def never(self, kind: str, c: Change) -> None:
+        """The reason a drift change is not run in this mode (safe/alter)."""
+        destructive = kind in ("drop_table", "drop_column")
+        if self.mode == "safe":
+            self.skip(kind, c, SAFE_NEVER_DROPS if kind.startswith("drop") else SAFE_NEVER_ALTERS)
+        elif destructive:
+            self.skip(kind, c, ALTER_NEVER_DESTROYS)
+
+    # the phases are assigned per step kind; build order does not matter
+    def build(self, changes: Sequence[Change]) -> None:
+        # Names first: steps on a renamed table or column use the names it has when they run (the
+        # new one in alter mode, which renames; the database's in safe mode, which does not).
+        for c in changes:
+            old = c.details.get("renamed_from")
+            if c.kind == "table_missing" and old and self.mode == "alter":
+                self.table_names[old] = c.table or old
+            elif c.kind == "column_missing" and old and c.table is not None and c.column is not None:
+                if self.mode == "alter":
+                    self.column_names[(c.table, old)] = c.column
+                else:
+                    self.column_names[(c.table, c.column)] = old
+            elif c.kind == "column_name_style" and c.table is not None:
+                self.column_names[(c.table, c.declared.name)] = c.live.name
+        if self.mode == "force":
+            self.build_force(changes)
+            return
+        for c in changes:
+            handler = getattr(self, f"on_{c.kind}", None)
+            if c.kind in NAMING_KINDS:
+                self.skip(c.kind, c, self.naming_reason(c))
+            elif handler is None:
+                self.skip(c.kind, c, f"{c.kind} is not planned by this version of schemaguard")
+            else:
+                handler(c)
+
+    def naming_reason(self, c: Change) -> str:
+        from .rules import BY_KIND
+
+        try:
+            hint = BY_KIND[c.kind].hint(c)
+        except Exception:  # noqa: BLE001 - a hint is a courtesy; the reason stands without it
+            hint = "map the model to the database's names"
+        return f"naming: never fixed with DDL; fix the model's mapping ({hint})"
+
+    # --- tables ---
+    def on_table_missing(self, c: Change) -> None:
+        old = c.details.get("renamed_from")
+        if old:
+            if self.mode == "safe":
+                self.skip("rename_table", c, f"safe mode never renames: rename {old} to {c.table} with --mode alter")
+                return
+            self.step("rename_table", c.table or "", None,
+                      self.render.alembic(lambda op: op.rename_table(old, c.table, schema=self.schema_of(c))),
+                      hazards=["rename_table"])
+            return
+        if c.table is not None:
+            self.created.add(c.table)
+
+    def on_table_extra(self, c: Change) -> None:
+        self.never("drop_table", c)
+
+    # --- columns ---
+    def on_column_missing(self, c: Change) -> None:
+        table = c.table or ""
+        old = c.details.get("renamed_from")
+        if old:
+            if self.mode == "safe":
+                self.skip("rename_column", c, f"safe mode never renames: rename {old} to {c.column} with --mode alter")
+                return
+            new = c.column
+            self.step("rename_column", self.target(table), new,
+                      self.render.alembic(lambda op: op.alter_column(
+                          self.target(table), old, new_column_name=new, schema=self.schema_of(c))),
+                      hazards=["rename_column"])
+            return
+        col = self.sa_column(c)
+        if col is None:
+            self.skip("add_column", c, "the declared column was not found in the models")
+            return
+        if not c.declared.nullable and c.declared.default is None:
+            self.skip("add_column", c, "add_not_null_column_without_default: a NOT NULL column without a "
+                      "default cannot be added to a table that has rows; give it a server_default, or add it "
+                      "nullable, backfill it, then set NOT NULL")
+            return
+        new_col = _bare_column(col)
+        self.step("add_column", self.target(table), col.name,
+                  self.render.alembic(lambda op: op.add_column(self.target(table), new_col, schema=self.schema_of(c))))
+
+    def on_column_extra(self, c: Change) -> None:
+        self.never("drop_column", c)
+
+    def on_type_mismatch(self, c: Change) -> None:
+        if is_narrowing(c.declared.type, c.live.type):
+            if self.mode == "safe":
+                self.skip("alter_column", c, f"{SAFE_NEVER_ALTERS} (type {c.live.type} -> {c.declared.type})")
+            else:
+                self.skip("alter_column", c, f"{ALTER_NEVER_DESTROYS} (narrowing_type_change "
+                          f"{c.live.type} -> {c.declared.type})")
+            return
+        # On PostgreSQL most type changes rewrite the whole table under an ACCESS EXCLUSIVE lock.
+        self.alter(c, ["column_type_change"], type_=True, what=f"type {c.live.type} -> {c.declared.type}")
+
+    def on_nullable_mismatch(self, c: Change) -> None:
+        self.alter(c, ["set_not_null"] if not c.declared.nullable else [], nullable=True,
+                   what="set NOT NULL" if not c.declared.nullable else "drop NOT NULL")
+
+    def on_default_mismatch(self, c: Change) -> None:
+        if c.details.get("autoincrement"):
+            self.skip("alter_column", c, "making an existing key column auto-numbered is not planned yet; "
+                      "add the sequence or identity in a migration")
+            return
+        self.alter(c, [], default=True, what=f"default {c.live.default} -> {c.declared.default}")
+
+    def on_primary_key_mismatch(self, c: Change) -> None:
+        self.skip("alter_column", c, "changing a primary key is not planned: it rebuilds the key's index and "
+                  "every foreign key that references it; write that migration by hand")
+
+    def alter(self, c: Change, hazards: list[str], *, type_: bool = False, nullable: bool = False,
+              default: bool = False, what: str = "") -> None:
+        if self.mode == "safe":
+            self.skip("alter_column", c, f"{SAFE_NEVER_ALTERS} ({what})")
+            return
+        if self.sqlite:
+            self.skip("alter_column", c, f"{SQLITE_REBUILD} ({what})")
+            return
+        col = self.sa_column(c)
+        if col is None:
+            self.skip("alter_column", c, "the declared column was not found in the models")
+            return
+        table = self.target(c.table or "")
+        name = self.col(c.table or "", c.column or col.name)
+        kw: dict[str, Any] = {"schema": self.schema_of(c)}
+        if type_:
+            kw["type_"] = col.type
+        if nullable:
+            kw["nullable"] = bool(c.declared.nullable)
+        if default:
+            kw["server_default"] = col.server_default.arg if col.server_default is not None else None
+        self.step("alter_column", table, name,
+                  self.render.alembic(lambda op: op.alter_column(table, name, **kw)), hazards=hazards)
+
+    # --- indexes and constraints ---
+    def on_index_missing(self, c: Change) -> None:
+        table = c.table or ""
+        sa_idx = self.find_index(c)
+        if sa_idx is None:
+            self.skip("create_index", c, "the declared index was not found in the models")
+            return
+        cols = [self.index_element(table, e) for e in sa_idx.expressions]
+        name = sa_idx.name
+        hazards = ["create_index_blocking"] if self.pg else []
+        self.step("create_index", self.target(table), c.column,
+                  self.render.alembic(lambda op: op.create_index(
+                      name, self.target(table), cols, unique=bool(sa_idx.unique), schema=self.schema_of(c))),
+                  hazards=hazards)
+
+    def find_index(self, c: Change) -> Any:
+        t = self.sa_table(c)
+        if t is None:
+            return None
+        for idx in t.indexes:
+            if c.declared.name is not None and idx.name == c.declared.name:
+                return idx
+        return None
+
+    def index_element(self, table: str, expr: Any) -> Any:
+        from sqlalchemy import Column, text
+
+        from .declared import _unordered
+
+        inner = _unordered(expr)
+        if isinstance(inner, Column):
+            return self.col(table, inner.name)
+        if isinstance(inner, str):
+            return self.col(table, inner)
+        compiler = self.dialect.statement_compiler(self.dialect, None)
+        return text(str(compiler.process(expr, include_table=False, literal_binds=True)))
+
+    def on_index_extra(self, c: Change) -> None:
+        if self.mode == "safe":
+            self.skip("drop_index", c, SAFE_NEVER_DROPS)
+            return
+        name = c.live.name
+        if name is None or (self.sqlite and name.startswith("sqlite_autoindex")):
+            self.skip("drop_index", c, SQLITE_REBUILD if self.sqlite else "the index has no name to drop it by")
+            return
+        table = self.target(c.table or "")
+        self.step("drop_index", table, c.column,
+                  self.render.alembic(lambda op: op.drop_index(name, table_name=table, schema=self.schema_of(c))))
+
+    def on_unique_missing(self, c: Change) -> None:
+        table = c.table or ""
+        cols = [self.col(table, x) for x in c.declared.columns]
+        name = c.declared.name or _generated_name("uq", self.target(table), cols)
+        hazards = ["create_index_blocking"] if self.pg else []
+        if self.sqlite:
+            # SQLite cannot add a constraint to a table; a unique index enforces the same thing.
+            ops: Callable[[Any], None] = lambda op: op.create_index(  # noqa: E731
+                name, self.target(table), cols, unique=True, schema=self.schema_of(c))
+        else:
+            ops = lambda op: op.create_unique_constraint(  # noqa: E731
+                name, self.target(table), cols, schema=self.schema_of(c))
+        self.step("add_unique", self.target(table), c.column, self.render.alembic(ops), hazards=hazards)
+
+    def on_unique_extra(self, c: Change) -> None:
+        from .snapshot import Index
+
+        if self.mode == "safe":
+            self.skip("drop_constraint", c, SAFE_NEVER_DROPS)
+            return
+        table = self.target(c.table or "")
+        name = c.live.name
+        if isinstance(c.live, Index):
+            self.on_index_extra(c)
+            return
+        if self.sqlite or name is None:
+            self.skip("drop_constraint", c, SQLITE_REBUILD if self.sqlite else "the constraint has no name")
+            return
+        self.step("drop_constraint", table, c.column,
+                  self.render.alembic(lambda op: op.drop_constraint(name, table, type_="unique",
+                                                                    schema=self.schema_of(c))))
+
+    def on_foreign_key_missing(self, c: Change) -> None:
+        table = c.table or ""
+        if self.sqlite:
+            self.skip("add_foreign_key", c, SQLITE_REBUILD)
+            return
+        self.add_fk(c, table)
+
+    def add_fk(self, c: Change, table: str) -> None:
+        fk = c.declared
+        ref_live = str(c.details.get("table") or fk.ref_table)
+        ref_cols = [self.col(ref_live, x) for x in (c.details.get("columns") or fk.ref_columns)]
+        ref_table = self.target(ref_live)
+        local = [self.col(table, x) for x in fk.columns]
+        ref_schema = c.details.get("schema") or self.schema_of(c)
+        hazards = ["add_foreign_key_validating"] if self.pg else []
+        self.step("add_foreign_key", self.target(table), c.column,
+                  self.render.alembic(lambda op: op.create_foreign_key(
+                      fk.name, self.target(table), ref_table, local, ref_cols,
+                      ondelete=_action(fk.ondelete), onupdate=_action(fk.onupdate),
+                      source_schema=self.schema_of(c), referent_schema=ref_schema)),
+                  hazards=hazards)
+
+    def on_foreign_key_extra(self, c: Change) -> None:
+        if self.mode == "safe":
+            self.skip("drop_constraint", c, SAFE_NEVER_DROPS)
+            return
+        self.drop_fk(c)
+
+    def drop_fk(self, c: Change) -> bool:
+        name = c.live.name
+        if self.sqlite or name is None:
+            self.skip("drop_constraint", c, SQLITE_REBUILD if self.sqlite else "the foreign key has no name")
+            return False
+        table = self.target(c.table or "")
+        self.step("drop_constraint", table, c.column,
+                  self.render.alembic(lambda op: op.drop_constraint(name, table, type_="foreignkey",
+                                                                    schema=self.schema_of(c))))
+        return True
+
+    def on_foreign_key_mismatch(self, c: Change) -> None:
+        if self.mode == "safe":
+            self.skip("drop_constraint", c, SAFE_NEVER_ALTERS + " or constraint")
+            return
+        if self.drop_fk(c):
+            self.add_fk(c, c.table or "")
+
+    # --- whole tables ---
+    def create_tables(self, names: Iterable[str]) -> None:
+        """create_table steps in dependency order; FKs of a cycle are added after all the tables."""
+        from sqlalchemy.schema import (
+            AddConstraint,
+            CreateIndex,
+            CreateTable,
+            sort_tables_and_constraints,
+        )
+
+        wanted = [self.tables[n] for n in names if n in self.tables]
+        if not wanted:
+            return
+        md = _copy(self.tables.values(), self.schema)
+        copies = [md.tables[_key(t, self.schema)] for t in wanted]
+        wanted_ids = {id(t) for t in copies}
+        ordered = list(sort_tables_and_constraints(copies))  # type: ignore[no-untyped-call]
+        # (None, [fks]) closes the list: keys of a cycle, added once every table exists. SQLite
+        # accepts a key to a table that does not exist yet, so there they stay inline.
+        later = [f for t, fks in ordered if t is None for f in fks if id(f.table) in wanted_ids]
+        deferred = {id(f) for f in later} if not self.sqlite else set()
+        for table, _fkcs in ordered:
+            if table is None:
+                continue
+            inline = [f for f in table.foreign_key_constraints if id(f) not in deferred]
+            try:
+                sql = self.render.ddl(CreateTable(table, include_foreign_key_constraints=inline))
+            except Exception as exc:  # noqa: BLE001 - e.g. a foreign key to a table that exists nowhere
+                self.skipped.append(Skipped("create_table", table.name, None,
+                                            f"cannot render CREATE TABLE: {str(exc).splitlines()[0]}",
+                                            "table_missing"))
+                continue
+            self.step("create_table", table.name, None, sql)
+            for idx in sorted(table.indexes, key=lambda i: str(i.name)):
+                self.step("create_index", table.name, _single(idx), self.render.ddl(CreateIndex(idx)))
+        for fkc in later:
+            if id(fkc) in deferred:
+                self.step("add_foreign_key", fkc.table.name, None, self.render.ddl(AddConstraint(fkc)))
+
+    def build_force(self, changes: Sequence[Change]) -> None:
+        from sqlalchemy import MetaData, Table
+        from sqlalchemy.schema import DropTable, sort_tables
+
+        missing = {c.table for c in changes if c.kind == "table_missing" and not c.details.get("renamed_from")}
+        live_name: dict[str, str] = {}
+        for c in changes:
+            if c.kind == "table_missing" and c.details.get("renamed_from") and c.table:
+                live_name[c.table] = str(c.details["renamed_from"])
+            elif c.kind == "table_name_case" and c.declared_table is not None and c.table:
+                live_name[c.declared_table.name] = c.table
+            elif c.kind == "table_extra":
+                self.skip("drop_table", c, "force mode drops and recreates only the declared tables")
+        ordered = [t.name for t in sort_tables(list(self.tables.values()))]
+        md = MetaData()
+        for name in reversed(ordered):
+            if name in missing:
+                continue
+            live = live_name.get(name, name)
+            self.step("drop_table", live, None, self.render.ddl(DropTable(Table(live, md, schema=self.schema_for(name)))),
+                      hazards=["force_reset", "drop_table"], destructive=True)
+        self.create_tables(ordered)
+
+    def schema_for(self, declared_name: str) -> str | None:
+        t = self.tables.get(declared_name)
+        return self.schema if self.schema is not None else (t.schema if t is not None else None)
+
+    def finish(self, changes: Sequence[Change]) -> list[Step]:
+        if self.mode != "force":
+            self.create_tables(n for n in self._declared_order() if n in self.created)
+        order = {p: i for i, p in enumerate(PHASES)}
+        rename_rank = {"rename_table": 0, "rename_column": 1}
+        return sorted(
+            self.steps,
+            key=lambda s: (order[_PHASE_OF[s.kind]], rename_rank.get(s.kind, 0)),
+        )
+
+    def _declared_order(self) -> list[str]:
+        from sqlalchemy.schema import sort_tables
+
+        try:
+            return [t.name for t in sort_tables(list(self.tables.values()))]
+        except Exception:  # noqa: BLE001
+            return list(self.tables)
+
+
+def build_plan(
+    changes: Sequence[Change],
+    mode: str,
+    dialect: Dialect | str,
+    metadata_tables: Mapping[str, SATable],
+    *,
+    schema: str | None = None,
+) -> Plan:
+    """The ordered steps that bring the live schema towards the declared one in `mode`.
+
+    `metadata_tables` maps each compared declared table's name to its SQLAlchemy Table: columns,
+    types and defaults are rendered from those objects. `schema` qualifies every statement.
+    """
+    from .declared import dialect_for
+
+    if mode not in MODES:
+        raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
+    if isinstance(dialect, str):
+        dialect = dialect_for(dialect)
+    builder = _Builder(mode, dialect, metadata_tables, schema)
+    builder.build(changes)
+    steps = builder.finish(changes)
+    return Plan(mode=mode, dialect=dialect.name, steps=steps, skipped=builder.skipped)
+
+
+def make_plan(
+    db: Any,
+    models: Any,
+    *,
+    mode: str = "safe",
+    schema: str | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    include_bookkeeping: bool = False,
+) -> Plan:
+    """Load the models and the live schema (read-only, as `check` does) and plan `mode`.
+
+    `models` must be SQLAlchemy models (a target string, MetaData, declarative base or a list of
+    them): a plan renders DDL from the model objects, which a snapshot file does not hold.
+    """
+    from .changes import diff
+    from .compare import _dialect_of, _select, load_live
+    from .declared import declared_snapshot, declared_tables, load_target
+    from .snapshot import is_snapshot_file, load_snapshot
+
+    if mode not in MODES:
+        raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
+    if isinstance(db, str) and is_snapshot_file(db):
+        db = load_snapshot(db)
+    metadatas = _metadatas(models, load_target)
+    dialect = _dialect_of(db)
+    declared = declared_snapshot(metadatas, dialect, schema=schema,
+                                 label=", ".join(m for m in _labels(models)))
+    live = load_live(db, schema=schema if schema is not None else declared.schema, include=include,
+                     exclude=exclude, include_bookkeeping=include_bookkeeping)
+    compared, outside, _notes = _select(declared, live, include, exclude)
+    wanted = {(t.schema, t.name) for t in compared.tables}
+    tables = {t.name: t for t in declared_tables(metadatas) if (t.schema, t.name) in wanted}
+    plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, tables, schema=schema)
+    plan.database = live.label
+    return plan
+
+
+def _labels(models: Any) -> list[str]:
+    items = models if isinstance(models, (list, tuple)) else [models]
+    return [i if isinstance(i, str) else type(i).__name__ for i in items]
+
+
+def _metadatas(models: Any, load_target: Callable[[str], tuple[list[MetaData], list[Any]]]) -> list[MetaData]:
+    from sqlalchemy import MetaData
+
+    from .snapshot import Schema, is_snapshot_file
+
+    items = models if isinstance(models, (list, tuple)) else [models]
+    if not items:
+        raise UsageError("no models given", hint="pass --models package.module:Base or set models in the config")
+    out: list[MetaData] = []
+    for item in items:
+        if isinstance(item, Schema) or (isinstance(item, str) and is_snapshot_file(item)):
+            raise UsageError(
+                "a plan needs the SQLAlchemy models, not a snapshot file",
+                hint="pass --models package.module:Base (or path/to/models.py:Base)",
+            )
+        if isinstance(item, str):
+            out.extend(load_target(item)[0])
+        elif isinstance(item, MetaData):
+            out.append(item)
+        elif isinstance(getattr(item, "metadata", None), MetaData):
+            out.append(item.metadata)
+        else:
+            raise UsageError(f"{item!r} is not SQLAlchemy models", hint="pass a MetaData or a declarative base")
+    return list({id(m): m for m in out}.values())
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+
+def _bare_column(col: Any) -> Any:
+    """A copy of a declared column for ADD COLUMN, without its keys and indexes: those are separate
+    steps of the plan (foreign key, unique, index), so they are never created twice."""
+    from sqlalchemy import Column
+
+    default = col.server_default
+    return Column(
+        col.name,
+        col.type,
+        nullable=col.nullable,
+        server_default=default.arg if default is not None and hasattr(default, "arg") else None,
+        comment=col.comment,
+    )
+
+
+def _copy(tables: Iterable[SATable], schema: str | None) -> MetaData:
+    """The declared tables copied into one MetaData (in `schema` when one is given), so that foreign
+    keys between them resolve and the declared models are never modified."""
+    from sqlalchemy import MetaData
+
+    md = MetaData()
+    for t in tables:
+        if schema is not None:
+            t.to_metadata(md, schema=schema)
+        else:
+            t.to_metadata(md)
+    return md
+
+
+def _key(table: SATable, schema: str | None) -> str:
+    s = schema if schema is not None else table.schema
+    return f"{s}.{table.name}" if s else table.name
+
+
+def _single(idx: Any) -> str | None:
+    cols = [e for e in idx.expressions if hasattr(e, "name")]
+    return cols[0].name if len(idx.expressions) == 1 and cols else None
+
+
+def _action(action: str) -> str | None:
+    return None if action == "NO ACTION" else action
+
+
+def _generated_name(prefix: str, table: str, columns: Sequence[str]) -> str:
+    return f"{prefix}_{table}_{'_'.join(columns)}"[:63]
