@@ -324,10 +324,19 @@ def plan(
     config: ConfigOpt = None,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
+    env: Annotated[
+        str | None,
+        typer.Option(
+            "--env",
+            metavar="NAME",
+            help="Environment name. Default: $SCHEMAGUARD_ENV, $APP_ENV, $ENVIRONMENT, $NODE_ENV; unset means production.",
+            show_default=False,
+        ),
+    ] = None,
     debug: DebugOpt = False,
 ) -> None:
     """Print the ordered DDL that sync would run in a mode, each step with its hazards, and what
-    the mode skips and why.
+    the mode skips and why; and whether the environment guard would allow it.
 
     Never writes: the database is read as check reads it (read-only).
     """
@@ -358,11 +367,19 @@ def plan(
             include=list(include or cfg.include),
             exclude=list(exclude or cfg.exclude),
         )
+        from .guard import decide, environment, force_sync_enabled
+
+        environ = dict(os.environ)
+        where = environment(env, environ)
+        # Confirmation is sync's business: the plan reports only what the policy allows.
+        decision = decide(mode.value, where, force_sync_enabled(environ), yes=True)
         fmt = (format.value if format else None) or "table"
         if fmt == "table":
-            print_plan(result)
+            print_plan(result, decision=decision)
+        elif fmt == "json":
+            _emit(plan_json(result, environment=decision.environment, allowed=decision.allowed), fmt)
         else:
-            _emit(plan_json(result) if fmt == "json" else plan_sql(result), fmt)
+            _emit(plan_sql(result), fmt)
         return 0
 
     _run(debug, body)

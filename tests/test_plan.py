@@ -4,6 +4,7 @@ the round trip (apply the plan, check again: only what the mode skipped remains)
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -312,3 +313,33 @@ def test_cli_plan_formats_and_never_writes(sqlite_url: str, tmp_path: Path) -> N
     assert db_file.read_bytes() == before
     res = sg("plan", "--db", sqlite_url, "-m", models, "--mode", "nope")
     assert res.exit_code == 2
+
+
+def test_plan_json_reports_the_environment_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from schemaguard.cli import app
+
+    models = tmp_path / "models.py"
+    models.write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        "sa.Table('users', metadata, sa.Column('id', sa.Integer, primary_key=True))\n"
+    )
+    db = tmp_path / "app.db"
+    sqlite3.connect(db).close()
+    base = ["plan", "--models", f"{models}:metadata", "--db", f"sqlite:///{db}", "--format", "json"]
+    for var in ("SCHEMAGUARD_ENV", "APP_ENV", "ENVIRONMENT", "NODE_ENV", "FORCE_SYNC"):
+        monkeypatch.delenv(var, raising=False)
+    runner = CliRunner()
+    doc = json.loads(runner.invoke(app, [*base, "--mode", "safe"]).stdout)
+    assert (doc["environment"], doc["allowed"]) == ("production", True)
+    doc = json.loads(runner.invoke(app, [*base, "--mode", "alter"]).stdout)
+    assert (doc["environment"], doc["allowed"]) == ("production", False)
+    doc = json.loads(runner.invoke(app, [*base, "--mode", "force", "--env", "development"]).stdout)
+    assert (doc["environment"], doc["allowed"]) == ("development", False)  # FORCE_SYNC unset
+    monkeypatch.setenv("FORCE_SYNC", "yes")
+    doc = json.loads(runner.invoke(app, [*base, "--mode", "force", "--env", "development"]).stdout)
+    assert (doc["environment"], doc["allowed"]) == ("development", True)
+    monkeypatch.setenv("APP_ENV", "development")
+    doc = json.loads(runner.invoke(app, [*base, "--mode", "alter"]).stdout)
+    assert (doc["environment"], doc["allowed"]) == ("development", True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ..guard import Decision
     from ..plan import Plan
 
 PLAN_FORMATS = ("table", "json", "sql")
@@ -43,7 +44,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def print_plan(plan: Plan, console: Console | None = None) -> None:
+def print_plan(plan: Plan, console: Console | None = None, decision: Decision | None = None) -> None:
     from rich.console import Console
     from rich.padding import Padding
     from rich.syntax import Syntax
@@ -55,6 +56,12 @@ def print_plan(plan: Plan, console: Console | None = None) -> None:
         head.append("  ")
         head.append(plan.database, style="cyan")
     console.print(head)
+    if decision is not None:
+        if decision.allowed:
+            console.print(Text(f"environment {decision.environment}: sync --mode {plan.mode} is allowed", style="green"))
+        else:
+            console.print(Text(f"environment {decision.environment}: sync would be refused ({decision.refusal}): "
+                               f"{decision.reason}", style="bold red"))
     if not plan.steps:
         console.print(Text("✔ Nothing to do in this mode.", style="bold green"))
     for n, step in enumerate(plan.steps, 1):
