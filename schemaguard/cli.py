@@ -11,13 +11,16 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from . import __version__
 from .errors import SchemaguardError, UsageError
+
+if TYPE_CHECKING:
+    from .config import Config
 
 
 class _Group(TyperGroup):
@@ -265,18 +268,7 @@ def check(
 
         started = time.perf_counter()
         cfg = load_config(config)
-        targets = list(models or cfg.models)
-        if not targets:
-            raise UsageError(
-                "no models given",
-                hint="pass --models package.module:Base (or path/to/models.py:Base) or set models in schemaguard.toml",
-            )
-        url = db or cfg.resolve_database_url()
-        if not url:
-            raise UsageError(
-                "no database given",
-                hint="pass --db URL, set DATABASE_URL, or set database_url in schemaguard.toml",
-            )
+        targets, url = _sources(cfg, models, db)
         result = run_check(
             url,
             targets,
@@ -347,18 +339,7 @@ def plan(
         from .report.plan import plan_json, plan_sql, print_plan
 
         cfg = load_config(config)
-        targets = list(models or cfg.models)
-        if not targets:
-            raise UsageError(
-                "no models given",
-                hint="pass --models package.module:Base (or path/to/models.py:Base) or set models in schemaguard.toml",
-            )
-        url = db or cfg.resolve_database_url()
-        if not url:
-            raise UsageError(
-                "no database given",
-                hint="pass --db URL, set DATABASE_URL, or set database_url in schemaguard.toml",
-            )
+        targets, url = _sources(cfg, models, db)
         result = make_plan(
             url,
             targets,
@@ -438,6 +419,23 @@ def snapshot(
         return 0
 
     _run(debug, body)
+
+
+def _sources(cfg: Config, models: list[str] | None, db: str | None) -> tuple[list[str], str]:
+    """The models targets and the database URL from the options, else the config and environment."""
+    targets = list(models or cfg.models)
+    if not targets:
+        raise UsageError(
+            "no models given",
+            hint="pass --models package.module:Base (or path/to/models.py:Base) or set models in schemaguard.toml",
+        )
+    url = db or cfg.resolve_database_url()
+    if not url:
+        raise UsageError(
+            "no database given",
+            hint="pass --db URL, set DATABASE_URL, or set database_url in schemaguard.toml",
+        )
+    return targets, url
 
 
 def _emit(text: str, fmt: str) -> None:
