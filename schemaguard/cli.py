@@ -94,6 +94,18 @@ class PlanMode(str, Enum):
     force = "force"
 
 
+class SyncMode(str, Enum):
+    safe = "safe"
+    alter = "alter"
+    force = "force"
+    auto = "auto"
+
+
+class SyncFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
 class PlanFormat(str, Enum):
     table = "table"
     json = "json"
@@ -316,15 +328,7 @@ def plan(
     config: ConfigOpt = None,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
-    env: Annotated[
-        str | None,
-        typer.Option(
-            "--env",
-            metavar="NAME",
-            help="Environment name. Default: $SCHEMAGUARD_ENV, $APP_ENV, $ENVIRONMENT, $NODE_ENV; unset means production.",
-            show_default=False,
-        ),
-    ] = None,
+    env: EnvOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Print the ordered DDL that sync would run in a mode, each step with its hazards, and what
@@ -416,6 +420,162 @@ def snapshot(
             except OSError as exc:
                 raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
             typer.echo(f"schemaguard: wrote {len(snap.tables)} table(s) to {output}", err=True)
+        return 0
+
+    _run(debug, body)
+
+
+EnvOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--env",
+        metavar="NAME",
+        help="Environment name. Default: $SCHEMAGUARD_ENV, $APP_ENV, $ENVIRONMENT, $NODE_ENV; unset means production.",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def sync(
+    mode: Annotated[
+        SyncMode,
+        typer.Option(
+            "--mode",
+            help="safe: create what is missing (anywhere); alter: also non-destructive changes "
+            "(development only); force: drop and recreate (development with FORCE_SYNC only); "
+            "auto: force, alter or safe by those rules.",
+            case_sensitive=False,
+        ),
+    ] = SyncMode.safe,
+    models: ModelsOpt = None,
+    db: DbOpt = None,
+    schema: SchemaOpt = None,
+    env: EnvOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan and change nothing.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Run destructive steps without asking (needed without a terminal).")
+    ] = False,
+    lock_timeout: Annotated[
+        str, typer.Option("--lock-timeout", metavar="TIME", help="PostgreSQL lock_timeout for the sync's transaction.")
+    ] = "5s",
+    statement_timeout: Annotated[
+        str,
+        typer.Option("--statement-timeout", metavar="TIME", help="PostgreSQL statement_timeout for the transaction."),
+    ] = "5min",
+    format: Annotated[
+        SyncFormat | None,
+        typer.Option("--format", "-f", help="Output format. Default: table.", case_sensitive=False, show_default=False),
+    ] = None,
+    fail_on: FailOnOpt = None,
+    config: ConfigOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Apply the plan for a mode under the environment guard, in one transaction.
+
+    A refusal exits 4 and touches nothing; a failing step rolls everything back. Afterwards the
+    database is reflected again and what remains is reported.
+    """
+
+    def body() -> int:
+        import json
+
+        from .config import load_config
+        from .findings import fails
+        from .report.plan import print_plan
+        from .sync import safe_sync
+
+        cfg = load_config(config)
+        targets, url = _sources(cfg, models, db)
+        interactive = sys.stdin.isatty() and sys.stdout.isatty()
+
+        def confirm(plan: Any, rows: Any) -> bool:
+            typer.echo("These steps drop data:", err=True)
+            for step in plan.steps:
+                if step.destructive:
+                    where = ".".join(p for p in (step.table, step.column) if p)
+                    count = rows.get(step.table)
+                    typer.echo(f"  {step.kind} {where}" + (f" ({count} rows)" if count is not None else ""), err=True)
+            return bool(typer.confirm("Run them?", default=False, err=True))
+
+        result = safe_sync(
+            url,
+            targets,
+            mode=mode.value,
+            env=env,
+            schema=schema or cfg.schema,
+            yes=yes,
+            confirm=confirm if interactive else None,
+            dry_run=dry_run,
+            lock_timeout=lock_timeout,
+            statement_timeout=statement_timeout,
+        )
+        fmt = (format.value if format else None) or "table"
+        if fmt == "json":
+            doc = result.plan.to_dict(environment=result.environment, allowed=True)
+            doc.update(
+                applied=result.applied,
+                dry_run=dry_run,
+                dropped_rows=result.dropped_rows,
+                remaining=[f.to_dict() for f in result.remaining],
+            )
+            _emit(json.dumps(doc, indent=2, ensure_ascii=False), fmt)
+        else:
+            print_plan(result.plan)
+            if dry_run:
+                typer.echo("dry run: nothing was changed", err=True)
+            else:
+                typer.echo(
+                    f"schemaguard: applied {len(result.plan.steps)} step(s) in one transaction; "
+                    f"{len(result.remaining)} finding(s) remain",
+                    err=True,
+                )
+        threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "warning"
+        return 1 if result.applied and fails(result.remaining, threshold) else 0
+
+    _run(debug, body)
+
+
+@app.command()
+def stamp(
+    environment_name: Annotated[str, typer.Argument(metavar="ENV", help="The environment to record, e.g. development.")],
+    db: DbOpt = None,
+    schema: SchemaOpt = None,
+    config: ConfigOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Record which environment this database belongs to (table schemaguard_environment).
+
+    A force sync is refused unless the database records development, whatever the shell says.
+    """
+
+    def body() -> int:
+        from .config import load_config
+        from .reflect import connect, create_engine_for
+        from .stamp import write_stamp
+
+        cfg = load_config(config)
+        url = db or cfg.resolve_database_url()
+        if not url:
+            raise UsageError("no database given", hint="pass --db URL or set DATABASE_URL")
+        name = environment_name.strip().lower()
+        if not name:
+            raise UsageError("the environment name is empty", hint="e.g. schemaguard stamp development")
+        engine = create_engine_for(url, readonly=False)
+        try:
+            conn = connect(engine)
+            try:
+                with conn.begin():
+                    previous = write_stamp(conn, name, schema or cfg.schema)
+            finally:
+                conn.close()
+        finally:
+            engine.dispose()
+        before = previous.environment if previous else "nothing (never stamped)"
+        typer.echo(
+            f"schemaguard: {engine.url.render_as_string(hide_password=True)} now records environment {name} "
+            f"(it recorded {before}); force syncs are allowed only when it records development"
+        )
         return 0
 
     _run(debug, body)

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from .changes import Change
 from .errors import UsageError
 from .types import is_narrowing
@@ -505,7 +507,7 @@ class _Builder:
         md = _copy(self.tables.values(), self.schema)
         copies = [md.tables[_key(t, self.schema)] for t in wanted]
         wanted_ids = {id(t) for t in copies}
-        ordered = list(sort_tables_and_constraints(copies))  # type: ignore[no-untyped-call]
+        ordered = _sorted_with_constraints(copies, sort_tables_and_constraints)
         # (None, [fks]) closes the list: keys of a cycle, added once every table exists. SQLite
         # accepts a key to a table that does not exist yet, so there they stay inline.
         later = [f for t, fks in ordered if t is None for f in fks if id(f.table) in wanted_ids]
@@ -541,7 +543,12 @@ class _Builder:
                 live_name[c.declared_table.name] = c.table
             elif c.kind == "table_extra":
                 self.skip("drop_table", c, "force mode drops and recreates only the declared tables")
-        ordered = [t.name for t in sort_tables(list(self.tables.values()))]
+        try:
+            ordered = [t.name for t in sort_tables(list(self.tables.values()))]
+        except SQLAlchemyError:
+            # A foreign key to a table that exists nowhere (ForeignKey("Users.id") with a table
+            # users): keep the models' order; that table's CREATE is skipped with the reason.
+            ordered = list(self.tables)
         md = MetaData()
         for name in reversed(ordered):
             if name in missing:
@@ -635,6 +642,15 @@ def make_plan(
     plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, tables, schema=schema)
     plan.database = live.label
     return plan
+
+
+def _sorted_with_constraints(tables: list[SATable], sort: Callable[..., Any]) -> list[tuple[Any, list[Any]]]:
+    """Tables in dependency order with the keys of cycles last, as SQLAlchemy sorts them; when a
+    foreign key cannot be resolved (its target exists nowhere), the given order, every key inline."""
+    try:
+        return list(sort(tables))
+    except SQLAlchemyError:
+        return [(t, []) for t in tables] + [(None, [])]
 
 
 def _labels(models: Any) -> list[str]:

@@ -1,0 +1,245 @@
+"""Apply a plan under the environment guard, in one transaction, and verify it by reflecting again.
+
+This replaces start-up code that calls `drop_all()`/`create_all()` or `sync({ force: true })`:
+`safe_sync(engine, Base)` creates what is missing anywhere, alters only in development and resets
+only in development with FORCE_SYNC, and leaves the database exactly as it was when it refuses or
+when any step fails.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import PolicyRefused, SchemaguardError
+from .guard import Decision, decide, environment, force_sync_enabled, resolve_mode
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+    from .findings import Finding
+    from .plan import Plan, Step
+
+
+class SyncRefused(PolicyRefused):
+    """The environment guard refused the sync (exit 4). Nothing was touched."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(
+            f"sync refused ({decision.refusal}): {decision.reason}",
+            hint="nothing was changed",
+        )
+        self.decision = decision
+        self.refusal = decision.refusal
+
+
+class SyncFailed(SchemaguardError):
+    """A step failed; everything was rolled back (exit 1: the drift is still there)."""
+
+    exit_code = 1
+
+    def __init__(self, number: int, step: Step, error: str) -> None:
+        where = ".".join(p for p in (step.table, step.column) if p)
+        super().__init__(
+            f"sync failed at step {number} ({step.kind} {where}): {error}; every step was rolled back "
+            "and the database is as it was",
+            hint="fix the data or the model, then plan again",
+        )
+        self.number = number
+        self.step = step
+
+
+@dataclass
+class SyncResult:
+    """What a sync did: the plan, whether it ran, the rows the destructive steps removed, and what
+    a check finds afterwards."""
+
+    mode: str
+    environment: str
+    plan: Plan
+    applied: bool
+    dropped_rows: dict[str, int] = field(default_factory=dict)
+    remaining: list[Finding] = field(default_factory=list)
+
+
+Confirm = Callable[["Plan", Mapping[str, int]], bool]
+
+
+def safe_sync(
+    engine_or_url: Engine | str,
+    metadata: Any,
+    mode: str = "auto",
+    env: str | None = None,
+    *,
+    schema: str | None = None,
+    yes: bool = False,
+    confirm: Confirm | None = None,
+    dry_run: bool = False,
+    lock_timeout: str = "5s",
+    statement_timeout: str = "5min",
+    environ: Mapping[str, str] | None = None,
+) -> SyncResult:
+    """Bring the database to the models as far as the mode and the environment allow.
+
+    `mode` is safe, alter, force or auto (force in development with FORCE_SYNC, alter in
+    development, else safe). Raises `SyncRefused` (nothing touched) when the guard refuses, and
+    `SyncFailed` (everything rolled back) when a step fails. Destructive steps need `yes=True`, or a
+    `confirm(plan, row_counts)` callback that returns True.
+    """
+    from .compare import check
+    from .plan import make_plan
+    from .reflect import create_engine_for
+
+    environ = os.environ if environ is None else environ
+    where = environment(env, environ)
+    force = force_sync_enabled(environ)
+    resolved = resolve_mode(mode, where, force)
+    engine = create_engine_for(engine_or_url, readonly=False) if isinstance(engine_or_url, str) else engine_or_url
+    try:
+        # Refuse before reading anything else when the mode is not allowed here at all.
+        early = decide(resolved, where, force, yes=True)
+        if not early.allowed:
+            raise SyncRefused(early)
+        recorded = _recorded_environment(engine, schema)
+        plan = make_plan(engine, metadata, mode=resolved, schema=schema)
+        destructive = [s for s in plan.steps if s.destructive]
+        decision = decide(
+            resolved,
+            where,
+            force,
+            recorded_environment=recorded,
+            destructive=bool(destructive),
+            interactive=confirm is not None,
+            yes=yes,
+        )
+        if not decision.allowed:
+            raise SyncRefused(decision)
+        dropped = _row_counts(engine, destructive, schema) if destructive else {}
+        if decision.needs_confirmation and not dry_run:
+            assert confirm is not None
+            if not confirm(plan, dropped):
+                raise SyncRefused(
+                    Decision(False, resolved, where.name, decision.refusal or "force_sync_refused",
+                             "the destructive steps were not confirmed")
+                )
+        result = SyncResult(resolved, where.name, plan, applied=False, dropped_rows=dropped)
+        if dry_run:
+            return result
+        _apply(engine, plan, where.name, recorded is None, schema, lock_timeout, statement_timeout)
+        result.applied = True
+        result.remaining = check(engine, metadata, schema=schema).findings
+        return result
+    finally:
+        if isinstance(engine_or_url, str):
+            engine.dispose()
+
+
+def _recorded_environment(engine: Engine, schema: str | None) -> str | None:
+    from .reflect import connect
+    from .stamp import read_stamp
+
+    conn = connect(engine)
+    try:
+        stamp = read_stamp(conn, schema)
+    finally:
+        conn.close()
+    return stamp.environment if stamp else None
+
+
+def _row_counts(engine: Engine, steps: list[Step], schema: str | None) -> dict[str, int]:
+    """Rows that the destructive steps remove, table by table (exact counts)."""
+    import sqlalchemy as sa
+
+    from .reflect import connect
+
+    tables = sorted({s.table for s in steps if s.table})
+    out: dict[str, int] = {}
+    conn = connect(engine)
+    try:
+        insp = sa.inspect(conn)
+        for name in tables:
+            if not insp.has_table(name, schema=schema):
+                continue
+            count = conn.execute(sa.select(sa.func.count()).select_from(sa.table(name, schema=schema))).scalar()
+            out[name] = int(count or 0)
+    finally:
+        conn.close()
+    return out
+
+
+def _apply(
+    engine: Engine,
+    plan: Plan,
+    env_name: str,
+    first_sync: bool,
+    schema: str | None,
+    lock_timeout: str,
+    statement_timeout: str,
+) -> None:
+    """Every step, and the environment stamp of a first sync, in one transaction."""
+    from sqlalchemy.exc import DBAPIError
+
+    from .reflect import connect
+    from .stamp import write_stamp
+
+    conn = connect(engine)
+    restore = _begin(conn)
+    number, step = 0, None
+    try:
+        if conn.dialect.name == "postgresql":
+            # SET LOCAL: only for this transaction; a step that waits for a lock gives up instead
+            # of queueing every other query behind it.
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{_interval(lock_timeout)}'")
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = '{_interval(statement_timeout)}'")
+        for number, step in enumerate(plan.steps, start=1):  # noqa: B007 - the except clause names the step
+            for statement in step.statements:
+                conn.exec_driver_sql(statement)
+        step = None  # past the steps: a failure now is the stamp's, reported as itself
+        if first_sync:
+            write_stamp(conn, env_name, schema)
+        conn.commit()
+    except DBAPIError as exc:
+        conn.rollback()
+        orig = getattr(exc, "orig", exc)
+        detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        if step is None:
+            raise
+        raise SyncFailed(number, step, detail) from exc
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        restore()
+        conn.close()
+
+
+def _begin(conn: Connection) -> Callable[[], None]:
+    """Open a transaction that DDL really belongs to. PostgreSQL's DDL is transactional as it is;
+    Python's sqlite3 module commits DDL on its own unless it is put in autocommit mode and given an
+    explicit BEGIN. Returns how to put the connection back."""
+    if conn.dialect.name != "sqlite":
+        conn.begin()
+        return lambda: None
+    raw = conn.connection.driver_connection
+    previous = raw.isolation_level  # type: ignore[union-attr]
+    raw.isolation_level = None  # type: ignore[union-attr]
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def restore() -> None:
+        raw.isolation_level = previous  # type: ignore[union-attr]
+
+    return restore
+
+
+def _interval(text: str) -> str:
+    """A PostgreSQL interval literal from `5s`, `500ms`, `5min`: digits and a unit, nothing else."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+)\s*(ms|s|min|h)?\s*", text)
+    if not m:
+        from .errors import UsageError
+
+        raise UsageError(f"invalid timeout {text!r}", hint="write it as 500ms, 5s, 5min or 1h")
+    return f"{m.group(1)}{m.group(2) or 'ms'}"
