@@ -9,6 +9,9 @@ __version__ = "0.1.0"
 __all__ = [
     "__version__",
     "check",
+    "safe_sync",
+    "SyncRefused",
+    "SyncFailed",
     "declared_snapshot",
     "reflect_live",
     "diff",
@@ -29,9 +32,13 @@ if TYPE_CHECKING:
     from .findings import CheckResult, Finding
     from .reflect import reflect_live
     from .snapshot import Schema
+    from .sync import SyncFailed, SyncRefused, safe_sync
 
 _LAZY = {
     "check": ("compare", "check"),
+    "safe_sync": ("sync", "safe_sync"),
+    "SyncRefused": ("sync", "SyncRefused"),
+    "SyncFailed": ("sync", "SyncFailed"),
     "declared_snapshot": ("declared", "declared_snapshot"),
     "reflect_live": ("reflect", "reflect_live"),
     "diff": ("changes", "diff"),

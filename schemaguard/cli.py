@@ -524,6 +524,8 @@ def sync(
             print_plan(result.plan)
             if dry_run:
                 typer.echo("dry run: nothing was changed", err=True)
+            elif not result.applied:
+                typer.echo(f"schemaguard: nothing to do; {len(result.remaining)} finding(s) remain", err=True)
             else:
                 typer.echo(
                     f"schemaguard: applied {len(result.plan.steps)} step(s) in one transaction; "

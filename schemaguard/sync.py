@@ -127,6 +127,10 @@ def safe_sync(
         result = SyncResult(resolved, where.name, plan, applied=False, dropped_rows=dropped)
         if dry_run:
             return result
+        if not plan.steps:
+            # Nothing to change: no transaction, and no stamp either (a no-op writes nothing).
+            result.remaining = check(engine, metadata, schema=schema).findings
+            return result
         _apply(engine, plan, where.name, recorded is None, schema, lock_timeout, statement_timeout)
         result.applied = True
         result.remaining = check(engine, metadata, schema=schema).findings

@@ -177,3 +177,14 @@ def test_cli_sync_exit_codes(tmp_path: Path) -> None:
     assert "applied 1 step(s)" in r.stderr
     r = sg("stamp", "staging", "--db", url)
     assert r.exit_code == 0 and "now records environment staging (it recorded production)" in r.stdout
+
+
+def test_nothing_to_do_writes_nothing(sqlite_url: str) -> None:
+    md = models(extra_table=False)
+    eng = engine_for(sqlite_url)
+    md.create_all(eng)
+    eng.dispose()
+    before = Path(sqlite_url.removeprefix("sqlite:///")).read_bytes()
+    result = safe_sync(sqlite_url, md, mode="auto", environ={})
+    assert not result.applied and result.plan.steps == [] and result.remaining == []
+    assert Path(sqlite_url.removeprefix("sqlite:///")).read_bytes() == before

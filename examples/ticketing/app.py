@@ -49,8 +49,6 @@ def start(database_url: str, base: type[DeclarativeBase]) -> Engine:
 
     Raises StartupRefused on error-level findings; warnings are printed and the app starts.
     """
-    # TODO: switch to schemaguard.safe_sync(...) once it exists: it creates what is missing
-    # (new tables, nullable columns) in safe mode and never drops or rewrites anything.
     result = schemaguard.check(database_url, base)
     errors = [f for f in result.findings if f.severity == "error"]
     for finding in result.findings:
@@ -58,7 +56,15 @@ def start(database_url: str, base: type[DeclarativeBase]) -> Engine:
             print(f"schema {finding.severity}: [{finding.kind}] {finding.message}", file=sys.stderr)
     if errors:
         raise StartupRefused(errors)
-    # Note what is NOT here: no Base.metadata.drop_all(), no create_all() "to be sure".
+    # Instead of sync({ force: true }) / drop_all() + create_all(): mode "auto" is safe (create what
+    # is missing, never drop or alter) unless the environment is development, where it alters, and
+    # it resets only in development with FORCE_SYNC=1 on a database stamped as development.
+    # With nothing to do it writes nothing.
+    try:
+        schemaguard.safe_sync(database_url, base, mode="auto")
+    except schemaguard.SyncRefused as refused:
+        print(f"ticketing: schema sync refused: {refused}", file=sys.stderr)
+        raise SystemExit(4) from None
     return create_engine(_driver_url(database_url))
 
 
