@@ -67,7 +67,6 @@ app = typer.Typer(
         "Keep application databases safe from their own ORM.\n\n"
         "check: diff the live database against the declared models, naming every mismatch.\n\n"
         "plan: the ordered DDL a sync would run in a mode, with hazards and what the mode skips.\n\n"
-        "plan: the ordered DDL a sync would run in a mode, with its hazards.\n\n"
         "sync: apply it under the environment guard, in one transaction.\n\n"
         "stamp: record which environment the database belongs to.\n\n"
         "snapshot: write either side's normalized schema as JSON, usable wherever a source is.\n\n"
@@ -334,8 +333,10 @@ def plan(
     env: EnvOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Print the ordered DDL that sync would run in a mode, each step with its hazards, and what
-    the mode skips and why; and whether the environment guard would allow it.
+    """Print the ordered DDL that sync would run in a mode, with hazards, skips and the guard's verdict.
+
+    Each step carries its hazards; what the mode skips is listed with the reason, and the
+    environment guard says whether sync would be allowed here.
 
     Never writes: the database is read as check reads it (read-only).
     """
