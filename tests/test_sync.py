@@ -188,3 +188,31 @@ def test_nothing_to_do_writes_nothing(sqlite_url: str) -> None:
     result = safe_sync(sqlite_url, md, mode="auto", environ={})
     assert not result.applied and result.plan.steps == [] and result.remaining == []
     assert Path(sqlite_url.removeprefix("sqlite:///")).read_bytes() == before
+
+
+def test_connection_killed_mid_plan_leaves_everything_as_it_was(pg_url: str) -> None:
+    """pg_terminate_backend on the sync's own connection after its first step: PostgreSQL rolls
+    the open transaction back, so the table created by step 1 must not exist afterwards."""
+    setup(pg_url)
+    before = state(pg_url)
+    eng = engine_for(pg_url)
+    admin = engine_for(pg_url)
+    seen: list[str] = []
+
+    @sa.event.listens_for(eng, "before_cursor_execute")
+    def kill_after_first_step(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+        if statement.startswith("ALTER TABLE users ADD COLUMN"):  # step 2 of the plan
+            pid = conn.connection.driver_connection.info.backend_pid
+            with admin.connect() as a:
+                a.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+
+    try:
+        with pytest.raises(SyncFailed) as info:
+            safe_sync(eng, models(), mode="safe", environ={})
+        assert any(s.startswith("CREATE TABLE orders") for s in seen), "step 1 ran before the kill"
+        assert info.value.number == 2 and "terminat" in str(info.value).lower()
+    finally:
+        eng.dispose()
+        admin.dispose()
+    assert state(pg_url) == before
