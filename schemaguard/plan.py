@@ -77,13 +77,16 @@ class Step:
     statements: list[str]
     destructive: bool = False
     hazards: list[str] = field(default_factory=list)
+    # Data-aware numbers measured on the live database (see measure()): "rows" a drop loses,
+    # "nulls" that make SET NOT NULL fail, and whether a number is the catalog's "estimate".
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def sql(self) -> str:
         return "\n".join(s + ";" for s in self.statements)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "kind": self.kind,
             "table": self.table,
             "column": self.column,
@@ -91,6 +94,9 @@ class Step:
             "destructive": self.destructive,
             "hazards": list(self.hazards),
         }
+        if self.details:
+            out["details"] = dict(self.details)
+        return out
 
 
 @dataclass
@@ -624,7 +630,7 @@ def make_plan(
     from .changes import diff
     from .compare import _dialect_of, _select, load_live
     from .declared import declared_snapshot, declared_tables, load_target
-    from .snapshot import is_snapshot_file, load_snapshot
+    from .snapshot import Schema, is_snapshot_file, load_snapshot
 
     if mode not in MODES:
         raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
@@ -641,7 +647,89 @@ def make_plan(
     tables = {t.name: t for t in declared_tables(metadatas) if (t.schema, t.name) in wanted}
     plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, tables, schema=schema)
     plan.database = live.label
+    if not isinstance(db, Schema):
+        _measure_source(plan, db, schema if schema is not None else live.schema)
     return plan
+
+
+def _measure_source(plan: Plan, db: Any, schema: str | None) -> None:
+    from sqlalchemy.engine import Connection, Engine
+
+    from .reflect import create_engine_for
+
+    if isinstance(db, (Engine, Connection)):
+        measure(plan, db if isinstance(db, Engine) else db.engine, schema)
+        return
+    engine = create_engine_for(db)
+    try:
+        measure(plan, engine, schema)
+    finally:
+        engine.dispose()
+
+
+# Above this many rows (by the catalog's estimate) a table is not counted exactly.
+EXACT_COUNT_LIMIT = 100_000
+
+
+def measure(plan: Plan, bind: Any, schema: str | None = None, *, time_limit_ms: int = 2000) -> None:
+    """Put numbers on the hazards that depend on data: rows a drop_table/drop_column loses, NULLs
+    that make SET NOT NULL fail. Cheap queries, read-only: the catalog's estimate for large
+    PostgreSQL tables, exact counts for small ones, each bounded by `time_limit_ms`; a number that
+    cannot be had in time is left out rather than waited for."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import DBAPIError
+
+    from .reflect import readonly_connection
+
+    wanted = [s for s in plan.steps if s.kind in ("drop_table", "drop_column") or "set_not_null" in s.hazards]
+    if not wanted:
+        return
+    with readonly_connection(bind) as conn:
+        pg = conn.dialect.name == "postgresql"
+        if pg:
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(time_limit_ms)}")
+        insp = sa.inspect(conn)
+        for step in wanted:
+            if not insp.has_table(step.table, schema=schema):
+                continue
+            table = sa.table(step.table, *([sa.column(step.column)] if step.column else []), schema=schema)
+            try:
+                estimate = _estimate(conn, step.table, schema) if pg else None
+                if step.kind in ("drop_table", "drop_column"):
+                    if estimate is not None and estimate > EXACT_COUNT_LIMIT:
+                        step.details.update(rows=estimate, estimate=True)
+                    else:
+                        rows = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+                        step.details.update(rows=int(rows or 0), estimate=False)
+                elif step.column and (estimate is None or estimate <= EXACT_COUNT_LIMIT):
+                    nulls = conn.execute(
+                        sa.select(sa.func.count()).select_from(table).where(table.c[step.column].is_(None))
+                    ).scalar()
+                    step.details.update(nulls=int(nulls or 0))
+            except DBAPIError:
+                # Over the time limit (or unreadable): roll back to keep the transaction usable.
+                conn.rollback()
+                if pg:
+                    conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                    conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(time_limit_ms)}")
+
+
+def _estimate(conn: Any, table: str, schema: str | None) -> int | None:
+    import sqlalchemy as sa
+
+    row = conn.execute(
+        sa.text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:name)"),
+        {"name": _regclass(conn, table, schema)},
+    ).first()
+    if row is None or row[0] is None or row[0] < 0:
+        return None
+    return int(row[0])
+
+
+def _regclass(conn: Any, table: str, schema: str | None) -> str:
+    prep = conn.dialect.identifier_preparer
+    name = prep.quote_identifier(table)
+    return f"{prep.quote_identifier(schema)}.{name}" if schema else name
 
 
 def _sorted_with_constraints(tables: list[SATable], sort: Callable[..., Any]) -> list[tuple[Any, list[Any]]]:

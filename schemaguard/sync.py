@@ -116,7 +116,8 @@ def safe_sync(
         )
         if not decision.allowed:
             raise SyncRefused(decision)
-        dropped = _row_counts(engine, destructive, schema) if destructive else {}
+        # make_plan measured the rows each drop loses (plan.measure).
+        dropped = {s.table: int(s.details["rows"]) for s in destructive if "rows" in s.details}
         if decision.needs_confirmation and not dry_run:
             assert confirm is not None
             if not confirm(plan, dropped):
@@ -150,27 +151,6 @@ def _recorded_environment(engine: Engine, schema: str | None) -> str | None:
     finally:
         conn.close()
     return stamp.environment if stamp else None
-
-
-def _row_counts(engine: Engine, steps: list[Step], schema: str | None) -> dict[str, int]:
-    """Rows that the destructive steps remove, table by table (exact counts)."""
-    import sqlalchemy as sa
-
-    from .reflect import connect
-
-    tables = sorted({s.table for s in steps if s.table})
-    out: dict[str, int] = {}
-    conn = connect(engine)
-    try:
-        insp = sa.inspect(conn)
-        for name in tables:
-            if not insp.has_table(name, schema=schema):
-                continue
-            count = conn.execute(sa.select(sa.func.count()).select_from(sa.table(name, schema=schema))).scalar()
-            out[name] = int(count or 0)
-    finally:
-        conn.close()
-    return out
 
 
 def _apply(

@@ -343,3 +343,48 @@ def test_plan_json_reports_the_environment_guard(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("APP_ENV", "development")
     doc = json.loads(runner.invoke(app, [*base, "--mode", "alter"]).stdout)
     assert (doc["environment"], doc["allowed"]) == ("development", True)
+
+
+def _measured_setup(url: str) -> sa.MetaData:
+    eng = engine_for(url)
+    with eng.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100), nickname VARCHAR(40))")
+        conn.exec_driver_sql("INSERT INTO users VALUES (1, NULL, NULL), (2, 'x@example.com', NULL), (3, NULL, 'c')")
+    eng.dispose()
+    md = sa.MetaData()
+    sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("email", sa.String(100), nullable=False), sa.Column("nickname", sa.String(40)))
+    return md
+
+
+def test_force_plan_counts_the_rows_each_drop_loses(db_url: str) -> None:
+    from schemaguard.plan import make_plan
+
+    md = _measured_setup(db_url)
+    plan = make_plan(db_url, md, mode="force")
+    drop = next(s for s in plan.steps if s.kind == "drop_table")
+    assert drop.details == {"rows": 3, "estimate": False}
+    assert plan.to_dict()["steps"][0]["details"] == {"rows": 3, "estimate": False}
+
+
+def test_alter_plan_counts_the_nulls_that_make_set_not_null_fail(pg_url: str) -> None:
+    from schemaguard.plan import make_plan
+
+    md = _measured_setup(pg_url)
+    plan = make_plan(pg_url, md, mode="alter")
+    step = next(s for s in plan.steps if "set_not_null" in s.hazards)
+    assert step.details == {"nulls": 2}
+
+
+def test_large_tables_use_the_catalog_estimate(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import schemaguard.plan as plan_module
+
+    md = _measured_setup(pg_url)
+    eng = engine_for(pg_url)
+    with eng.begin() as conn:
+        conn.exec_driver_sql("ANALYZE users")
+    eng.dispose()
+    monkeypatch.setattr(plan_module, "EXACT_COUNT_LIMIT", 1)
+    plan = plan_module.make_plan(pg_url, md, mode="force")
+    drop = next(s for s in plan.steps if s.kind == "drop_table")
+    assert drop.details == {"rows": 3, "estimate": True}

@@ -9,13 +9,24 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ..guard import Decision
-    from ..plan import Plan
+    from ..plan import Plan, Step
 
 PLAN_FORMATS = ("table", "json", "sql")
 
 
 def plan_json(plan: Plan, *, environment: str = "production", allowed: bool = True) -> str:
     return json.dumps(plan.to_dict(environment=environment, allowed=allowed), indent=2, ensure_ascii=False)
+
+
+def data_note(step: Step) -> str:
+    """`drops 1,204 rows`, `~3.2M rows (estimate)`, `12 NULLs would make it fail`, or ''."""
+    d = step.details
+    if "rows" in d:
+        approx = "~" if d.get("estimate") else ""
+        return f"loses {approx}{d['rows']:,} row(s)" + (" (catalog estimate)" if d.get("estimate") else "")
+    if d.get("nulls"):
+        return f"{d['nulls']:,} NULL(s) make it fail"
+    return ""
 
 
 def plan_sql(plan: Plan) -> str:
@@ -28,8 +39,9 @@ def plan_sql(plan: Plan) -> str:
     for n, step in enumerate(plan.steps, 1):
         where = f"{step.table}.{step.column}" if step.column else step.table
         hazards = f" [{', '.join(step.hazards)}]" if step.hazards else ""
+        numbers = f" ({data_note(step)})" if data_note(step) else ""
         out.append("")
-        out.append(f"-- step {n}: {step.kind} {where}{hazards}")
+        out.append(f"-- step {n}: {step.kind} {where}{hazards}{numbers}")
         out.append(step.sql)
     if plan.skipped:
         out.append("")
@@ -71,6 +83,8 @@ def print_plan(plan: Plan, console: Console | None = None, decision: Decision | 
             line.append("  data loss", style="bold magenta")
         for h in step.hazards:
             line.append(f"  ▲ {h}", style="yellow")
+        if data_note(step):
+            line.append(f"  ({data_note(step)})", style="bold yellow")
         console.print(line)
         console.print(Padding(Syntax(step.sql, "sql", theme="ansi_dark", word_wrap=True), (0, 0, 0, 5)))
     if plan.skipped:
