@@ -184,8 +184,11 @@ class _Builder:
         dialect: Dialect,
         tables: Mapping[str, SATable],
         schema: str | None,
+        existing_types: Iterable[str] = (),
     ) -> None:
         self.mode = mode
+        # PostgreSQL enum types that exist (or that an earlier step of this plan creates).
+        self.types_present: set[str] = set(existing_types)
         self.dialect = dialect
         self.pg = dialect.name == "postgresql"
         self.sqlite = dialect.name == "sqlite"
@@ -207,6 +210,22 @@ class _Builder:
 
     def skip(self, kind: str, c: Change, reason: str, column: str | None = None) -> None:
         self.skipped.append(Skipped(kind, c.table, column if column is not None else c.column, reason, c.kind))
+
+    def enum_types(self, columns: Iterable[Any]) -> list[str]:
+        """CREATE TYPE for the native enums the columns use that the database does not have yet:
+        CREATE TABLE does not create them (create_all does it in a separate event)."""
+        if not self.pg:
+            return []
+        from sqlalchemy import Enum
+        from sqlalchemy.dialects.postgresql import CreateEnumType
+
+        out: list[str] = []
+        for col in columns:
+            t = col.type
+            if isinstance(t, Enum) and t.native_enum and t.name and t.name not in self.types_present:
+                self.types_present.add(t.name)
+                out.extend(self.render.ddl(CreateEnumType(t)))
+        return out
 
     def target(self, live_table: str) -> str:
         return self.table_names.get(live_table, live_table)
@@ -315,7 +334,8 @@ class _Builder:
             return
         new_col = _bare_column(col)
         self.step("add_column", self.target(table), col.name,
-                  self.render.alembic(lambda op: op.add_column(self.target(table), new_col, schema=self.schema_of(c))))
+                  self.enum_types([new_col])
+                  + self.render.alembic(lambda op: op.add_column(self.target(table), new_col, schema=self.schema_of(c))))
 
     def on_column_extra(self, c: Change) -> None:
         self.never("drop_column", c)
@@ -524,6 +544,7 @@ class _Builder:
             inline = [f for f in table.foreign_key_constraints if id(f) not in deferred]
             try:
                 sql = self.render.ddl(CreateTable(table, include_foreign_key_constraints=inline))
+                sql = self.enum_types(table.columns) + sql
             except Exception as exc:  # noqa: BLE001 - e.g. a foreign key to a table that exists nowhere
                 self.skipped.append(Skipped("create_table", table.name, None,
                                             f"cannot render CREATE TABLE: {str(exc).splitlines()[0]}",
@@ -594,6 +615,7 @@ def build_plan(
     metadata_tables: Mapping[str, SATable],
     *,
     schema: str | None = None,
+    existing_types: Iterable[str] = (),
 ) -> Plan:
     """The ordered steps that bring the live schema towards the declared one in `mode`.
 
@@ -606,7 +628,7 @@ def build_plan(
         raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
     if isinstance(dialect, str):
         dialect = dialect_for(dialect)
-    builder = _Builder(mode, dialect, metadata_tables, schema)
+    builder = _Builder(mode, dialect, metadata_tables, schema, existing_types)
     builder.build(changes)
     steps = builder.finish(changes)
     return Plan(mode=mode, dialect=dialect.name, steps=steps, skipped=builder.skipped)
@@ -645,11 +667,32 @@ def make_plan(
     compared, outside, _notes = _select(declared, live, include, exclude)
     wanted = {(t.schema, t.name) for t in compared.tables}
     tables = {t.name: t for t in declared_tables(metadatas) if (t.schema, t.name) in wanted}
-    plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, tables, schema=schema)
+    types = _existing_enum_types(db, schema if schema is not None else live.schema) if live.dialect == "postgresql" else []
+    plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, tables, schema=schema,
+                      existing_types=types)
     plan.database = live.label
     if not isinstance(db, Schema):
         _measure_source(plan, db, schema if schema is not None else live.schema)
     return plan
+
+
+def _existing_enum_types(db: Any, schema: str | None) -> list[str]:
+    """Names of the enum types the PostgreSQL database has (one catalog query, read-only)."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import Connection, Engine
+
+    from .reflect import create_engine_for, readonly_connection
+    from .snapshot import Schema
+
+    if isinstance(db, Schema):
+        return []
+    engine = db if isinstance(db, Engine) else db.engine if isinstance(db, Connection) else create_engine_for(db)
+    try:
+        with readonly_connection(engine) as conn:
+            return [e["name"] for e in sa.inspect(conn).get_enums(schema=schema if schema is not None else "*")]  # type: ignore[attr-defined]
+    finally:
+        if engine is not db and not isinstance(db, Connection):
+            engine.dispose()
 
 
 def _measure_source(plan: Plan, db: Any, schema: str | None) -> None:

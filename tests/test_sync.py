@@ -216,3 +216,26 @@ def test_connection_killed_mid_plan_leaves_everything_as_it_was(pg_url: str) -> 
         eng.dispose()
         admin.dispose()
     assert state(pg_url) == before
+
+
+def test_native_enums_are_created_before_the_tables_that_use_them(pg_url: str) -> None:
+    import enum
+
+    class Status(enum.Enum):
+        open = "open"
+        closed = "closed"
+
+    setup(pg_url)
+    md = models()
+    sa.Table("tickets", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("status", sa.Enum(Status, name="ticket_status")))
+    users = md.tables["users"]
+    users.append_column(sa.Column("mood", sa.Enum("happy", "sad", name="mood")))
+    result = safe_sync(pg_url, md, mode="safe", environ={})
+    assert result.applied and result.remaining == []
+    statements = [stmt for s in result.plan.steps for stmt in s.statements]
+    assert sum(stmt.startswith("CREATE TYPE") for stmt in statements) == 2
+    # Planning again: the types exist now, nothing is left to do.
+    from schemaguard.plan import make_plan
+
+    assert make_plan(pg_url, md, mode="safe").steps == []
