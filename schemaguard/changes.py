@@ -297,6 +297,14 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[
 
     d_plain = [i for i in d.indexes if not i.unique]
     l_plain = [i for i in lv.indexes if not i.unique]
+    # Same name and columns first: with two indexes over the same columns, the one named alike is
+    # the match, never its twin (else the plan would create an index that exists, or drop the
+    # declared one and keep the extra).
+    exact = [(idx, x) for idx in d_plain for x in l_plain if idx.name and x.name == idx.name and x.columns == sig(idx.columns)]
+    for idx, x in exact:
+        if idx in d_plain and x in l_plain:
+            d_plain.remove(idx)
+            l_plain.remove(x)
     for idx in d_plain:
         plain_hit = next((x for x in l_plain if x.columns == sig(idx.columns)), None)
         if plain_hit is None and idx.name:

@@ -202,6 +202,8 @@ class _Builder:
         self.table_names: dict[str, str] = {}
         # (live table name, declared column name) -> the column's name when its step runs
         self.column_names: dict[tuple[str, str], str] = {}
+        # (live table name, declared column name) of missing columns this plan does not add
+        self.not_added: set[tuple[str, str]] = set()
 
     # helpers
     def step(self, kind: str, table: str, column: str | None, statements: list[str],
@@ -210,6 +212,16 @@ class _Builder:
 
     def skip(self, kind: str, c: Change, reason: str, column: str | None = None) -> None:
         self.skipped.append(Skipped(kind, c.table, column if column is not None else c.column, reason, c.kind))
+        if kind == "add_column" and c.table and c.declared is not None:
+            self.not_added.add((c.table, c.declared.name))
+
+    def blocked_by_missing_column(self, kind: str, c: Change, columns: Iterable[str]) -> bool:
+        """Skip an index, unique or key over a column that this plan does not add: creating it
+        would fail (PostgreSQL) or, worse, index a string constant (SQLite)."""
+        missing = [col for col in columns if (c.table or "", col) in self.not_added]
+        if missing:
+            self.skip(kind, c, f"its column {', '.join(missing)} is not added by this plan (see above)")
+        return bool(missing)
 
     def enum_types(self, columns: Iterable[Any]) -> list[str]:
         """CREATE TYPE for the native enums the columns use that the database does not have yet:
@@ -332,6 +344,10 @@ class _Builder:
                       "default cannot be added to a table that has rows; give it a server_default, or add it "
                       "nullable, backfill it, then set NOT NULL")
             return
+        if self.sqlite and c.declared.default is not None and not _constant(c.declared.default):
+            self.skip("add_column", c, f"{SQLITE_REBUILD} (SQLite adds a column with a non-constant default "
+                      f"({c.declared.default}) only by rebuilding the table)")
+            return
         new_col = _bare_column(col)
         self.step("add_column", self.target(table), col.name,
                   self.enum_types([new_col])
@@ -393,6 +409,8 @@ class _Builder:
     # --- indexes and constraints ---
     def on_index_missing(self, c: Change) -> None:
         table = c.table or ""
+        if self.blocked_by_missing_column("create_index", c, c.declared.columns):
+            return
         sa_idx = self.find_index(c)
         if sa_idx is None:
             self.skip("create_index", c, "the declared index was not found in the models")
@@ -441,6 +459,8 @@ class _Builder:
 
     def on_unique_missing(self, c: Change) -> None:
         table = c.table or ""
+        if self.blocked_by_missing_column("add_unique", c, c.declared.columns):
+            return
         cols = [self.col(table, x) for x in c.declared.columns]
         name = c.declared.name or _generated_name("uq", self.target(table), cols)
         hazards = ["create_index_blocking"] if self.pg else []
@@ -473,6 +493,8 @@ class _Builder:
 
     def on_foreign_key_missing(self, c: Change) -> None:
         table = c.table or ""
+        if self.blocked_by_missing_column("add_foreign_key", c, c.declared.columns):
+            return
         if self.sqlite:
             self.skip("add_foreign_key", c, SQLITE_REBUILD)
             return
@@ -773,6 +795,14 @@ def _regclass(conn: Any, table: str, schema: str | None) -> str:
     prep = conn.dialect.identifier_preparer
     name = prep.quote_identifier(table)
     return f"{prep.quote_identifier(schema)}.{name}" if schema else name
+
+
+def _constant(default: str) -> bool:
+    """A normalized server default that SQLite's ADD COLUMN accepts: a number, a string, a
+    boolean or NULL; not an expression such as current_timestamp."""
+    import re
+
+    return bool(re.fullmatch(r"-?\d+(\.\d+)?|'(?:[^']|'')*'|true|false|null", default.strip(), re.IGNORECASE))
 
 
 def _sorted_with_constraints(tables: list[SATable], sort: Callable[..., Any]) -> list[tuple[Any, list[Any]]]:

@@ -388,3 +388,55 @@ def test_large_tables_use_the_catalog_estimate(pg_url: str, monkeypatch: pytest.
     plan = plan_module.make_plan(pg_url, md, mode="force")
     drop = next(s for s in plan.steps if s.kind == "drop_table")
     assert drop.details == {"rows": 3, "estimate": True}
+
+
+def test_two_indexes_over_the_same_columns_match_by_name(db_url: str) -> None:
+    from schemaguard.plan import make_plan
+
+    eng = engine_for(db_url)
+    with eng.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER)")
+        conn.exec_driver_sql("CREATE INDEX ix_b ON t (a)")
+    eng.dispose()
+    md = sa.MetaData()
+    t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False), sa.Column("a", sa.Integer))
+    sa.Index("ix_a", t.c.a)
+    sa.Index("ix_b", t.c.a)
+    plan = make_plan(db_url, md, mode="safe")
+    assert [(s.kind, s.sql) for s in plan.steps] == [("create_index", "CREATE INDEX ix_a ON t (a);")]
+
+
+def test_no_index_on_a_column_the_plan_does_not_add(db_url: str) -> None:
+    from schemaguard.plan import make_plan
+
+    eng = engine_for(db_url)
+    with eng.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    eng.dispose()
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("Mixed Case", sa.Integer, nullable=False, index=True))
+    plan = make_plan(db_url, md, mode="safe")
+    assert plan.steps == []
+    assert [(s.kind, s.reason.split(":")[0]) for s in plan.skipped] == [
+        ("add_column", "add_not_null_column_without_default"),
+        ("create_index", "its column Mixed Case is not added by this plan (see above)"),
+    ]
+
+
+def test_sqlite_add_column_with_a_non_constant_default_needs_a_rebuild(sqlite_url: str) -> None:
+    from schemaguard.plan import make_plan
+
+    eng = engine_for(sqlite_url)
+    with eng.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+    eng.dispose()
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("created", sa.DateTime, server_default=sa.func.now()),
+             sa.Column("n", sa.Integer, server_default="0"))
+    plan = make_plan(sqlite_url, md, mode="safe")
+    assert [(s.kind, s.column) for s in plan.steps] == [("add_column", "n")]
+    assert [(s.kind, s.column) for s in plan.skipped] == [("add_column", "created")]
+    assert "non-constant default" in plan.skipped[0].reason
