@@ -264,14 +264,13 @@ def table_snapshot(table: Any, dialect: Dialect, sources: SourceIndex | None = N
     columns = []
     for col in table.columns:
         type_text = canonical_type(col.type, dialect)
+        ddl_default = _ddl_default(col, dialect)
         columns.append(
             Column(
                 name=col.name,
                 type=type_text,
                 nullable=bool(col.nullable) and not col.primary_key,
-                default=normalize_default(_ddl_default(col, dialect), type_text)
-                if not is_sequence_default(_ddl_default(col, dialect))
-                else None,
+                default=None if is_sequence_default(ddl_default) else normalize_default(ddl_default, type_text),
                 autoincrement=_autoincrement(table, col, dialect, type_text),
                 key=col.key if col.key != col.name else None,
                 renamed_from=(col.info or {}).get("renamed_from"),

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -176,9 +176,3 @@ class CheckResult:
         return fails(self.findings, fail_on)
 
 
-def with_target(findings: Iterable[Finding], target: str) -> list[Finding]:
-    return [replace(f, target=target) for f in findings]
-
-
-def details(change: Change) -> Mapping[str, Any]:
-    return change.details or {}

@@ -15,10 +15,6 @@ def fold(name: str) -> str:
     return name.strip().strip('"`[]').replace("_", "").lower()
 
 
-def differs_only_by_case(a: str, b: str) -> bool:
-    return a != b and a.strip('"`[]').lower() == b.strip('"`[]').lower()
-
-
 def style(name: str) -> str:
     """`snake`, `camel`, `word` (one lowercase word: fits either) or `other`."""
     if _LOWER_WORD.match(name):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..changes import Change
-from ..snapshot import Column, ForeignKey, Index, Table, UniqueConstraint
+from ..snapshot import Column, ForeignKey, Index, UniqueConstraint
 
 
 def column(col: Any) -> str | None:
@@ -47,10 +47,6 @@ def fk_target(obj: Any) -> str | None:
     if not isinstance(obj, ForeignKey):
         return None
     return f"{obj.ref_table}.{','.join(obj.ref_columns)}"
-
-
-def table_name(obj: Any) -> str | None:
-    return obj.name if isinstance(obj, Table) else None
 
 
 def where(change: Change) -> str:
