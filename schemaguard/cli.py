@@ -303,6 +303,7 @@ def check(
         result.timings["report"] = round(time.perf_counter() - report_start, 6)
         result.timings["total"] = round(time.perf_counter() - started, 6)
         if timings and fmt == "json":
+            # Rendered again so that the document carries the report time just measured.
             text = render_check(result, fmt, timings=result.timings)
         _emit(text, fmt)
         if timings:

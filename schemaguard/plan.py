@@ -21,7 +21,7 @@ from .types import is_narrowing
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
     from sqlalchemy import Table as SATable
-    from sqlalchemy.engine import Dialect
+    from sqlalchemy.engine import Dialect, Engine
 
 MODES = ("safe", "alter", "force")
 
@@ -671,10 +671,13 @@ def make_plan(
     `models` must be SQLAlchemy models (a target string, MetaData, declarative base or a list of
     them): a plan renders DDL from the model objects, which a snapshot file does not hold.
     """
+    from sqlalchemy.engine import Connection, Engine
+
     from .changes import diff
     from .compare import _dialect_of, _select, load_live
     from .declared import declared_snapshot, declared_tables, load_target
-    from .snapshot import Schema, is_snapshot_file, load_snapshot
+    from .reflect import create_engine_for
+    from .snapshot import is_snapshot_file, load_snapshot
 
     if mode not in MODES:
         raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
@@ -684,52 +687,44 @@ def make_plan(
     dialect = _dialect_of(db)
     declared = declared_snapshot(metadatas, dialect, schema=schema,
                                  label=", ".join(m for m in _labels(models)))
-    live = load_live(db, schema=schema if schema is not None else declared.schema, include=include,
-                     exclude=exclude, include_bookkeeping=include_bookkeeping)
-    compared, outside, _notes = _select(declared, live, include, exclude)
-    wanted = {(t.schema, t.name) for t in compared.tables}
-    tables = {t.name: t for t in declared_tables(metadatas) if (t.schema, t.name) in wanted}
-    types = _existing_enum_types(db, schema if schema is not None else live.schema) if live.dialect == "postgresql" else []
-    plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, tables, schema=schema,
-                      existing_types=types)
-    plan.database = live.label
-    if not isinstance(db, Schema):
-        _measure_source(plan, db, schema if schema is not None else live.schema)
-    return plan
-
-
-def _existing_enum_types(db: Any, schema: str | None) -> list[str]:
-    """Names of the enum types the PostgreSQL database has (one catalog query, read-only)."""
-    import sqlalchemy as sa
-    from sqlalchemy.engine import Connection, Engine
-
-    from .reflect import create_engine_for, readonly_connection
-    from .snapshot import Schema
-
-    if isinstance(db, Schema):
-        return []
-    engine = db if isinstance(db, Engine) else db.engine if isinstance(db, Connection) else create_engine_for(db)
+    # One read-only engine serves the reflection, the enum-type lookup and the measurements.
+    engine: Engine | None = None
+    if isinstance(db, str):
+        engine = create_engine_for(db)
+    elif isinstance(db, (Engine, Connection)):
+        engine = db if isinstance(db, Engine) else db.engine
     try:
-        with readonly_connection(engine) as conn:
-            return [e["name"] for e in sa.inspect(conn).get_enums(schema=schema if schema is not None else "*")]  # type: ignore[attr-defined]
+        live = load_live(engine if isinstance(db, str) else db,
+                         schema=schema if schema is not None else declared.schema, include=include,
+                         exclude=exclude, include_bookkeeping=include_bookkeeping)
+        compared, outside, _notes = _select(declared, live, include, exclude)
+        wanted = {(t.schema, t.name) for t in compared.tables}
+        tables = {t.name: t for t in declared_tables(metadatas) if (t.schema, t.name) in wanted}
+        measured_schema = schema if schema is not None else live.schema
+        types = (
+            _existing_enum_types(engine, measured_schema)
+            if engine is not None and live.dialect == "postgresql"
+            else []
+        )
+        plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, tables, schema=schema,
+                          existing_types=types)
+        plan.database = live.label
+        if engine is not None:
+            measure(plan, engine, measured_schema)
+        return plan
     finally:
-        if engine is not db and not isinstance(db, Connection):
+        if isinstance(db, str) and engine is not None:
             engine.dispose()
 
 
-def _measure_source(plan: Plan, db: Any, schema: str | None) -> None:
-    from sqlalchemy.engine import Connection, Engine
+def _existing_enum_types(engine: Engine, schema: str | None) -> list[str]:
+    """Names of the enum types the PostgreSQL database has (one catalog query, read-only)."""
+    import sqlalchemy as sa
 
-    from .reflect import create_engine_for
+    from .reflect import readonly_connection
 
-    if isinstance(db, (Engine, Connection)):
-        measure(plan, db if isinstance(db, Engine) else db.engine, schema)
-        return
-    engine = create_engine_for(db)
-    try:
-        measure(plan, engine, schema)
-    finally:
-        engine.dispose()
+    with readonly_connection(engine) as conn:
+        return [e["name"] for e in sa.inspect(conn).get_enums(schema=schema if schema is not None else "*")]  # type: ignore[attr-defined]
 
 
 # Above this many rows (by the catalog's estimate) a table is not counted exactly.
