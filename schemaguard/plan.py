@@ -64,7 +64,9 @@ _PHASE_OF = {
 SAFE_NEVER_DROPS = "destructive: safe mode never drops"
 SAFE_NEVER_ALTERS = "safe mode never alters an existing column"
 ALTER_NEVER_DESTROYS = "destructive: alter mode never runs destructive steps"
-SQLITE_REBUILD = "SQLite needs a table rebuild: not yet supported"
+SQLITE_REBUILD = "SQLite needs a table rebuild"
+# Kinds a rebuild step is named after, most telling first.
+_REBUILD_KINDS = ("alter_column", "add_foreign_key", "drop_constraint", "add_column")
 
 
 @dataclass
@@ -145,7 +147,7 @@ class _Collect:
         self.items: list[str] = []
 
     def write(self, text: str) -> None:
-        text = text.strip()
+        text = "\n".join(line.rstrip() for line in text.strip().splitlines())
         if text:
             self.items.append(text.removesuffix(";").rstrip())
 
@@ -185,8 +187,12 @@ class _Builder:
         tables: Mapping[str, SATable],
         schema: str | None,
         existing_types: Iterable[str] = (),
+        rebuild_source: Callable[[str], Any] | None = None,
     ) -> None:
         self.mode = mode
+        # SQLite: live table name -> the changes its rebuild makes (see schemaguard.rebuild).
+        self.rebuilds: dict[str, list[Any]] = {}
+        self.rebuild_source = rebuild_source
         # PostgreSQL enum types that exist (or that an earlier step of this plan creates).
         self.types_present: set[str] = set(existing_types)
         self.dialect = dialect
@@ -204,6 +210,8 @@ class _Builder:
         self.column_names: dict[tuple[str, str], str] = {}
         # (live table name, declared column name) of missing columns this plan does not add
         self.not_added: set[tuple[str, str]] = set()
+        # (table, column) -> the Column an add_column step adds (folded into a rebuild on SQLite)
+        self.added_columns: dict[tuple[str, str], Any] = {}
 
     # helpers
     def step(self, kind: str, table: str, column: str | None, statements: list[str],
@@ -238,6 +246,51 @@ class _Builder:
                 self.types_present.add(t.name)
                 out.extend(self.render.ddl(CreateEnumType(t)))
         return out
+
+    def rebuild(self, c: Change, kind: str, column: str | None, what: str, *, hazards: Iterable[str] = (),
+                apply: Callable[[Any], None] | None = None, omit: Callable[[Any], None] | None = None) -> None:
+        """A change SQLite makes only by rebuilding the table: collected per table, rendered in finish()."""
+        from .rebuild import Op
+
+        self.rebuilds.setdefault(c.table or "", []).append(Op(kind, column, what, list(hazards), apply, omit, c))
+
+    def finish_rebuilds(self) -> None:
+        """One rebuild step per SQLite table, holding every change to that table that needs it and
+        the table's other column additions (a rebuild copies the table as it was read)."""
+        from .rebuild import Op, Source, render
+
+        for live_table, ops in self.rebuilds.items():
+            target = self.target(live_table)
+            reason: str | None = None
+            if target != live_table:
+                reason = f"this plan also renames the table to {target}; sync again after the rename"
+            elif any(s.kind == "rename_column" and s.table == target for s in self.steps):
+                reason = "this plan also renames columns of the table; sync again after the renames"
+            elif self.rebuild_source is None:
+                reason = "the table can only be read for a rebuild from a live database"
+            src = self.rebuild_source(live_table) if reason is None and self.rebuild_source else None
+            if isinstance(src, str):
+                reason = src
+            if reason is not None or not isinstance(src, Source):
+                for op in ops:
+                    self.skip(op.kind, op.change, f"{SQLITE_REBUILD}, which cannot be done here: {reason}",
+                              column=op.column)
+                continue
+            added = [s for s in self.steps if s.kind == "add_column" and s.table == target]
+            for s in added:
+                ops.append(Op("add_column", s.column, f"add column {s.column}",
+                              apply=_adder(self.added_columns[(target, s.column or "")])))
+            dropped = [s.details.get("index") for s in self.steps if s.kind == "drop_index" and s.table == target]
+            self.steps = [s for s in self.steps if s not in added]
+            statements = render(src, ops, target=target, schema=self.schema, alembic=self.render.alembic,
+                                dropped_indexes=[d for d in dropped if d])
+            kinds = {op.kind for op in ops}
+            columns = {op.column for op in ops}
+            hazards = list(dict.fromkeys(h for op in ops for h in op.hazards))
+            step = Step(next(k for k in _REBUILD_KINDS if k in kinds), target,
+                        columns.pop() if len(columns) == 1 else None, statements, hazards=hazards)
+            step.details["rebuild"] = [op.what for op in ops]
+            self.steps.append(step)
 
     def target(self, live_table: str) -> str:
         return self.table_names.get(live_table, live_table)
@@ -344,11 +397,13 @@ class _Builder:
                       "default cannot be added to a table that has rows; give it a server_default, or add it "
                       "nullable, backfill it, then set NOT NULL")
             return
-        if self.sqlite and c.declared.default is not None and not _constant(c.declared.default):
-            self.skip("add_column", c, f"{SQLITE_REBUILD} (SQLite adds a column with a non-constant default "
-                      f"({c.declared.default}) only by rebuilding the table)")
-            return
         new_col = _bare_column(col)
+        if self.sqlite and c.declared.default is not None and not _constant(c.declared.default):
+            # SQLite's ADD COLUMN takes only a constant default: the table is rebuilt with it.
+            self.rebuild(c, "add_column", col.name, f"add column {col.name} DEFAULT {c.declared.default}",
+                         apply=lambda b: b.add_column(new_col))
+            return
+        self.added_columns[(self.target(table), col.name)] = new_col
         self.step("add_column", self.target(table), col.name,
                   self.enum_types([new_col])
                   + self.render.alembic(lambda op: op.add_column(self.target(table), new_col, schema=self.schema_of(c))))
@@ -387,22 +442,23 @@ class _Builder:
         if self.mode == "safe":
             self.skip("alter_column", c, f"{SAFE_NEVER_ALTERS} ({what})")
             return
-        if self.sqlite:
-            self.skip("alter_column", c, f"{SQLITE_REBUILD} ({what})")
-            return
         col = self.sa_column(c)
         if col is None:
             self.skip("alter_column", c, "the declared column was not found in the models")
             return
         table = self.target(c.table or "")
         name = self.col(c.table or "", c.column or col.name)
-        kw: dict[str, Any] = {"schema": self.schema_of(c)}
+        kw: dict[str, Any] = {} if self.sqlite else {"schema": self.schema_of(c)}
         if type_:
             kw["type_"] = col.type
         if nullable:
             kw["nullable"] = bool(c.declared.nullable)
         if default:
             kw["server_default"] = col.server_default.arg if col.server_default is not None else None
+        if self.sqlite:
+            self.rebuild(c, "alter_column", name, f"{name}: {what}", hazards=hazards,
+                         apply=lambda b: b.alter_column(name, **kw))
+            return
         self.step("alter_column", table, name,
                   self.render.alembic(lambda op: op.alter_column(table, name, **kw)), hazards=hazards)
 
@@ -450,12 +506,21 @@ class _Builder:
             self.skip("drop_index", c, SAFE_NEVER_DROPS)
             return
         name = c.live.name
-        if name is None or (self.sqlite and name.startswith("sqlite_autoindex")):
-            self.skip("drop_index", c, SQLITE_REBUILD if self.sqlite else "the index has no name to drop it by")
+        if self.sqlite and name is not None and name.startswith("sqlite_autoindex"):
+            # A column-level UNIQUE: its automatic index goes with the constraint, in a rebuild.
+            from .rebuild import omit_unique
+
+            cols = list(c.live.columns)
+            self.rebuild(c, "drop_constraint", c.column, f"drop UNIQUE ({', '.join(cols)})",
+                         omit=omit_unique(cols, None))
+            return
+        if name is None:
+            self.skip("drop_index", c, "the index has no name to drop it by")
             return
         table = self.target(c.table or "")
         self.step("drop_index", table, c.column,
                   self.render.alembic(lambda op: op.drop_index(name, table_name=table, schema=self.schema_of(c))))
+        self.steps[-1].details["index"] = name
 
     def on_unique_missing(self, c: Change) -> None:
         table = c.table or ""
@@ -484,8 +549,15 @@ class _Builder:
         if isinstance(c.live, Index):
             self.on_index_extra(c)
             return
-        if self.sqlite or name is None:
-            self.skip("drop_constraint", c, SQLITE_REBUILD if self.sqlite else "the constraint has no name")
+        if self.sqlite:
+            from .rebuild import omit_unique
+
+            cols = list(c.live.columns)
+            self.rebuild(c, "drop_constraint", c.column, f"drop UNIQUE {name + ' ' if name else ''}({', '.join(cols)})",
+                         omit=omit_unique(cols, name))
+            return
+        if name is None:
+            self.skip("drop_constraint", c, "the constraint has no name")
             return
         self.step("drop_constraint", table, c.column,
                   self.render.alembic(lambda op: op.drop_constraint(name, table, type_="unique",
@@ -494,9 +566,6 @@ class _Builder:
     def on_foreign_key_missing(self, c: Change) -> None:
         table = c.table or ""
         if self.blocked_by_missing_column("add_foreign_key", c, c.declared.columns):
-            return
-        if self.sqlite:
-            self.skip("add_foreign_key", c, SQLITE_REBUILD)
             return
         self.add_fk(c, table)
 
@@ -508,6 +577,14 @@ class _Builder:
         local = [self.col(table, x) for x in fk.columns]
         ref_schema = c.details.get("schema") or self.schema_of(c)
         hazards = ["add_foreign_key_validating"] if self.pg else []
+        if self.sqlite:
+            self.rebuild(c, "add_foreign_key", c.column,
+                         f"add FOREIGN KEY ({', '.join(local)}) REFERENCES {ref_table} ({', '.join(ref_cols)})",
+                         apply=lambda b: b.create_foreign_key(
+                             fk.name or _generated_name("fk", self.target(table), [*local, ref_table]),
+                             ref_table, local, ref_cols,
+                             ondelete=_action(fk.ondelete), onupdate=_action(fk.onupdate)))
+            return
         self.step("add_foreign_key", self.target(table), c.column,
                   self.render.alembic(lambda op: op.create_foreign_key(
                       fk.name, self.target(table), ref_table, local, ref_cols,
@@ -523,8 +600,16 @@ class _Builder:
 
     def drop_fk(self, c: Change) -> bool:
         name = c.live.name
-        if self.sqlite or name is None:
-            self.skip("drop_constraint", c, SQLITE_REBUILD if self.sqlite else "the foreign key has no name")
+        if self.sqlite:
+            from .rebuild import omit_foreign_key
+
+            live = c.live
+            self.rebuild(c, "drop_constraint", c.column,
+                         f"drop FOREIGN KEY ({', '.join(live.columns)}) REFERENCES {live.ref_table}",
+                         omit=omit_foreign_key(list(live.columns), live.ref_table, name))
+            return True
+        if name is None:
+            self.skip("drop_constraint", c, "the foreign key has no name")
             return False
         table = self.target(c.table or "")
         self.step("drop_constraint", table, c.column,
@@ -614,11 +699,15 @@ class _Builder:
     def finish(self, changes: Sequence[Change]) -> list[Step]:
         if self.mode != "force":
             self.create_tables(n for n in self._declared_order() if n in self.created)
+            self.finish_rebuilds()
         order = {p: i for i, p in enumerate(PHASES)}
         rename_rank = {"rename_table": 0, "rename_column": 1}
+        # A SQLite rebuild runs with the alterations: after the tables its keys reference exist,
+        # before the indexes and uniques that it would otherwise drop with the old table.
         return sorted(
             self.steps,
-            key=lambda s: (order[_PHASE_OF[s.kind]], rename_rank.get(s.kind, 0)),
+            key=lambda s: (order["alter_column" if "rebuild" in s.details else _PHASE_OF[s.kind]],
+                           rename_rank.get(s.kind, 0)),
         )
 
     def _declared_order(self) -> list[str]:
@@ -638,11 +727,14 @@ def build_plan(
     *,
     schema: str | None = None,
     existing_types: Iterable[str] = (),
+    rebuild_source: Callable[[str], Any] | None = None,
 ) -> Plan:
     """The ordered steps that bring the live schema towards the declared one in `mode`.
 
     `metadata_tables` maps each compared declared table's name to its SQLAlchemy Table: columns,
     types and defaults are rendered from those objects. `schema` qualifies every statement.
+    `rebuild_source(table)` reads a live SQLite table for a rebuild (schemaguard.rebuild.source);
+    without it the changes that need one are skipped.
     """
     from .declared import dialect_for
 
@@ -650,7 +742,7 @@ def build_plan(
         raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
     if isinstance(dialect, str):
         dialect = dialect_for(dialect)
-    builder = _Builder(mode, dialect, metadata_tables, schema, existing_types)
+    builder = _Builder(mode, dialect, metadata_tables, schema, existing_types, rebuild_source)
     builder.build(changes)
     steps = builder.finish(changes)
     return Plan(mode=mode, dialect=dialect.name, steps=steps, skipped=builder.skipped)
@@ -706,8 +798,13 @@ def make_plan(
             if engine is not None and live.dialect == "postgresql"
             else []
         )
+        rebuilds = None
+        if engine is not None and live.dialect == "sqlite":
+            from .rebuild import reader
+
+            rebuilds = reader(engine, schema)
         plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, tables, schema=schema,
-                          existing_types=types)
+                          existing_types=types, rebuild_source=rebuilds)
         plan.database = live.label
         if engine is not None:
             measure(plan, engine, measured_schema)
@@ -880,6 +977,10 @@ def _key(table: SATable, schema: str | None) -> str:
 def _single(idx: Any) -> str | None:
     cols = [e for e in idx.expressions if hasattr(e, "name")]
     return cols[0].name if len(idx.expressions) == 1 and cols else None
+
+
+def _adder(column: Any) -> Callable[[Any], None]:
+    return lambda batch: batch.add_column(column)
 
 
 def _action(action: str) -> str | None:

@@ -169,7 +169,8 @@ def _apply(
     from .stamp import write_stamp
 
     conn = connect(engine)
-    restore = _begin(conn)
+    rebuilt = [s.table for s in plan.steps if "rebuild" in s.details]
+    restore = _begin(conn, foreign_keys_off=bool(rebuilt))
     number, step = 0, None
     try:
         if conn.dialect.name == "postgresql":
@@ -180,6 +181,13 @@ def _apply(
         for number, step in enumerate(plan.steps, start=1):  # noqa: B007 - the except clause names the step
             for statement in step.statements:
                 conn.exec_driver_sql(statement)
+        if rebuilt:
+            from .rebuild import check_foreign_keys
+
+            broken = check_foreign_keys(conn, rebuilt)
+            if broken:
+                number, step = next((n, s) for n, s in enumerate(plan.steps, 1) if "rebuild" in s.details)
+                raise SyncFailed(number, step, "foreign key check failed: " + "; ".join(broken))
         step = None  # past the steps: a failure now is the stamp's, reported as itself
         if first_sync:
             write_stamp(conn, env_name, schema)
@@ -199,19 +207,26 @@ def _apply(
         conn.close()
 
 
-def _begin(conn: Connection) -> Callable[[], None]:
+def _begin(conn: Connection, *, foreign_keys_off: bool = False) -> Callable[[], None]:
     """Open a transaction that DDL really belongs to. PostgreSQL's DDL is transactional as it is;
     Python's sqlite3 module commits DDL on its own unless it is put in autocommit mode and given an
-    explicit BEGIN. Returns how to put the connection back."""
+    explicit BEGIN. A SQLite table rebuild drops the old table, which with `foreign_keys` on would
+    delete (or cascade to) the rows that reference it: the pragma, a no-op inside a transaction, is
+    turned off before BEGIN, as SQLite's own procedure says. Returns how to put the connection back."""
     if conn.dialect.name != "sqlite":
         conn.begin()
         return lambda: None
     raw = conn.connection.driver_connection
     previous = raw.isolation_level  # type: ignore[union-attr]
     raw.isolation_level = None  # type: ignore[union-attr]
+    enforced = bool(conn.exec_driver_sql("PRAGMA foreign_keys").scalar()) if foreign_keys_off else False
+    if enforced:
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     def restore() -> None:
+        if enforced:
+            raw.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
         raw.isolation_level = previous  # type: ignore[union-attr]
 
     return restore

@@ -113,8 +113,10 @@ def test_rename_table_and_drop_constraint(dialect: str) -> None:
     if dialect == "postgresql":
         assert steps(plan, "drop_constraint") == [("a", "p", "ALTER TABLE a DROP CONSTRAINT fk_a_p;", [])]
     else:
+        # A rebuild copies the live table, which a snapshot cannot give: see test_sqlite_rebuild_*.
         assert [(s.kind, s.reason) for s in plan.skipped] == [
-            ("drop_constraint", "SQLite needs a table rebuild: not yet supported")
+            ("drop_constraint", "SQLite needs a table rebuild, which cannot be done here: "
+             "the table can only be read for a rebuild from a live database")
         ]
     safe = plan_for(declared, live, "safe", dialect)
     assert not safe.steps
@@ -276,8 +278,14 @@ def test_round_trip_leaves_only_what_the_mode_skipped(db_url: str, tmp_path: Pat
     plan = make_plan(db_url, models, mode=mode)
     _apply(db_url, plan)
     assert _remaining(db_url, models) == _skipped(plan)
+    again = make_plan(db_url, models, mode=mode)
+    if any("sync again" in s.reason for s in plan.skipped):
+        # SQLite: a table whose columns are renamed is rebuilt by the next sync, not this one.
+        assert again.steps and all("rebuild" in s.details for s in again.steps)
+        _apply(db_url, again)
+        again = make_plan(db_url, models, mode=mode)
     # The plan of what remains has nothing left to do.
-    assert make_plan(db_url, models, mode=mode).steps == []
+    assert again.steps == []
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
@@ -425,8 +433,6 @@ def test_no_index_on_a_column_the_plan_does_not_add(db_url: str) -> None:
 
 
 def test_sqlite_add_column_with_a_non_constant_default_needs_a_rebuild(sqlite_url: str) -> None:
-    from schemaguard.plan import make_plan
-
     eng = engine_for(sqlite_url)
     with eng.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY)")
@@ -437,6 +443,15 @@ def test_sqlite_add_column_with_a_non_constant_default_needs_a_rebuild(sqlite_ur
              sa.Column("created", sa.DateTime, server_default=sa.func.now()),
              sa.Column("n", sa.Integer, server_default="0"))
     plan = make_plan(sqlite_url, md, mode="safe")
-    assert [(s.kind, s.column) for s in plan.steps] == [("add_column", "n")]
-    assert [(s.kind, s.column) for s in plan.skipped] == [("add_column", "created")]
-    assert "non-constant default" in plan.skipped[0].reason
+    # One rebuild adds both columns: the constant-default one is folded in, as the rebuild copies
+    # the table as it was read.
+    assert [(s.kind, s.column) for s in plan.steps] == [("add_column", None)]
+    assert plan.steps[0].details["rebuild"] == ["add column created DEFAULT current_timestamp", "add column n"]
+    assert plan.skipped == []
+    _apply(sqlite_url, plan)
+    assert _remaining(sqlite_url, md) == []
+    eng = engine_for(sqlite_url)
+    with eng.connect() as conn:
+        row = conn.exec_driver_sql("SELECT id, created IS NOT NULL, n FROM t").one()
+    eng.dispose()
+    assert tuple(row) == (1, 1, 0)

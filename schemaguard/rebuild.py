@@ -1,0 +1,227 @@
+"""SQLite table rebuilds: the changes SQLite's ALTER TABLE cannot make, made by Alembic's batch mode.
+
+SQLite cannot alter a column, add or drop a constraint, or add a column with a non-constant
+default in place. Its documented procedure (https://www.sqlite.org/lang_altertable.html, "Making
+Other Kinds Of Table Schema Changes") is to create the new table, copy the rows, drop the old one
+and rename the new one into place; Alembic's `batch_alter_table` renders exactly that. Three
+things make it lossless here where a naive rebuild is not:
+
+- The table it copies is reflected by SQLAlchemy and then completed with what SQLAlchemy's
+  SQLite reflection leaves out: column-level UNIQUE constraints and AUTOINCREMENT. A table using
+  what cannot be carried over (collations, generated columns, STRICT, WITHOUT ROWID) is not
+  rebuilt: the plan skips its changes and says why.
+- Indexes and triggers go with the dropped table; they are re-created afterwards from the
+  database's own CREATE statements (sqlite_master), so expression and partial indexes survive.
+- `PRAGMA legacy_alter_table = ON` around the final rename keeps SQLite from rejecting it for a
+  view that names the table, and leaves other tables' foreign keys pointing at the table's name.
+  The sync turns `foreign_keys` off before its transaction and runs `PRAGMA foreign_key_check` on
+  every rebuilt table before it commits.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table as SATable
+    from sqlalchemy.engine import Connection, Engine
+
+# What SQLAlchemy's reflected Table cannot carry through a rebuild.
+_UNSUPPORTED = (
+    (re.compile(r"\bCOLLATE\b", re.IGNORECASE), "a column collation"),
+    (re.compile(r"\bGENERATED\s+ALWAYS\b|\bAS\s*\(", re.IGNORECASE), "a generated column"),
+    (re.compile(r"\bWITHOUT\s+ROWID\b", re.IGNORECASE), "WITHOUT ROWID"),
+    (re.compile(r"\)\s*(?:WITHOUT\s+ROWID\s*,\s*)?STRICT\b", re.IGNORECASE), "STRICT"),
+)
+
+LEGACY_ON = "PRAGMA legacy_alter_table = ON"
+LEGACY_OFF = "PRAGMA legacy_alter_table = OFF"
+
+
+@dataclass
+class Source:
+    """A live SQLite table ready to be rebuilt: the Table to copy, and the database's own CREATE
+    statements of the indexes and triggers that the rebuild must put back (name -> SQL)."""
+
+    table: SATable
+    indexes: dict[str, str] = field(default_factory=dict)
+    triggers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Op:
+    """One change folded into a rebuild: `apply` runs on Alembic's batch operations, `omit`
+    removes a constraint from the copied table (how a rebuild drops a constraint, named or not)."""
+
+    kind: str
+    column: str | None
+    what: str
+    hazards: list[str] = field(default_factory=list)
+    apply: Callable[[Any], None] | None = None
+    omit: Callable[[SATable], None] | None = None
+    change: Any = None
+
+
+def source(conn: Connection, table: str, schema: str | None = None) -> Source | str:
+    """The table to rebuild, or the reason it cannot be rebuilt without losing something."""
+    import sqlalchemy as sa
+
+    master = f"{_quote(conn, schema)}.sqlite_master" if schema else "sqlite_master"
+    rows = conn.exec_driver_sql(
+        f"SELECT type, name, sql FROM {master} WHERE tbl_name = ? AND sql IS NOT NULL",  # noqa: S608 - quoted identifier
+        (table,),
+    ).fetchall()
+    create = next((sql for kind, name, sql in rows if kind == "table" and name == table), None)
+    if create is None:
+        return f"table {table} was not found"
+    for pattern, what in _UNSUPPORTED:
+        if pattern.search(_strip_literals(create)):
+            return f"the table uses {what}, which a rebuild cannot carry over; change it by hand"
+    md = sa.MetaData()
+    with warnings.catch_warnings():
+        # "Skipped unsupported reflection of expression-based index": it is put back from its SQL.
+        warnings.simplefilter("ignore", sa.exc.SAWarning)
+        t = sa.Table(table, md, autoload_with=conn, schema=schema)
+    # Indexes are put back from their own CREATE statements, not re-rendered from reflection.
+    t.indexes.clear()
+    have = {frozenset(c.name for c in u.columns) for u in t.constraints if isinstance(u, sa.UniqueConstraint)}
+    for cols in _inline_uniques(conn, table, schema):
+        if frozenset(cols) not in have:
+            t.append_constraint(sa.UniqueConstraint(*cols))
+            have.add(frozenset(cols))
+    if re.search(r"\bAUTOINCREMENT\b", _strip_literals(create), re.IGNORECASE):
+        t.dialect_options["sqlite"]["autoincrement"] = True
+    return Source(
+        table=t,
+        indexes={name: sql for kind, name, sql in rows if kind == "index"},
+        triggers={name: sql for kind, name, sql in rows if kind == "trigger"},
+    )
+
+
+def render(
+    src: Source,
+    ops: Sequence[Op],
+    *,
+    target: str,
+    schema: str | None,
+    alembic: Callable[[Callable[[Any], None]], list[str]],
+    dropped_indexes: Sequence[str] = (),
+) -> list[str]:
+    """The rebuild's statements: batch mode's create/copy/drop/rename, then the table's indexes
+    (less those the plan drops) and triggers, as the database wrote them."""
+    import sqlalchemy as sa
+
+    md = sa.MetaData()
+    copy = src.table.to_metadata(md, name=target)
+    for ref in src.table.metadata.tables.values():
+        if ref is not src.table:
+            ref.to_metadata(md)
+    for op in ops:
+        if op.omit is not None:
+            op.omit(copy)
+
+    def batch(op_: Any) -> None:
+        with op_.batch_alter_table(target, schema=schema, copy_from=copy, recreate="always") as b:
+            for op in ops:
+                if op.apply is not None:
+                    op.apply(b)
+
+    statements = alembic(batch)
+    if src.table.dialect_options["sqlite"]["autoincrement"]:
+        # AUTOINCREMENT promises never to reuse an id: carry the table's high-water mark in
+        # sqlite_sequence over to the new table before the old one (and its counter) is dropped.
+        drop = next(i for i, sql in enumerate(statements) if sql.upper().startswith("DROP TABLE"))
+        statements[drop:drop] = _carry_sequence(src.table.name, f"_alembic_tmp_{target}", schema)
+    out = [LEGACY_ON, *statements, LEGACY_OFF]
+    out += [sql.strip() for name, sql in src.indexes.items() if name not in dropped_indexes]
+    out += [sql.strip() for sql in src.triggers.values()]
+    return out
+
+
+def _carry_sequence(old: str, new: str, schema: str | None) -> list[str]:
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import sqlite
+
+    seq = sa.table("sqlite_sequence", sa.column("name", sa.Text), sa.column("seq", sa.Integer), schema=schema)
+    stmts = [
+        sa.delete(seq).where(seq.c.name == new),
+        sa.insert(seq).from_select(["name", "seq"], sa.select(sa.literal(new), seq.c.seq).where(seq.c.name == old)),
+    ]
+    dialect = sqlite.dialect()
+    return [str(s.compile(dialect=dialect, compile_kwargs={"literal_binds": True})) for s in stmts]
+
+
+def omit_unique(columns: Sequence[str], name: str | None) -> Callable[[SATable], None]:
+    def run(t: SATable) -> None:
+        import sqlalchemy as sa
+
+        for u in list(t.constraints):
+            if isinstance(u, sa.UniqueConstraint) and (
+                (name is not None and u.name == name) or [c.name for c in u.columns] == list(columns)
+            ):
+                t.constraints.discard(u)
+                return
+
+    return run
+
+
+def omit_foreign_key(columns: Sequence[str], ref_table: str, name: str | None) -> Callable[[SATable], None]:
+    def run(t: SATable) -> None:
+        for fk in list(t.foreign_key_constraints):
+            same = [c.name for c in fk.columns] == list(columns) and fk.referred_table.name.lower() == ref_table.lower()
+            if (name is not None and fk.name == name) or same:
+                t.constraints.discard(fk)
+                for c in fk.columns:
+                    c.foreign_keys.difference_update(fk.elements)
+                t.foreign_keys.difference_update(fk.elements)
+                return
+
+    return run
+
+
+def check_foreign_keys(conn: Connection, tables: Sequence[str]) -> list[str]:
+    """`PRAGMA foreign_key_check` on the rebuilt tables: one line per table with violations."""
+    out = []
+    for t in tables:
+        rows = conn.exec_driver_sql(f"PRAGMA foreign_key_check({_quote(conn, t)})").fetchall()
+        if rows:
+            targets = sorted({str(r[2]) for r in rows})
+            out.append(f"{len(rows)} row(s) of {t} reference missing rows of {', '.join(targets)}")
+    return out
+
+
+def reader(engine: Engine, schema: str | None) -> Callable[[str], Source | str]:
+    """A lookup of rebuild sources for make_plan, read-only like every other read of a plan."""
+    from .reflect import readonly_connection
+
+    def read(table: str) -> Source | str:
+        with readonly_connection(engine) as conn:
+            return source(conn, table, schema)
+
+    return read
+
+
+def _inline_uniques(conn: Connection, table: str, schema: str | None) -> list[list[str]]:
+    prefix = f"{_quote(conn, schema)}." if schema else ""
+    out = []
+    for row in conn.exec_driver_sql(f"PRAGMA {prefix}index_list({_quote(conn, table)})").fetchall():
+        name, origin = row[1], row[3]
+        if origin != "u":
+            continue
+        info = conn.exec_driver_sql(f"PRAGMA {prefix}index_info({_quote(conn, name)})").fetchall()
+        out.append([str(r[2]) for r in sorted(info)])
+    return out
+
+
+def _quote(conn: Connection, name: str | None) -> str:
+    return str(conn.dialect.identifier_preparer.quote_identifier(name or ""))
+
+
+def _strip_literals(sql: str) -> str:
+    """The CREATE statement without its string literals and quoted names, so that a default of
+    'collate' or a column called "strict" is not mistaken for the keyword."""
+    return re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|\[[^\]]*\]", "''", sql)
