@@ -1,0 +1,98 @@
+"""What the readers find: typed operations with their place in the file, and what the file has
+created so far (a table created earlier in the same file or revision is new, so changing it is not
+a hazard).
+
+Readers (SQL, Alembic, application code) produce `Operation`s; the rules in `rules.py` turn them
+into findings. Nothing here decides severity or wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .sqltypes import ColumnType
+
+DIALECTS = ("postgresql", "sqlite", "mysql")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of a kind the rules know, where it is, and the facts its message needs."""
+
+    kind: str
+    line: int
+    table: str | None = None
+    column: str | None = None
+    # The new and the old side: types for type changes, names for renames.
+    new: str | None = None
+    old: str | None = None
+    dialect: str = "postgresql"
+    # "sql" (a .sql file), "alembic" (an op.* call), "alembic_sql" (SQL inside op.execute),
+    # "python" (application code).
+    source: str = "sql"
+    # "upgrade" or "downgrade" for Alembic revisions.
+    phase: str | None = None
+    # The last line of the statement or call: a suppression comment anywhere on it applies.
+    end_line: int | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def shifted(self, offset: int, *, source: str | None = None) -> Operation:
+        """The same operation with its lines moved (SQL inside a Python string)."""
+        return replace(
+            self,
+            line=self.line + offset,
+            end_line=(self.end_line + offset) if self.end_line is not None else None,
+            source=source or self.source,
+        )
+
+
+def qualified(name: str, schema: str | None) -> str:
+    return f"{schema}.{name}" if schema else name
+
+
+@dataclass
+class Scope:
+    """What one file (or one revision function) has created so far.
+
+    Names are compared as the database would: on PostgreSQL the SQL parser has already folded
+    unquoted names to lower case and kept quoted ones, and SQLAlchemy quotes exactly the names that
+    are not all lower case, so both meet as exact strings. SQLite and MySQL (on the default
+    case-insensitive setups) compare table names without case.
+    """
+
+    dialect: str = "postgresql"
+    # table name -> schemas it was created in ("" for none given)
+    _tables: dict[str, set[str]] = field(default_factory=dict)
+    _columns_added: set[tuple[str, str]] = field(default_factory=set)
+    _types: dict[tuple[str, str], ColumnType] = field(default_factory=dict)
+
+    def _key(self, name: str) -> str:
+        return name if self.dialect == "postgresql" else name.lower()
+
+    def create_table(self, name: str, schema: str | None = None) -> None:
+        self._tables.setdefault(self._key(name), set()).add(schema or "")
+
+    def is_new(self, name: str | None, schema: str | None = None) -> bool:
+        """Created earlier in this scope (an unqualified name matches any schema)."""
+        if name is None:
+            return False
+        schemas = self._tables.get(self._key(name))
+        if not schemas:
+            return False
+        return not schema or "" in schemas or schema in schemas
+
+    def add_column(self, table: str, column: str, type_: ColumnType | None) -> None:
+        self._columns_added.add((self._key(table), self._key(column)))
+        self.set_type(table, column, type_)
+
+    def is_new_column(self, table: str, column: str) -> bool:
+        return (self._key(table), self._key(column)) in self._columns_added
+
+    def set_type(self, table: str, column: str, type_: ColumnType | None) -> None:
+        if type_ is not None:
+            self._types[(self._key(table), self._key(column))] = type_
+
+    def type_of(self, table: str, column: str) -> ColumnType | None:
+        return self._types.get((self._key(table), self._key(column)))

@@ -1,0 +1,601 @@
+"""Python sources read as syntax trees, never imported or run.
+
+An Alembic revision (a module with `upgrade()`/`downgrade()`) is read call by call: `op.*` calls,
+`batch_op.*` calls inside `with op.batch_alter_table(...) as batch_op:`, SQL string literals given
+to `op.execute(...)` (and any `.execute`/`.exec_driver_sql` call, with or without `sa.text`), ORM
+and Core deletes without a filter, and helper functions of the same module that upgrade() or
+downgrade() call. Any other Python file is application code, where `drop_all()` is the hazard.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from . import suppress
+from .operations import Operation, Scope, qualified
+from .sql import read_sql, type_change
+from .sqltypes import ColumnType, make_type
+from .suppress import Comment
+
+PHASES = ("upgrade", "downgrade")
+_FILTERS = frozenset({"filter", "filter_by", "where"})
+_EXECUTE = frozenset({"execute", "exec_driver_sql"})
+
+
+def is_revision(tree: ast.Module) -> bool:
+    """A module with a top-level upgrade() or downgrade() function is an Alembic revision."""
+    return any(
+        isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in PHASES
+        for node in tree.body
+    )
+
+
+@dataclass
+class PythonRead:
+    operations: list[Operation] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    code_lines: set[int] = field(default_factory=set)
+
+
+def read_python(source: str, tree: ast.Module, dialect: str = "postgresql") -> PythonRead:
+    """Operations of a revision or of application code, and the Python comments."""
+    out = PythonRead()
+    if is_revision(tree):
+        module = _Module.of(tree)
+        for phase in PHASES:
+            fn = module.functions.get(phase)
+            if fn is not None:
+                walker = _RevisionWalker(module, phase, dialect)
+                walker.walk_body(fn.body)
+                out.operations.extend(walker.operations)
+    else:
+        out.operations.extend(_app_code(tree, dialect))
+    out.comments, out.code_lines = python_comments(source)
+    return out
+
+
+def python_comments(source: str) -> tuple[list[Comment], set[int]]:
+    comments: list[Comment] = []
+    code: set[int] = set()
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+            tokenize.ENDMARKER}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                comments.append(Comment(tok.start[0], tok.string, tok.start[0] in code))
+            elif tok.type not in skip:
+                code.update(range(tok.start[0], tok.end[0] + 1))
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the source parsed with ast already; a tokenizer quirk only costs suppressions
+    return comments, code
+
+
+# --- module facts -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Module:
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
+    constants: dict[str, ast.expr]
+    # Declarative model class name -> its __tablename__.
+    models: dict[str, str]
+    # Local names bound to alembic's `op`.
+    op_names: set[str]
+
+    @classmethod
+    def of(cls, tree: ast.Module) -> _Module:
+        functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        constants: dict[str, ast.expr] = {}
+        models: dict[str, str] = {}
+        op_names = {"op"}
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions[node.name] = node
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                constants[node.targets[0].id] = node.value
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                constants[node.target.id] = node.value
+            elif isinstance(node, ast.ImportFrom) and node.module == "alembic":
+                for alias in node.names:
+                    if alias.name == "op":
+                        op_names.add(alias.asname or "op")
+            elif isinstance(node, ast.ClassDef):
+                for stmt in node.body:
+                    if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                            and isinstance(stmt.targets[0], ast.Name)
+                            and stmt.targets[0].id == "__tablename__"
+                            and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
+                        models[node.name] = stmt.value.value
+        return cls(functions, constants, models, op_names)
+
+
+def _kw(call: ast.Call, name: str) -> ast.expr | None:
+    for k in call.keywords:
+        if k.arg == name:
+            return k.value
+    return None
+
+
+def _arg(call: ast.Call, index: int, name: str) -> ast.expr | None:
+    if len(call.args) > index and not isinstance(call.args[index], ast.Starred):
+        return call.args[index]
+    return _kw(call, name)
+
+
+def _callee_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _truthy(expr: ast.expr | None) -> bool:
+    """Present and not literally False/None (a computed value is given the benefit of the doubt)."""
+    if expr is None:
+        return False
+    return not (isinstance(expr, ast.Constant) and expr.value in (False, None, 0))
+
+
+def _is_false(expr: ast.expr | None) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is False
+
+
+class _RevisionWalker:
+    """Walks one upgrade()/downgrade() body in source order, keeping what it has created."""
+
+    def __init__(self, module: _Module, phase: str, dialect: str) -> None:
+        self.module = module
+        self.phase = phase
+        self.dialect = dialect
+        self.scope = Scope(dialect)
+        self.operations: list[Operation] = []
+        self.batch: dict[str, tuple[str, str | None]] = {}
+        self.locals: dict[str, ast.expr] = {}
+        self.active: set[str] = {phase}
+
+    # -- traversal --
+
+    def walk_body(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            self.walk(stmt)
+
+    def walk(self, node: ast.AST) -> None:
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            bound: list[str] = []
+            for item in node.items:
+                self.walk(item.context_expr)
+                target = self._batch_target(item.context_expr)
+                if target is not None and isinstance(item.optional_vars, ast.Name):
+                    self.batch[item.optional_vars.id] = target
+                    bound.append(item.optional_vars.id)
+            self.walk_body(node.body)
+            for name in bound:
+                self.batch.pop(name, None)
+            return
+        if isinstance(node, ast.Assign):
+            self.walk(node.value)
+            if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                self.locals[node.targets[0].id] = node.value
+            return
+        if isinstance(node, ast.Call):
+            # Arguments first (they are evaluated first), then the call itself.
+            for child in ast.iter_child_nodes(node):
+                self.walk(child)
+            self.call(node)
+            return
+        for child in ast.iter_child_nodes(node):
+            self.walk(child)
+
+    def _batch_target(self, expr: ast.expr) -> tuple[str, str | None] | None:
+        if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)
+                and expr.func.attr == "batch_alter_table" and self._is_op(expr.func.value)):
+            table = self._str(_arg(expr, 0, "table_name"))
+            schema = self._str(_kw(expr, "schema"))
+            if table is not None:
+                return table, schema
+        return None
+
+    def _is_op(self, expr: ast.expr) -> bool:
+        if isinstance(expr, ast.Name):
+            return expr.id in self.module.op_names
+        return (isinstance(expr, ast.Attribute) and expr.attr == "op"
+                and isinstance(expr.value, ast.Name) and expr.value.id == "alembic")
+
+    # -- values --
+
+    def _resolve(self, expr: ast.expr | None) -> ast.expr | None:
+        """Follow a name to the value a local or module-level assignment gave it."""
+        for _ in range(5):
+            if not isinstance(expr, ast.Name):
+                break
+            value = self.locals.get(expr.id) or self.module.constants.get(expr.id)
+            if value is None:
+                break
+            expr = value
+        return expr
+
+    def _str(self, expr: ast.expr | None) -> str | None:
+        expr = self._resolve(expr)
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            return expr.value
+        # op.f("ix_name"), sa.quoted_name("Name", quote=True), conv("...")
+        if isinstance(expr, ast.Call) and _callee_name(expr.func) in ("f", "quoted_name", "conv") and expr.args:
+            return self._str(expr.args[0])
+        return None
+
+    def _name(self, expr: ast.expr | None) -> str:
+        """A table or column name; for a computed one, its source text."""
+        text = self._str(expr)
+        if text is not None:
+            return text
+        return ast.unparse(expr) if expr is not None else "?"
+
+    def _int(self, expr: ast.expr | None) -> int | None:
+        expr = self._resolve(expr)
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, int) and not isinstance(expr.value, bool):
+            return expr.value
+        return None
+
+    def sa_type(self, expr: ast.expr | None) -> ColumnType | None:
+        """A SQLAlchemy type expression (`sa.String(50)`, `Text`, `sa.Enum("a", "b")`)."""
+        expr = self._resolve(expr)
+        if expr is None:
+            return None
+        if isinstance(expr, (ast.Name, ast.Attribute)):
+            name = _callee_name(expr)
+            return make_type(name, dialect=self.dialect) if name else None
+        if not isinstance(expr, ast.Call):
+            return None
+        name = _callee_name(expr.func)
+        if name is None:
+            return None
+        if name == "with_variant" and isinstance(expr.func, ast.Attribute):
+            return self.sa_type(expr.func.value)
+        lname = name.lower()
+        if lname == "enum":
+            labels = [self._str(a) for a in expr.args]
+            values = tuple(v for v in labels if v is not None) if labels and None not in labels else None
+            return make_type("enum", values=values, dialect=self.dialect)
+        if lname == "array":
+            inner = self.sa_type(_arg(expr, 0, "item_type"))
+            return replace(inner, array=True) if inner else make_type("array", dialect=self.dialect)
+        args: list[int] = []
+        if lname in ("string", "varchar", "unicode", "nvarchar", "char", "nchar"):
+            length = self._int(_arg(expr, 0, "length"))
+            if length is not None:
+                args = [length]
+        elif lname in ("numeric", "decimal", "float", "double", "real"):
+            precision = self._int(_arg(expr, 0, "precision"))
+            scale = self._int(_arg(expr, 1, "scale"))
+            if precision is not None:
+                args = [precision] + ([scale] if scale is not None else [])
+        timezone = _truthy(_arg(expr, 0, "timezone")) if lname in ("datetime", "timestamp", "time") else False
+        return make_type(name, tuple(args), timezone=timezone, dialect=self.dialect)
+
+    # -- emitting --
+
+    def emit(self, kind: str, node: ast.AST, source: str = "alembic", **kw: Any) -> None:
+        self.operations.append(
+            Operation(kind, line=getattr(node, "lineno", 1), end_line=getattr(node, "end_lineno", None),
+                      dialect=self.dialect, source=source, phase=self.phase, **kw)
+        )
+
+    # -- calls --
+
+    def call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            method = func.attr
+            if self._is_op(func.value):
+                self.op_call(method, node)
+            elif isinstance(func.value, ast.Name) and func.value.id in self.batch:
+                self.batch_call(method, node, *self.batch[func.value.id])
+            if method in _EXECUTE:
+                self.execute(node)
+            elif method == "delete" and not node.args:
+                self.orm_delete(node)
+            elif method == "drop_all":
+                self.emit("force_reset", node, details={"call": ast.unparse(func)})
+        elif isinstance(func, ast.Name):
+            helper = self.module.functions.get(func.id)
+            if helper is not None and func.id not in self.active:
+                # A helper of the same module, run as part of this phase.
+                self.active.add(func.id)
+                saved = self.locals
+                self.locals = {}
+                self.walk_body(helper.body)
+                self.locals = saved
+                self.active.discard(func.id)
+            elif func.id == "drop_all":
+                self.emit("force_reset", node, details={"call": "drop_all"})
+
+    def op_call(self, method: str, node: ast.Call) -> None:
+        schema = self._str(_kw(node, "schema"))
+        if method == "create_table":
+            table = self._name(_arg(node, 0, "table_name"))
+            self.scope.create_table(table, schema)
+            for col in node.args[1:]:
+                self._record_column(table, col, new=False)
+        elif method == "drop_table":
+            table = self._name(_arg(node, 0, "table_name"))
+            if not self.scope.is_new(table, schema):
+                self.emit("drop_table", node, table=qualified(table, schema))
+        elif method == "add_column":
+            self.add_column(node, self._name(_arg(node, 0, "table_name")), schema, _arg(node, 1, "column"))
+        elif method == "drop_column":
+            self.drop_column(node, self._name(_arg(node, 0, "table_name")), schema,
+                             self._name(_arg(node, 1, "column_name")))
+        elif method == "alter_column":
+            self.alter_column(node, self._name(_arg(node, 0, "table_name")), schema,
+                              self._name(_arg(node, 1, "column_name")))
+        elif method == "rename_table":
+            old = self._name(_arg(node, 0, "old_table_name"))
+            new = self._name(_arg(node, 1, "new_table_name"))
+            if self.scope.is_new(old, schema):
+                self.scope.create_table(new, schema)
+            else:
+                self.emit("rename_table", node, table=qualified(old, schema), old=old, new=new)
+        elif method == "create_index":
+            self.create_index(node, self._name(_arg(node, 1, "table_name")), schema,
+                              self._str(_arg(node, 0, "index_name")))
+        elif method == "create_foreign_key":
+            self.create_foreign_key(node, self._name(_arg(node, 1, "source_table")),
+                                    _kw(node, "source_schema"), _arg(node, 2, "referent_table"),
+                                    _arg(node, 3, "local_cols"))
+
+    def batch_call(self, method: str, node: ast.Call, table: str, schema: str | None) -> None:
+        if method == "add_column":
+            self.add_column(node, table, schema, _arg(node, 0, "column"))
+        elif method == "drop_column":
+            self.drop_column(node, table, schema, self._name(_arg(node, 0, "column_name")))
+        elif method == "alter_column":
+            self.alter_column(node, table, schema, self._name(_arg(node, 0, "column_name")))
+        elif method == "create_index":
+            self.create_index(node, table, schema, self._str(_arg(node, 0, "index_name")))
+        elif method == "create_foreign_key":
+            self.create_foreign_key(node, table, None, _arg(node, 1, "referent_table"),
+                                    _arg(node, 2, "local_cols"), schema=schema)
+
+    # -- the operations --
+
+    def _column_parts(self, col: ast.expr | None) -> tuple[str | None, ast.Call | None]:
+        col = self._resolve(col)
+        if isinstance(col, ast.Call) and _callee_name(col.func) == "Column":
+            return self._str(col.args[0]) if col.args else self._str(_kw(col, "name")), col
+        return None, None
+
+    def _record_column(self, table: str, col: ast.expr, *, new: bool) -> None:
+        name, call = self._column_parts(col)
+        if name is None or call is None:
+            return
+        type_ = next((t for t in (self.sa_type(a) for a in call.args[1:2]) if t is not None), None)
+        if type_ is None:
+            type_ = self.sa_type(_kw(call, "type_"))
+        if new:
+            self.scope.add_column(table, name, type_)
+        else:
+            self.scope.set_type(table, name, type_)
+
+    def add_column(self, node: ast.Call, table: str, schema: str | None, col: ast.expr | None) -> None:
+        name, call = self._column_parts(col)
+        if name is None or call is None:
+            return
+        self._record_column(table, call, new=True)
+        if self.scope.is_new(table, schema):
+            return
+        primary = _truthy(_kw(call, "primary_key"))
+        nullable_kw = _kw(call, "nullable")
+        not_null = _is_false(nullable_kw) or (nullable_kw is None and primary)
+        extras = {_callee_name(a.func) for a in call.args if isinstance(a, ast.Call)}
+        has_default = (_truthy(_kw(call, "server_default")) or bool(extras & {"Identity", "Computed"}))
+        where = qualified(table, schema)
+        if not_null and not has_default:
+            type_ = self.scope.type_of(table, name)
+            self.emit("add_not_null_column_without_default", node, table=where, column=name,
+                      new=type_.render() if type_ else None,
+                      details={"client_default": _kw(call, "default") is not None})
+        if self.dialect == "postgresql":
+            for arg in call.args:
+                if isinstance(arg, ast.Call) and _callee_name(arg.func) == "ForeignKey" and arg.args:
+                    target = self._str(arg.args[0]) or ast.unparse(arg.args[0])
+                    self.emit("add_foreign_key_validating", node, table=where, column=name,
+                              details={"via": "add_column", "referent": target.rsplit(".", 1)[0]})
+
+    def drop_column(self, node: ast.Call, table: str, schema: str | None, column: str) -> None:
+        if self.scope.is_new(table, schema) or self.scope.is_new_column(table, column):
+            return
+        self.emit("drop_column", node, table=qualified(table, schema), column=column)
+
+    def alter_column(self, node: ast.Call, table: str, schema: str | None, column: str) -> None:
+        new_table = self.scope.is_new(table, schema)
+        where = qualified(table, schema)
+        type_expr = _kw(node, "type_")
+        if type_expr is not None:
+            new_type = self.sa_type(type_expr) or make_type(ast.unparse(type_expr))
+            existing = _kw(node, "existing_type")
+            old_type = self.sa_type(existing) if existing is not None else self.scope.type_of(table, column)
+            self.scope.set_type(table, column, new_type)
+            if not new_table:
+                type_change(lambda kind, **kw: self.emit(kind, node, **kw), where, column,
+                            old_type, new_type, self.dialect)
+        if not new_table and _is_false(_kw(node, "nullable")) and not _is_false(_kw(node, "existing_nullable")):
+            self.emit("set_not_null", node, table=where, column=column)
+        new_name = self._str(_kw(node, "new_column_name"))
+        if new_name is not None and new_name != column:
+            if new_table or self.scope.is_new_column(table, column):
+                self.scope.add_column(table, new_name, self.scope.type_of(table, column))
+            else:
+                self.emit("rename_column", node, table=where, column=column, old=column, new=new_name)
+
+    def create_index(self, node: ast.Call, table: str, schema: str | None, name: str | None) -> None:
+        if self.dialect != "postgresql" or self.scope.is_new(table, schema):
+            return
+        if _truthy(_kw(node, "postgresql_concurrently")):
+            return
+        self.emit("create_index_blocking", node, table=qualified(table, schema),
+                  details={"index": name, "unique": _truthy(_kw(node, "unique"))})
+
+    def create_foreign_key(self, node: ast.Call, table: str, schema_expr: ast.expr | None,
+                           referent: ast.expr | None, local_cols: ast.expr | None,
+                           schema: str | None = None) -> None:
+        schema = schema or self._str(schema_expr)
+        if self.dialect != "postgresql" or self.scope.is_new(table, schema):
+            return
+        if _truthy(_kw(node, "postgresql_not_valid")):
+            return
+        cols_expr = self._resolve(local_cols)
+        cols = []
+        if isinstance(cols_expr, (ast.List, ast.Tuple)):
+            cols = [c for c in (self._str(e) for e in cols_expr.elts) if c is not None]
+        self.emit("add_foreign_key_validating", node, table=qualified(table, schema),
+                  column=", ".join(cols) or None,
+                  details={"via": "create_foreign_key", "constraint": self._str(_arg(node, 0, "constraint_name")),
+                           "referent": self._name(referent)})
+
+    def execute(self, node: ast.Call) -> None:
+        arg = self._unwrap(_arg(node, 0, "sqltext") or _kw(node, "statement"))
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            self.execute_sql(node, arg)
+        elif isinstance(arg, ast.Call):
+            self.core_delete(node, arg)
+
+    def _unwrap(self, expr: ast.expr | None) -> ast.expr | None:
+        for _ in range(5):
+            expr = self._resolve(expr)
+            if isinstance(expr, ast.Call):
+                name = _callee_name(expr.func)
+                if name in ("text", "dedent") and expr.args:
+                    expr = expr.args[0]
+                    continue
+                if name in ("strip", "lstrip", "rstrip") and isinstance(expr.func, ast.Attribute):
+                    expr = expr.func.value
+                    continue
+            break
+        return expr
+
+    def execute_sql(self, call: ast.Call, literal: ast.Constant) -> None:
+        text = str(literal.value)
+        read = read_sql(text, self.dialect, self.scope)
+        sql_sup = suppress.collect(read.comments, read.code_lines, dialect=self.dialect, source="alembic_sql")
+        ops = suppress.apply(read.operations, sql_sup)
+        start, end = literal.lineno, literal.end_lineno or literal.lineno
+        linear = end - start == text.count("\n")
+        for op in ops:
+            if linear:
+                moved = op.shifted(start - 1, source="alembic_sql")
+            else:
+                # Implicit concatenation or escapes: the string's lines are not the file's.
+                moved = replace(op, line=start, end_line=end, source="alembic_sql")
+            details = dict(moved.details)
+            details["call_span"] = (call.lineno, call.end_lineno or call.lineno)
+            self.operations.append(replace(moved, phase=self.phase, details=details))
+
+    def _chain(self, expr: ast.expr) -> Iterator[tuple[str | None, ast.Call | None]]:
+        """(method, call) pairs of a call chain, outermost first; ends with the root."""
+        while True:
+            if isinstance(expr, ast.Call):
+                yield _callee_name(expr.func), expr
+                if isinstance(expr.func, ast.Attribute):
+                    expr = expr.func.value
+                    continue
+                return
+            if isinstance(expr, ast.Attribute):
+                yield expr.attr, None
+                expr = expr.value
+                continue
+            yield None, None
+            return
+
+    def _table_of(self, expr: ast.expr | None) -> str:
+        expr = self._resolve(expr)
+        if isinstance(expr, ast.Name) and expr.id in self.module.models:
+            return self.module.models[expr.id]
+        if isinstance(expr, ast.Call) and _callee_name(expr.func) in ("table", "Table") and expr.args:
+            return self._name(expr.args[0])
+        return self._name(expr)
+
+    def orm_delete(self, node: ast.Call) -> None:
+        """session.query(Model)[.filter(...)].delete(): without a filter it empties the table."""
+        assert isinstance(node.func, ast.Attribute)
+        chain = list(self._chain(node.func.value))
+        methods = {m for m, _ in chain}
+        query = next((c for m, c in chain if m == "query" and c is not None), None)
+        if query is None or methods & _FILTERS or not query.args:
+            return
+        table = self._table_of(query.args[0])
+        if self.scope.is_new(table):
+            return
+        self.emit("delete_all_rows", node, source="alembic", table=table,
+                  details={"expression": _short(ast.unparse(node))})
+
+    def core_delete(self, execute: ast.Call, stmt: ast.Call) -> None:
+        """execute(sa.delete(t)) or execute(t.delete()) without .where()."""
+        chain = list(self._chain(stmt))
+        methods = [m for m, _ in chain]
+        if _FILTERS & set(methods):
+            return
+        calls = [(m, c) for m, c in chain if c is not None]
+        root_method, root_call = calls[-1] if calls else (None, None)
+        table: str | None = None
+        if root_method == "delete" and root_call is not None and root_call.args:
+            table = self._table_of(root_call.args[0])  # sa.delete(t)
+        elif methods and methods[0] == "delete" and isinstance(stmt.func, ast.Attribute) and not stmt.args:
+            table = self._table_of(stmt.func.value)  # t.delete()
+        if table is None or self.scope.is_new(table):
+            return
+        self.emit("delete_all_rows", execute, table=table,
+                  details={"expression": _short(ast.unparse(stmt))})
+
+
+def _short(text: str, limit: int = 80) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+# --- application code ---------------------------------------------------------------------------
+
+
+def _own_calls(body: list[ast.stmt]) -> Iterator[ast.Call]:
+    """Calls in a body, not descending into nested functions or classes (they are scopes of their own)."""
+    stack: list[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call):
+            yield node
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _app_code(tree: ast.Module, dialect: str) -> list[Operation]:
+    scopes: list[list[ast.stmt]] = [tree.body]
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            scopes.append(node.body)
+    out: list[Operation] = []
+    for body in scopes:
+        calls = list(_own_calls(body))
+        creates = [c.lineno for c in calls if _callee_name(c.func) == "create_all"]
+        for call in calls:
+            if _callee_name(call.func) != "drop_all":
+                continue
+            out.append(
+                Operation(
+                    "force_reset",
+                    line=call.lineno,
+                    end_line=call.end_lineno,
+                    dialect=dialect,
+                    source="python",
+                    details={
+                        "call": ast.unparse(call.func),
+                        "then_create_all": any(line >= call.lineno for line in creates),
+                    },
+                )
+            )
+    return sorted(out, key=lambda op: op.line)

@@ -1,0 +1,572 @@
+"""SQL readers: one statement at a time, PostgreSQL through pglast (PostgreSQL's own parser) and
+SQLite/MySQL through sqlglot, each statement turned into the operations it performs.
+
+A statement that does not parse becomes one `unparseable_sql` operation at its line; the rest of
+the file is still read. Comments are collected with their lines for inline suppressions.
+"""
+
+from __future__ import annotations
+
+import logging
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from .operations import Operation, Scope, qualified
+from .sqltypes import ColumnType, classify, make_type
+from .suppress import Comment
+
+Emit = Callable[..., None]
+
+
+@dataclass
+class SqlRead:
+    """What reading one SQL text gives: operations, comments, and the lines holding code."""
+
+    operations: list[Operation] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    code_lines: set[int] = field(default_factory=set)
+
+
+class _Lines:
+    """Character offset -> 1-based line number."""
+
+    def __init__(self, text: str) -> None:
+        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+
+    def line(self, offset: int) -> int:
+        return bisect_left(self._newlines, offset) + 1
+
+
+def read_sql(text: str, dialect: str = "postgresql", scope: Scope | None = None) -> SqlRead:
+    """Read SQL text into operations (lines are 1-based within `text`)."""
+    scope = scope if scope is not None else Scope(dialect)
+    if dialect == "postgresql":
+        return _read_postgresql(text, scope)
+    return _read_sqlglot(text, dialect, scope)
+
+
+def _snippet(text: str, limit: int = 60) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+# --- PostgreSQL (pglast) ------------------------------------------------------------------------
+
+
+def _read_postgresql(text: str, scope: Scope) -> SqlRead:
+    from pglast import parser
+
+    lines = _Lines(text)
+    out = SqlRead()
+    try:
+        tokens = parser.scan(text)
+        slices = parser.split(text, with_parser=False, only_slices=True)
+    except parser.ParseError as exc:
+        # The scanner itself gave up (an unterminated string or comment): nothing after that point
+        # can be split into statements reliably, so the file is one unparseable finding.
+        location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
+        out.operations.append(
+            Operation(
+                "unparseable_sql",
+                line=lines.line(location),
+                details={"error": str(exc.args[0]), "parser": "pglast", "whole_file": True},
+            )
+        )
+        return out
+    code_starts: list[int] = []
+    first_code_on_line: dict[int, int] = {}
+    raw_comments: list[tuple[int, int]] = []
+    for tok in tokens:
+        if tok.name in ("SQL_COMMENT", "C_COMMENT"):
+            raw_comments.append((tok.start, tok.end))
+            continue
+        code_starts.append(tok.start)
+        ln = lines.line(tok.start)
+        out.code_lines.add(ln)
+        first_code_on_line.setdefault(ln, tok.start)
+    for start, end in raw_comments:
+        ln = lines.line(start)
+        before = first_code_on_line.get(ln)
+        out.comments.append(Comment(ln, text[start : end + 1], before is not None and before < start))
+
+    emit_ops = out.operations
+    for sl in slices:
+        at = bisect_left(code_starts, sl.start)
+        if at >= len(code_starts) or code_starts[at] >= sl.stop:
+            continue  # only comments
+        first = code_starts[at]
+        line, end_line = lines.line(first), lines.line(max(sl.stop - 1, first))
+        statement = text[first : sl.stop]
+
+        def emit(kind: str, _line: int = line, _end: int = end_line, **kw: Any) -> None:
+            emit_ops.append(Operation(kind, line=_line, end_line=_end, dialect="postgresql", **kw))
+
+        try:
+            parsed = parser.parse_sql(statement)
+        except parser.ParseError as exc:
+            where = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
+            error_line = lines.line(first + where)
+            emit(
+                "unparseable_sql",
+                details={
+                    "error": str(exc.args[0]),
+                    "parser": "pglast",
+                    "statement": _snippet(statement),
+                    "error_line": error_line,
+                },
+            )
+            continue
+        for raw in parsed:
+            _pg_statement(raw.stmt, scope, emit)
+    return out
+
+
+def _pg_name(node: Any) -> tuple[str, str | None]:
+    """(relname, schemaname) of a RangeVar."""
+    return str(node.relname), (str(node.schemaname) if getattr(node, "schemaname", None) else None)
+
+
+def _pg_type(type_name: Any) -> ColumnType | None:
+    if type_name is None or not type_name.names:
+        return None
+    name = str(type_name.names[-1].sval)
+    args: list[int] = []
+    for mod in type_name.typmods or ():
+        val = getattr(mod, "val", None)
+        ival = getattr(val, "ival", None)
+        if isinstance(ival, int):
+            args.append(ival)
+    return make_type(name, tuple(args), array=bool(type_name.arrayBounds))
+
+
+_SERIALS = frozenset({"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"})
+
+
+def _pg_statement(node: Any, scope: Scope, emit: Emit) -> None:
+    from pglast.enums.parsenodes import ObjectType
+
+    kind = type(node).__name__
+    if kind == "CreateStmt":
+        table, schema = _pg_name(node.relation)
+        scope.create_table(table, schema)
+        for elt in node.tableElts or ():
+            if type(elt).__name__ == "ColumnDef":
+                scope.set_type(table, str(elt.colname), _pg_type(elt.typeName))
+    elif kind == "CreateTableAsStmt":
+        if node.objtype == ObjectType.OBJECT_TABLE:
+            scope.create_table(*_pg_name(node.into.rel))
+    elif kind == "DropStmt":
+        if node.removeType == ObjectType.OBJECT_TABLE:
+            for obj in node.objects or ():
+                names = [str(s.sval) for s in obj]
+                table, schema = names[-1], (names[-2] if len(names) > 1 else None)
+                if not scope.is_new(table, schema):
+                    emit("drop_table", table=qualified(table, schema),
+                         details={"cascade": node.behavior.name == "DROP_CASCADE"})
+        elif node.removeType == ObjectType.OBJECT_SCHEMA:
+            for obj in node.objects or ():
+                emit("drop_schema", old=str(obj.sval),
+                     details={"cascade": node.behavior.name == "DROP_CASCADE"})
+    elif kind == "DropdbStmt":
+        emit("drop_schema", old=str(node.dbname), details={"database": True})
+    elif kind == "TruncateStmt":
+        for rel in node.relations or ():
+            table, schema = _pg_name(rel)
+            if not scope.is_new(table, schema):
+                emit("truncate_table", table=qualified(table, schema))
+    elif kind == "DeleteStmt":
+        table, schema = _pg_name(node.relation)
+        if node.whereClause is None and not scope.is_new(table, schema):
+            emit("delete_all_rows", table=qualified(table, schema))
+    elif kind == "AlterTableStmt":
+        if node.objtype == ObjectType.OBJECT_TABLE:
+            _pg_alter_table(node, scope, emit)
+    elif kind == "RenameStmt":
+        _pg_rename(node, scope, emit)
+    elif kind == "IndexStmt":
+        table, schema = _pg_name(node.relation)
+        if not node.concurrent and not scope.is_new(table, schema):
+            emit("create_index_blocking", table=qualified(table, schema),
+                 details={"index": node.idxname, "unique": bool(node.unique)})
+
+
+def _pg_alter_table(node: Any, scope: Scope, emit: Emit) -> None:
+    from pglast.enums.parsenodes import AlterTableType, ConstrType
+
+    table, schema = _pg_name(node.relation)
+    where = qualified(table, schema)
+    new_table = scope.is_new(table, schema)
+    for cmd in node.cmds or ():
+        sub = cmd.subtype
+        if sub == AlterTableType.AT_DropColumn:
+            column = str(cmd.name)
+            if not new_table and not scope.is_new_column(table, column):
+                emit("drop_column", table=where, column=column)
+        elif sub == AlterTableType.AT_AlterColumnType:
+            column = str(cmd.name)
+            new_type = _pg_type(cmd.def_.typeName)
+            old_type = scope.type_of(table, column)
+            scope.set_type(table, column, new_type)
+            if not new_table and new_type is not None:
+                type_change(emit, where, column, old_type, new_type, "postgresql")
+        elif sub == AlterTableType.AT_SetNotNull:
+            if not new_table:
+                emit("set_not_null", table=where, column=str(cmd.name))
+        elif sub == AlterTableType.AT_AddColumn:
+            col = cmd.def_
+            column = str(col.colname)
+            col_type = _pg_type(col.typeName)
+            scope.add_column(table, column, col_type)
+            contypes = {c.contype for c in col.constraints or ()}
+            not_null = bool(contypes & {ConstrType.CONSTR_NOTNULL, ConstrType.CONSTR_PRIMARY})
+            has_default = any(
+                c.contype == ConstrType.CONSTR_DEFAULT and not getattr(c.raw_expr, "isnull", False)
+                for c in col.constraints or ()
+            ) or bool(contypes & {ConstrType.CONSTR_IDENTITY, ConstrType.CONSTR_GENERATED})
+            if col.typeName is not None and str(col.typeName.names[-1].sval) in _SERIALS:
+                has_default = True
+            if new_table:
+                continue
+            if not_null and not has_default:
+                emit("add_not_null_column_without_default", table=where, column=column,
+                     new=col_type.render() if col_type else None)
+            for c in col.constraints or ():
+                if c.contype == ConstrType.CONSTR_FOREIGN and not c.skip_validation:
+                    emit("add_foreign_key_validating", table=where, column=column,
+                         details={"via": "add_column", "referent": _pg_name(c.pktable)[0]})
+        elif sub == AlterTableType.AT_AddConstraint:
+            con = cmd.def_
+            if (con.contype == ConstrType.CONSTR_FOREIGN and not con.skip_validation
+                    and not new_table):
+                cols = [str(s.sval) for s in con.fk_attrs or ()]
+                emit("add_foreign_key_validating", table=where,
+                     column=", ".join(cols) or None,
+                     details={"via": "add_constraint", "constraint": con.conname,
+                              "referent": _pg_name(con.pktable)[0]})
+
+
+def _pg_rename(node: Any, scope: Scope, emit: Emit) -> None:
+    from pglast.enums.parsenodes import ObjectType
+
+    if node.relation is None:
+        return
+    table, schema = _pg_name(node.relation)
+    if node.renameType == ObjectType.OBJECT_TABLE:
+        if scope.is_new(table, schema):
+            scope.create_table(str(node.newname), schema)
+        else:
+            emit("rename_table", table=qualified(table, schema), old=table, new=str(node.newname))
+    elif node.renameType == ObjectType.OBJECT_COLUMN and node.relationType == ObjectType.OBJECT_TABLE:
+        old, new = str(node.subname), str(node.newname)
+        if scope.is_new(table, schema) or scope.is_new_column(table, old):
+            scope.add_column(table, new, scope.type_of(table, old))
+        else:
+            emit("rename_column", table=qualified(table, schema), column=old, old=old, new=new)
+
+
+def type_change(
+    emit: Emit, table: str, column: str, old: ColumnType | None, new: ColumnType, dialect: str
+) -> None:
+    """Emit narrowing_type_change or column_type_change, or nothing for a safe change."""
+    if old is None:
+        emit("column_type_change", table=table, column=column, new=new.render(),
+             details={"old_unknown": True})
+        return
+    verdict, why = classify(old, new, dialect)
+    if verdict == "narrowing":
+        emit("narrowing_type_change", table=table, column=column, new=new.render(),
+             old=old.render(), details={"why": why})
+    elif verdict == "change":
+        emit("column_type_change", table=table, column=column, new=new.render(),
+             old=old.render(), details={"why": why})
+
+
+# --- SQLite and MySQL (sqlglot) -----------------------------------------------------------------
+
+
+class _DropCommandFallbackWarnings(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Falling back to parsing as a 'Command'" not in record.getMessage()
+
+
+@contextmanager
+def _quiet_sqlglot() -> Iterator[None]:
+    """sqlglot logs a warning for every statement it keeps as an opaque command; lint reports
+    what matters itself, so those warnings would only be noise on stderr."""
+    logger = logging.getLogger("sqlglot")
+    flt = _DropCommandFallbackWarnings()
+    logger.addFilter(flt)
+    try:
+        yield
+    finally:
+        logger.removeFilter(flt)
+
+
+def _read_sqlglot(text: str, dialect: str, scope: Scope) -> SqlRead:
+    from sqlglot import TokenType
+    from sqlglot.dialects.dialect import Dialect
+    from sqlglot.errors import ErrorLevel, ParseError, TokenError
+
+    out = SqlRead()
+    lines = _Lines(text)
+    sg_dialect = Dialect.get_or_raise(dialect)
+    try:
+        tokens = sg_dialect.tokenize(text)
+    except TokenError as exc:
+        out.operations.append(
+            Operation("unparseable_sql", line=1, dialect=dialect,
+                      details={"error": str(exc).splitlines()[0], "parser": "sqlglot",
+                               "whole_file": True})
+        )
+        return out
+    # Comments live in the gaps between tokens, and only comments and white space do, so finding
+    # them there needs no SQL knowledge beyond the comment markers.
+    prev_end = -1
+    for tok in tokens:
+        _gap_comments(text, prev_end + 1, tok.start, dialect, lines, out, code_before=prev_end >= 0)
+        for ln in range(lines.line(tok.start), lines.line(tok.end) + 1):
+            out.code_lines.add(ln)
+        prev_end = tok.end
+    _gap_comments(text, prev_end + 1, len(text), dialect, lines, out, code_before=prev_end >= 0)
+
+    chunk: list[Any] = []
+    chunks: list[list[Any]] = []
+    for tok in tokens:
+        if tok.token_type == TokenType.SEMICOLON:
+            if chunk:
+                chunks.append(chunk)
+            chunk = []
+        else:
+            chunk.append(tok)
+    if chunk:
+        chunks.append(chunk)
+    with _quiet_sqlglot():
+        for part in chunks:
+            line, end_line = lines.line(part[0].start), lines.line(part[-1].end)
+            statement = text[part[0].start : part[-1].end + 1]
+
+            def emit(kind: str, _line: int = line, _end: int = end_line, **kw: Any) -> None:
+                out.operations.append(
+                    Operation(kind, line=_line, end_line=_end, dialect=dialect, **kw)
+                )
+
+            try:
+                parsed = sg_dialect.parser(error_level=ErrorLevel.RAISE).parse(part, text)
+            except ParseError as exc:
+                first = exc.errors[0] if exc.errors else {}
+                emit("unparseable_sql", details={
+                    "error": str(first.get("description") or str(exc).splitlines()[0]),
+                    "parser": "sqlglot",
+                    "statement": _snippet(statement),
+                    "error_line": first.get("line") or line,
+                })
+                continue
+            for expression in parsed:
+                if expression is not None:
+                    _sg_statement(expression, dialect, scope, emit)
+    return out
+
+
+def _gap_comments(
+    text: str, start: int, stop: int, dialect: str, lines: _Lines, out: SqlRead, *, code_before: bool
+) -> None:
+    i = start
+    last_code_line = lines.line(start - 1) if code_before and start > 0 else 0
+    while i < stop:
+        ch = text[i]
+        if text.startswith("--", i) or (ch == "#" and dialect == "mysql"):
+            end = text.find("\n", i, stop)
+            end = stop if end == -1 else end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2, stop)
+            end = stop if end == -1 else end + 2
+        else:
+            i += 1
+            continue
+        ln = lines.line(i)
+        out.comments.append(Comment(ln, text[i:end], ln == last_code_line))
+        i = end
+
+
+def _sg_drop_targets(node: Any) -> list[Any]:
+    """What a DROP names: `tables` in newer sqlglot, `this` plus `expressions` before 30.2x."""
+    tables = node.args.get("tables")
+    if tables:
+        return list(tables)
+    first = node.args.get("this")
+    return ([first] if first is not None else []) + list(node.args.get("expressions") or [])
+
+
+def _sg_table(node: Any) -> tuple[str, str | None]:
+    name = str(node.name)
+    db = node.args.get("db")
+    return name, (str(db.name) if db is not None else None)
+
+
+def _sg_type(node: Any, dialect: str) -> ColumnType | None:
+    from sqlglot import exp
+
+    if not isinstance(node, exp.DataType):
+        return None
+    name = node.this.name.lower() if hasattr(node.this, "name") else str(node.this).lower()
+    args: list[int] = []
+    values: list[str] = []
+    for param in node.expressions:
+        lit = param.this if isinstance(param, exp.DataTypeParam) else param
+        if isinstance(lit, exp.Literal):
+            if lit.is_string:
+                values.append(str(lit.this))
+            elif str(lit.this).isdigit():
+                args.append(int(lit.this))
+    return make_type(name, tuple(args), values=tuple(values) if name == "enum" else None,
+                     dialect=dialect)
+
+
+def _sg_statement(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Create):
+        kind = str(node.args.get("kind") or "").upper()
+        if kind == "TABLE":
+            target = node.this
+            table_node = target.this if isinstance(target, exp.Schema) else target
+            if isinstance(table_node, exp.Table):
+                table, schema = _sg_table(table_node)
+                scope.create_table(table, schema)
+                if isinstance(target, exp.Schema):
+                    for col in target.expressions:
+                        if isinstance(col, exp.ColumnDef):
+                            scope.set_type(table, col.name, _sg_type(col.args.get("kind"), dialect))
+        # CREATE INDEX: SQLite and MySQL have no CONCURRENTLY to recommend (MySQL's InnoDB
+        # builds secondary indexes online by default), so it is not a finding there.
+    elif isinstance(node, exp.Drop):
+        kind = str(node.args.get("kind") or "").upper()
+        if kind == "TABLE":
+            for tbl in _sg_drop_targets(node):
+                table, schema = _sg_table(tbl)
+                if not scope.is_new(table, schema):
+                    emit("drop_table", table=qualified(table, schema),
+                         details={"cascade": bool(node.args.get("cascade"))})
+        elif kind in ("SCHEMA", "DATABASE"):
+            for tbl in _sg_drop_targets(node):
+                db = tbl.args.get("db")
+                name = str(db.name) if db is not None else str(tbl.name)
+                emit("drop_schema", old=name, details={"database": kind == "DATABASE"})
+    elif isinstance(node, exp.TruncateTable):
+        for tbl in node.expressions:
+            table, schema = _sg_table(tbl)
+            if not scope.is_new(table, schema):
+                emit("truncate_table", table=qualified(table, schema))
+    elif isinstance(node, exp.Delete):
+        target = node.this
+        if isinstance(target, exp.Table) and node.args.get("where") is None and not target.args.get("joins"):
+            table, schema = _sg_table(target)
+            if not scope.is_new(table, schema):
+                emit("delete_all_rows", table=qualified(table, schema))
+    elif isinstance(node, exp.Alter):
+        if str(node.args.get("kind") or "").upper() == "TABLE" and isinstance(node.this, exp.Table):
+            _sg_alter_table(node, dialect, scope, emit)
+    elif isinstance(node, exp.Command) and str(node.this).upper() == "RENAME" and dialect == "mysql":
+        _sg_rename_tables(node, dialect, scope, emit)
+
+
+def _sg_alter_table(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
+    from sqlglot import exp
+
+    table, schema = _sg_table(node.this)
+    where = qualified(table, schema)
+    new_table = scope.is_new(table, schema)
+    for action in node.args.get("actions") or ():
+        if isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "COLUMN":
+            for col in _sg_drop_targets(action):
+                column = str(col.name)
+                if not new_table and not scope.is_new_column(table, column):
+                    emit("drop_column", table=where, column=column)
+        elif isinstance(action, exp.ColumnDef):
+            column = str(action.name)
+            col_type = _sg_type(action.args.get("kind"), dialect)
+            scope.add_column(table, column, col_type)
+            kinds = [c.args.get("kind") for c in action.args.get("constraints") or ()]
+            not_null = any(
+                isinstance(k, exp.NotNullColumnConstraint) and not k.args.get("allow_null")
+                for k in kinds
+            ) or any(isinstance(k, exp.PrimaryKeyColumnConstraint) for k in kinds)
+            has_default = any(
+                isinstance(k, (exp.DefaultColumnConstraint, exp.AutoIncrementColumnConstraint,
+                               exp.GeneratedAsIdentityColumnConstraint, exp.ComputedColumnConstraint))
+                and not (isinstance(k, exp.DefaultColumnConstraint) and isinstance(k.this, exp.Null))
+                for k in kinds
+            )
+            if not new_table and not_null and not has_default:
+                emit("add_not_null_column_without_default", table=where, column=column,
+                     new=col_type.render() if col_type else None)
+        elif isinstance(action, exp.AlterColumn):
+            column = str(action.name)
+            dtype = action.args.get("dtype")
+            if dtype is not None:
+                new_type = _sg_type(dtype, dialect)
+                old_type = scope.type_of(table, column)
+                scope.set_type(table, column, new_type)
+                if not new_table and new_type is not None:
+                    type_change(emit, where, column, old_type, new_type, dialect)
+            if action.args.get("allow_null") is False and not new_table:
+                emit("set_not_null", table=where, column=column)
+        elif isinstance(action, exp.ModifyColumn):
+            # MySQL MODIFY / CHANGE: the whole column definition restated, maybe under a new name.
+            coldef = action.this
+            column = str(coldef.name)
+            rename_from = action.args.get("rename_from")
+            old_name = str(rename_from.name) if rename_from is not None else column
+            new_type = _sg_type(coldef.args.get("kind"), dialect)
+            old_type = scope.type_of(table, old_name)
+            if rename_from is not None and old_name != column:
+                if not new_table and not scope.is_new_column(table, old_name):
+                    emit("rename_column", table=where, column=old_name, old=old_name, new=column)
+            scope.set_type(table, column, new_type)
+            if not new_table and new_type is not None:
+                type_change(emit, where, column, old_type, new_type, dialect)
+        elif isinstance(action, exp.RenameColumn):
+            old, new = str(action.this.name), str(action.args["to"].name)
+            if new_table or scope.is_new_column(table, old):
+                scope.add_column(table, new, scope.type_of(table, old))
+            else:
+                emit("rename_column", table=where, column=old, old=old, new=new)
+        elif isinstance(action, exp.AlterRename):
+            new_name = str(action.this.name)
+            if new_table:
+                scope.create_table(new_name, schema)
+            else:
+                emit("rename_table", table=where, old=table, new=new_name)
+        # ADD CONSTRAINT ... FOREIGN KEY: there is no NOT VALID on SQLite or MySQL to recommend.
+
+
+def _sg_rename_tables(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
+    """MySQL `RENAME TABLE a TO b[, c TO d]`, which sqlglot keeps as an opaque command: its
+    tokens are read as comma-separated `old TO new` pairs."""
+    from sqlglot import TokenType
+    from sqlglot.dialects.dialect import Dialect
+
+    body = node.expression.this if node.expression is not None else ""
+    toks = list(Dialect.get_or_raise(dialect).tokenize(str(body)))
+    if not toks or toks[0].token_type != TokenType.TABLE:
+        return
+    groups: list[list[Any]] = [[]]
+    for tok in toks[1:]:
+        if tok.token_type == TokenType.COMMA:
+            groups.append([])
+        else:
+            groups[-1].append(tok)
+    for group in groups:
+        to = next((i for i, t in enumerate(group) if t.text.upper() == "TO"), None)
+        if to is None or to == 0 or to == len(group) - 1:
+            continue
+        old = group[to - 1].text
+        schema = group[to - 3].text if to >= 3 and group[to - 2].token_type == TokenType.DOT else None
+        new = group[-1].text
+        if scope.is_new(old, schema):
+            scope.create_table(new, schema)
+        else:
+            emit("rename_table", table=qualified(old, schema), old=old, new=new)
