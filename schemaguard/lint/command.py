@@ -1,0 +1,122 @@
+"""The `schemaguard lint` command, registered on the CLI's typer app by `register(app)`.
+
+It follows schemaguard.cli's conventions: errors through `_run`/`_fail` (one sentence on stderr,
+exit 2 for usage errors), output through `_emit`, heavy imports inside the command. Those helpers
+are imported when the command runs, so that this module and schemaguard.cli can import each other
+in either order.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class LintFormat(str, Enum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+    markdown = "markdown"
+
+
+class LintFailOn(str, Enum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+    never = "never"
+
+
+class LintDialect(str, Enum):
+    postgresql = "postgresql"
+    sqlite = "sqlite"
+    mysql = "mysql"
+
+
+PathsArg = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="PATH...",
+        help="Migration files and folders: .sql files, Alembic revisions (.py), a versions/ folder "
+        "(walked for .sql and .py). Other .py files are read as application code (drop_all()).",
+        show_default=False,
+    ),
+]
+DialectOpt = Annotated[
+    LintDialect,
+    typer.Option("--dialect", help="SQL dialect of .sql files and op.execute() strings.", case_sensitive=False),
+]
+FormatOpt = Annotated[
+    LintFormat | None,
+    typer.Option("--format", "-f", help="Output format. Default: table.", case_sensitive=False,
+                 show_default=False),
+]
+FailOnOpt = Annotated[
+    LintFailOn | None,
+    typer.Option("--fail-on", help="Exit 1 when any finding is at or above this severity. Default: warning.",
+                 case_sensitive=False, show_default=False),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", metavar="PATH",
+                 help="Config file. Default: schemaguard.toml, else \\[tool.schemaguard] in pyproject.toml, "
+                 "searched upward.", show_default=False),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
+
+
+def lint(
+    paths: PathsArg,
+    dialect: DialectOpt = LintDialect.postgresql,
+    format: FormatOpt = None,
+    fail_on: FailOnOpt = None,
+    config: ConfigOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Flag destructive or locking operations in migrations, without a database.
+
+    Reads .sql files (PostgreSQL with its own parser; SQLite and MySQL with sqlglot) and Alembic revisions (as syntax trees, never run). Reports drops, narrowing type changes, table rewrites, SET NOT NULL, NOT NULL columns without a default, renames, blocking index builds, validating foreign keys, TRUNCATE, DELETE without WHERE, DROP SCHEMA and drop_all().
+
+    Suppress one with a `schemaguard: ignore <kind or code>` comment on its line or the line before.
+    """
+    from ..cli import _emit, _run
+
+    def body() -> int:
+        from ..config import load_config
+        from ..findings import fails
+        from .engine import lint_paths
+        from .report import render_lint
+
+        cfg = load_config(config)
+        result = lint_paths(list(paths), dialect=dialect.value, ignore=cfg.ignore)
+        fmt = format.value if format else "table"
+        _emit(render_lint(result, fmt), fmt)
+        threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "warning"
+        return 1 if fails(result.findings, threshold) else 0
+
+    _run(debug, body)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `lint` command to a typer app (schemaguard.cli's, or a test's)."""
+    app.command(name="lint")(lint)
+
+
+def standalone_app() -> typer.Typer:
+    """A typer app with only `lint` (python -m schemaguard.lint), with the CLI's error handling."""
+    from ..cli import _Group
+
+    app = typer.Typer(cls=_Group, name="schemaguard", add_completion=False,
+                      pretty_exceptions_enable=False,
+                      context_settings={"help_option_names": ["-h", "--help"]})
+
+    @app.callback()
+    def _root() -> None:
+        """schemaguard (lint only)."""
+
+    register(app)
+    return app

@@ -1,0 +1,141 @@
+"""Lint reporters: rich table, the contract's JSON (with `files`), Markdown; SARIF, JUnit and GitHub
+annotations through the shared finding reporters."""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .engine import LintResult
+
+FORMATS = ("table", "json", "sarif", "junit", "github", "markdown")
+_ICON = {"error": "🛑 error", "warning": "⚠️ warning", "info": "ℹ️ info"}
+
+
+def lint_document(result: LintResult) -> dict[str, Any]:
+    return {
+        "schemaguard": __version__,
+        "files": list(result.files),
+        "findings": [f.to_dict() for f in result.findings],
+        "summary": result.summary,
+    }
+
+
+def lint_json(result: LintResult) -> str:
+    return json.dumps(lint_document(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def lint_sarif(result: LintResult) -> str:
+    """The shared SARIF reporter, with each lint rule's summary as its short description."""
+    from ..report.sarif import findings_sarif
+    from .rules import BY_CODE
+
+    doc = json.loads(findings_sarif(result.findings, tool_command="lint"))
+    for rule in doc["runs"][0]["tool"]["driver"]["rules"]:
+        lint_rule = BY_CODE.get(rule["id"])
+        if lint_rule is not None:
+            rule["shortDescription"] = {"text": lint_rule.summary}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def lint_markdown(result: LintResult) -> str:
+    s = result.summary
+    lines = [
+        "## schemaguard lint",
+        "",
+        f"{len(result.files)} file(s) linted",
+        "",
+        "| errors | warnings | info |",
+        "|---:|---:|---:|",
+        f"| {s['error']} | {s['warning']} | {s['info']} |",
+        "",
+    ]
+    if not result.findings:
+        lines.append("No destructive or locking operation found.")
+        return "\n".join(lines) + "\n"
+    for file, group in groupby(result.findings, key=lambda f: f.file):
+        lines += [f"### `{_cell(file or '-')}`", "",
+                  "| line | severity | code | kind | object | message | hint |",
+                  "|---:|---|---|---|---|---|---|"]
+        for f in group:
+            sev = _ICON[f.severity] + (" · data loss" if f.destructive else "")
+            where = ".".join(p for p in (f.table, f.column) if p)
+            lines.append(
+                f"| {f.line or ''} | {sev} | [{f.code}]({f.doc_url}) | `{f.kind}` | {_cell(where)} | "
+                f"{_cell(f.message)} | {_cell(f.hint)} |"
+            )
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def print_lint(result: LintResult, console: Console | None = None) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from ..report.table import _MARK, _STYLE, finding_block
+
+    console = console or Console(highlight=False)
+    console.print(
+        Text.assemble(("schemaguard lint", "bold"), "  ", (f"{len(result.files)} file(s)", "cyan"),
+                      "  ", (result.dialect, "cyan"))
+    )
+    if not result.findings:
+        console.print(Text("✔ No destructive or locking operation found.", style="bold green"))
+        return
+    for file, group in groupby(result.findings, key=lambda f: f.file):
+        items = list(group)
+        console.print()
+        console.rule(Text(f"{file or '-'} ({len(items)})", style="bold"), align="left")
+        for f in items:
+            _, body = finding_block(f)
+            head = Text.assemble((f"{_MARK[f.severity]} {f.severity:<7}", _STYLE[f.severity]), " ",
+                                 (f.code, "bold"), " ", (f.kind, "bold"))
+            where = ".".join(p for p in (f.table, f.column) if p)
+            if where:
+                head.append(f"  {where}")
+            if f.destructive:
+                head.append("  data loss", style="bold magenta")
+            console.print(head)
+            console.print(body)
+    s = result.summary
+    console.print(
+        Text.assemble(
+            ("summary: ", "bold"),
+            (f"{s['error']} error(s)", _STYLE["error"]), ", ",
+            (f"{s['warning']} warning(s)", _STYLE["warning"]), ", ",
+            (f"{s['info']} info", _STYLE["info"]),
+        )
+    )
+
+
+def render_lint(result: LintResult, fmt: str) -> str:
+    """Render lint findings; the table format prints to the terminal itself and returns ''."""
+    if fmt == "table":
+        print_lint(result)
+        return ""
+    if fmt == "json":
+        return lint_json(result)
+    if fmt == "sarif":
+        return lint_sarif(result)
+    if fmt == "junit":
+        from ..report.junit import findings_junit
+
+        return findings_junit(result.findings, suite="schemaguard lint")
+    if fmt == "github":
+        from ..report.github import findings_github
+
+        return findings_github(result.findings)
+    if fmt == "markdown":
+        return lint_markdown(result)
+    raise UsageError(f"unknown format {fmt!r}", hint="use one of " + ", ".join(FORMATS))
