@@ -112,6 +112,7 @@ class PlanFormat(str, Enum):
     table = "table"
     json = "json"
     sql = "sql"
+    alembic = "alembic"
 
 
 class FailOn(str, Enum):
@@ -332,12 +333,23 @@ def plan(
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
     env: EnvOpt = None,
+    revision: Annotated[
+        str | None, typer.Option("--revision-id", metavar="ID", help="--format alembic: the revision id (default: a new one).")
+    ] = None,
+    down_revision: Annotated[
+        str | None, typer.Option("--down-revision", metavar="ID", help="--format alembic: the revision it follows.")
+    ] = None,
+    message: Annotated[
+        str | None, typer.Option("--message", metavar="TEXT", help="--format alembic: the revision's message.")
+    ] = None,
     debug: DebugOpt = False,
 ) -> None:
     """Print the ordered DDL that sync would run in a mode, with hazards, skips and the guard's verdict.
 
     Each step carries its hazards; what the mode skips is listed with the reason, and the
-    environment guard says whether sync would be allowed here.
+    environment guard says whether sync would be allowed here. `--format sql` is a script an
+    operator can read and run; `--format alembic` is an Alembic revision file with upgrade() and
+    downgrade() for teams that keep migrations under review.
 
     Never writes: the database is read as check reads it (read-only).
     """
@@ -368,6 +380,10 @@ def plan(
             print_plan(result, decision=decision)
         elif fmt == "json":
             _emit(plan_json(result, environment=decision.environment, allowed=decision.allowed), fmt)
+        elif fmt == "alembic":
+            from .report.alembic import plan_alembic
+
+            _emit(plan_alembic(result, revision=revision, down_revision=down_revision, message=message), fmt)
         else:
             _emit(plan_sql(result), fmt)
         return 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from .changes import Change
 from .errors import UsageError
@@ -82,6 +83,9 @@ class Step:
     # Data-aware numbers measured on the live database (see measure()): "rows" a drop loses,
     # "nulls" that make SET NOT NULL fail, and whether a number is the catalog's "estimate".
     details: dict[str, Any] = field(default_factory=dict)
+    # The statements that undo this step (an Alembic revision's downgrade), or why it cannot be.
+    undo: list[str] = field(default_factory=list, repr=False)
+    irreversible: str | None = field(default=None, repr=False)
 
     @property
     def sql(self) -> str:
@@ -137,6 +141,17 @@ class Plan:
         return [stmt for s in self.steps for stmt in s.statements]
 
 
+@dataclass
+class LiveLookups:
+    """What a plan reads from the live database beyond the snapshot, when it has one: a table to
+    rebuild (SQLite), a column's type as SQLAlchemy reflects it and an index's own CREATE
+    statement (both for the downgrade of an Alembic revision)."""
+
+    rebuild_source: Callable[[str], Any] | None = None
+    column_type: Callable[[str, str], Any] | None = None
+    index_sql: Callable[[str, str], str | None] | None = None
+
+
 # --- rendering -------------------------------------------------------------------------------
 
 
@@ -187,12 +202,15 @@ class _Builder:
         tables: Mapping[str, SATable],
         schema: str | None,
         existing_types: Iterable[str] = (),
-        rebuild_source: Callable[[str], Any] | None = None,
+        live: LiveLookups | None = None,
     ) -> None:
         self.mode = mode
         # SQLite: live table name -> the changes its rebuild makes (see schemaguard.rebuild).
         self.rebuilds: dict[str, list[Any]] = {}
-        self.rebuild_source = rebuild_source
+        self.live = live or LiveLookups()
+        self.rebuild_source = self.live.rebuild_source
+        # the enum types the last enum_types() call creates (dropped again by the step's undo)
+        self.enums_created: list[Any] = []
         # PostgreSQL enum types that exist (or that an earlier step of this plan creates).
         self.types_present: set[str] = set(existing_types)
         self.dialect = dialect
@@ -215,11 +233,27 @@ class _Builder:
 
     # helpers
     def step(self, kind: str, table: str, column: str | None, statements: list[str],
-             hazards: Iterable[str] = (), destructive: bool = False) -> None:
-        self.steps.append(Step(kind, table, column, statements, destructive, list(hazards)))
+             hazards: Iterable[str] = (), destructive: bool = False,
+             undo: Callable[[Any], None] | list[str] | str | None = None) -> Step:
+        """Add a step. `undo` is how to reverse it: Alembic operations (rendered like the step),
+        ready statements, or a string saying why it cannot be reversed."""
+        step = Step(kind, table, column, statements, destructive, list(hazards))
+        if isinstance(undo, str) or undo is None:
+            step.irreversible = undo or "schemaguard does not know how to reverse this step"
+        elif isinstance(undo, list):
+            step.undo = undo
+        else:
+            try:
+                step.undo = self.render.alembic(undo)
+            except Exception as exc:  # noqa: BLE001 - a downgrade is a courtesy; the step stands
+                step.irreversible = f"cannot render its reverse: {str(exc).splitlines()[0]}"
+        self.steps.append(step)
+        return step
 
     def skip(self, kind: str, c: Change, reason: str, column: str | None = None) -> None:
-        self.skipped.append(Skipped(kind, c.table, column if column is not None else c.column, reason, c.kind))
+        # Named as the table will be named once the plan's renames ran (what a check finds then).
+        table = self.target(c.table) if c.table is not None else None
+        self.skipped.append(Skipped(kind, table, column if column is not None else c.column, reason, c.kind))
         if kind == "add_column" and c.table and c.declared is not None:
             self.not_added.add((c.table, c.declared.name))
 
@@ -240,12 +274,19 @@ class _Builder:
         from sqlalchemy.dialects.postgresql import CreateEnumType
 
         out: list[str] = []
+        self.enums_created = []
         for col in columns:
             t = col.type
             if isinstance(t, Enum) and t.native_enum and t.name and t.name not in self.types_present:
                 self.types_present.add(t.name)
+                self.enums_created.append(t)
                 out.extend(self.render.ddl(CreateEnumType(t)))
         return out
+
+    def enum_drops(self, types: Iterable[Any]) -> list[str]:
+        from sqlalchemy.dialects.postgresql import DropEnumType
+
+        return [stmt for t in types for stmt in self.render.ddl(DropEnumType(t))]
 
     def rebuild(self, c: Change, kind: str, column: str | None, what: str, *, hazards: Iterable[str] = (),
                 apply: Callable[[Any], None] | None = None, omit: Callable[[Any], None] | None = None) -> None:
@@ -288,7 +329,8 @@ class _Builder:
             columns = {op.column for op in ops}
             hazards = list(dict.fromkeys(h for op in ops for h in op.hazards))
             step = Step(next(k for k in _REBUILD_KINDS if k in kinds), target,
-                        columns.pop() if len(columns) == 1 else None, statements, hazards=hazards)
+                        columns.pop() if len(columns) == 1 else None, statements, hazards=hazards,
+                        irreversible="a SQLite table rebuild is not reversed automatically")
             step.details["rebuild"] = [op.what for op in ops]
             self.steps.append(step)
 
@@ -366,7 +408,8 @@ class _Builder:
                 return
             self.step("rename_table", c.table or "", None,
                       self.render.alembic(lambda op: op.rename_table(old, c.table, schema=self.schema_of(c))),
-                      hazards=["rename_table"])
+                      hazards=["rename_table"],
+                      undo=lambda op: op.rename_table(c.table, old, schema=self.schema_of(c)))
             return
         if c.table is not None:
             self.created.add(c.table)
@@ -386,7 +429,9 @@ class _Builder:
             self.step("rename_column", self.target(table), new,
                       self.render.alembic(lambda op: op.alter_column(
                           self.target(table), old, new_column_name=new, schema=self.schema_of(c))),
-                      hazards=["rename_column"])
+                      hazards=["rename_column"],
+                      undo=lambda op: op.alter_column(self.target(table), new, new_column_name=old,
+                                                      schema=self.schema_of(c)))
             return
         col = self.sa_column(c)
         if col is None:
@@ -404,9 +449,12 @@ class _Builder:
                          apply=lambda b: b.add_column(new_col))
             return
         self.added_columns[(self.target(table), col.name)] = new_col
+        enums = self.enum_types([new_col])
+        created = list(self.enums_created)
         self.step("add_column", self.target(table), col.name,
-                  self.enum_types([new_col])
-                  + self.render.alembic(lambda op: op.add_column(self.target(table), new_col, schema=self.schema_of(c))))
+                  enums + self.render.alembic(lambda op: op.add_column(self.target(table), new_col, schema=self.schema_of(c))),
+                  undo=self.render.alembic(lambda op: op.drop_column(self.target(table), col.name, schema=self.schema_of(c)))
+                  + self.enum_drops(created))
 
     def on_column_extra(self, c: Change) -> None:
         self.never("drop_column", c)
@@ -459,8 +507,22 @@ class _Builder:
             self.rebuild(c, "alter_column", name, f"{name}: {what}", hazards=hazards,
                          apply=lambda b: b.alter_column(name, **kw))
             return
+        back: dict[str, Any] = {"schema": kw["schema"]}
+        reason: str | None = None
+        if type_:
+            live_type = self.live.column_type(c.table or "", c.live.name) if self.live.column_type else None
+            if live_type is None:
+                reason = f"the database's type of {name} ({c.live.type}) could not be read to restore it"
+            back["type_"] = live_type
+        if nullable:
+            back["nullable"] = bool(c.live.nullable)
+        if default:
+            from sqlalchemy import text
+
+            back["server_default"] = text(c.live.default) if c.live.default is not None else None
         self.step("alter_column", table, name,
-                  self.render.alembic(lambda op: op.alter_column(table, name, **kw)), hazards=hazards)
+                  self.render.alembic(lambda op: op.alter_column(table, name, **kw)), hazards=hazards,
+                  undo=reason if reason else (lambda op: op.alter_column(table, name, **back)))
 
     # --- indexes and constraints ---
     def on_index_missing(self, c: Change) -> None:
@@ -477,7 +539,8 @@ class _Builder:
         self.step("create_index", self.target(table), c.column,
                   self.render.alembic(lambda op: op.create_index(
                       name, self.target(table), cols, unique=bool(sa_idx.unique), schema=self.schema_of(c))),
-                  hazards=hazards)
+                  hazards=hazards,
+                  undo=lambda op: op.drop_index(name, table_name=self.target(table), schema=self.schema_of(c)))
 
     def find_index(self, c: Change) -> Any:
         t = self.sa_table(c)
@@ -518,9 +581,11 @@ class _Builder:
             self.skip("drop_index", c, "the index has no name to drop it by")
             return
         table = self.target(c.table or "")
-        self.step("drop_index", table, c.column,
-                  self.render.alembic(lambda op: op.drop_index(name, table_name=table, schema=self.schema_of(c))))
-        self.steps[-1].details["index"] = name
+        own = self.live.index_sql(c.table or "", name) if self.live.index_sql else None
+        step = self.step("drop_index", table, c.column,
+                         self.render.alembic(lambda op: op.drop_index(name, table_name=table, schema=self.schema_of(c))),
+                         undo=[own] if own else f"the database's definition of index {name} could not be read")
+        step.details["index"] = name
 
     def on_unique_missing(self, c: Change) -> None:
         table = c.table or ""
@@ -533,10 +598,16 @@ class _Builder:
             # SQLite cannot add a constraint to a table; a unique index enforces the same thing.
             ops: Callable[[Any], None] = lambda op: op.create_index(  # noqa: E731
                 name, self.target(table), cols, unique=True, schema=self.schema_of(c))
+            undo: Callable[[Any], None] = lambda op: op.drop_index(  # noqa: E731
+                name, table_name=self.target(table), schema=self.schema_of(c))
         else:
             ops = lambda op: op.create_unique_constraint(  # noqa: E731
                 name, self.target(table), cols, schema=self.schema_of(c))
-        self.step("add_unique", self.target(table), c.column, self.render.alembic(ops), hazards=hazards)
+            undo = lambda op: op.drop_constraint(  # noqa: E731
+                name, self.target(table), type_="unique", schema=self.schema_of(c))
+        step = self.step("add_unique", self.target(table), c.column, self.render.alembic(ops), hazards=hazards,
+                         undo=undo)
+        step.details["columns"] = cols
 
     def on_unique_extra(self, c: Change) -> None:
         from .snapshot import Index
@@ -559,9 +630,11 @@ class _Builder:
         if name is None:
             self.skip("drop_constraint", c, "the constraint has no name")
             return
+        cols = list(c.live.columns)
         self.step("drop_constraint", table, c.column,
                   self.render.alembic(lambda op: op.drop_constraint(name, table, type_="unique",
-                                                                    schema=self.schema_of(c))))
+                                                                    schema=self.schema_of(c))),
+                  undo=lambda op: op.create_unique_constraint(name, table, cols, schema=self.schema_of(c)))
 
     def on_foreign_key_missing(self, c: Change) -> None:
         table = c.table or ""
@@ -577,6 +650,12 @@ class _Builder:
         local = [self.col(table, x) for x in fk.columns]
         ref_schema = c.details.get("schema") or self.schema_of(c)
         hazards = ["add_foreign_key_validating"] if self.pg else []
+        if self.sqlite and any("." in n for n in (*local, *ref_cols)):
+            # Alembic's batch mode names key columns as "table.column" strings: a dot inside a
+            # name is misread, and the key would silently be left out of the rebuilt table.
+            self.skip("add_foreign_key", c, "a column name containing '.' cannot be keyed in a SQLite table "
+                      "rebuild; add this foreign key by hand")
+            return
         if self.sqlite:
             self.rebuild(c, "add_foreign_key", c.column,
                          f"add FOREIGN KEY ({', '.join(local)}) REFERENCES {ref_table} ({', '.join(ref_cols)})",
@@ -585,12 +664,12 @@ class _Builder:
                              ref_table, local, ref_cols,
                              ondelete=_action(fk.ondelete), onupdate=_action(fk.onupdate)))
             return
-        self.step("add_foreign_key", self.target(table), c.column,
-                  self.render.alembic(lambda op: op.create_foreign_key(
-                      fk.name, self.target(table), ref_table, local, ref_cols,
-                      ondelete=_action(fk.ondelete), onupdate=_action(fk.onupdate),
-                      source_schema=self.schema_of(c), referent_schema=ref_schema)),
-                  hazards=hazards)
+        # Named, so that a downgrade (or a person) can drop it by that name.
+        name = fk.name or _generated_name("fk", self.target(table), [*local, ref_table])
+        fkc = _foreign_key(name, self.target(table), self.schema_of(c), local, ref_table, ref_schema, ref_cols,
+                           ondelete=_action(fk.ondelete), onupdate=_action(fk.onupdate))
+        self.step("add_foreign_key", self.target(table), c.column, self.render.ddl(AddConstraint(fkc)),
+                  hazards=hazards, undo=self.render.ddl(DropConstraint(fkc)))
 
     def on_foreign_key_extra(self, c: Change) -> None:
         if self.mode == "safe":
@@ -612,9 +691,14 @@ class _Builder:
             self.skip("drop_constraint", c, "the foreign key has no name")
             return False
         table = self.target(c.table or "")
+        live = c.live
         self.step("drop_constraint", table, c.column,
                   self.render.alembic(lambda op: op.drop_constraint(name, table, type_="foreignkey",
-                                                                    schema=self.schema_of(c))))
+                                                                    schema=self.schema_of(c))),
+                  undo=self.render.ddl(AddConstraint(_foreign_key(
+                      name, table, self.schema_of(c), [self.col(c.table or "", x) for x in live.columns],
+                      self.target(live.ref_table), live.ref_schema or self.schema_of(c), list(live.ref_columns),
+                      ondelete=_action(live.ondelete), onupdate=_action(live.onupdate)))))
         return True
 
     def on_foreign_key_mismatch(self, c: Change) -> None:
@@ -631,6 +715,9 @@ class _Builder:
             AddConstraint,
             CreateIndex,
             CreateTable,
+            DropConstraint,
+            DropIndex,
+            DropTable,
             sort_tables_and_constraints,
         )
 
@@ -652,17 +739,21 @@ class _Builder:
             try:
                 sql = self.render.ddl(CreateTable(table, include_foreign_key_constraints=inline))
                 sql = self.enum_types(table.columns) + sql
+                undo = self.render.ddl(DropTable(table)) + self.enum_drops(self.enums_created)
             except Exception as exc:  # noqa: BLE001 - e.g. a foreign key to a table that exists nowhere
                 self.skipped.append(Skipped("create_table", table.name, None,
                                             f"cannot render CREATE TABLE: {str(exc).splitlines()[0]}",
                                             "table_missing"))
                 continue
-            self.step("create_table", table.name, None, sql)
+            self.step("create_table", table.name, None, sql, undo=undo)
             for idx in sorted(table.indexes, key=lambda i: str(i.name)):
-                self.step("create_index", table.name, _single(idx), self.render.ddl(CreateIndex(idx)))
+                self.step("create_index", table.name, _single(idx), self.render.ddl(CreateIndex(idx)),
+                          undo=self.render.ddl(DropIndex(idx)))
         for fkc in later:
             if id(fkc) in deferred:
-                self.step("add_foreign_key", fkc.table.name, None, self.render.ddl(AddConstraint(fkc)))
+                self.step("add_foreign_key", fkc.table.name, None, self.render.ddl(AddConstraint(fkc)),
+                          undo=self.render.ddl(DropConstraint(fkc)) if fkc.name
+                          else "the foreign key has no name to drop it by")
 
     def build_force(self, changes: Sequence[Change]) -> None:
         from sqlalchemy import MetaData, Table
@@ -689,7 +780,8 @@ class _Builder:
                 continue
             live = live_name.get(name, name)
             self.step("drop_table", live, None, self.render.ddl(DropTable(Table(live, md, schema=self.schema_for(name)))),
-                      hazards=["force_reset", "drop_table"], destructive=True)
+                      hazards=["force_reset", "drop_table"], destructive=True,
+                      undo="the dropped rows cannot be brought back")
         self.create_tables(ordered)
 
     def schema_for(self, declared_name: str) -> str | None:
@@ -727,14 +819,14 @@ def build_plan(
     *,
     schema: str | None = None,
     existing_types: Iterable[str] = (),
-    rebuild_source: Callable[[str], Any] | None = None,
+    live: LiveLookups | None = None,
 ) -> Plan:
     """The ordered steps that bring the live schema towards the declared one in `mode`.
 
     `metadata_tables` maps each compared declared table's name to its SQLAlchemy Table: columns,
     types and defaults are rendered from those objects. `schema` qualifies every statement.
-    `rebuild_source(table)` reads a live SQLite table for a rebuild (schemaguard.rebuild.source);
-    without it the changes that need one are skipped.
+    `live` reads what a snapshot does not hold (LiveLookups): without it, SQLite changes that need
+    a rebuild are skipped and some steps have no downgrade.
     """
     from .declared import dialect_for
 
@@ -742,7 +834,7 @@ def build_plan(
         raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
     if isinstance(dialect, str):
         dialect = dialect_for(dialect)
-    builder = _Builder(mode, dialect, metadata_tables, schema, existing_types, rebuild_source)
+    builder = _Builder(mode, dialect, metadata_tables, schema, existing_types, live)
     builder.build(changes)
     steps = builder.finish(changes)
     return Plan(mode=mode, dialect=dialect.name, steps=steps, skipped=builder.skipped)
@@ -798,13 +890,9 @@ def make_plan(
             if engine is not None and live.dialect == "postgresql"
             else []
         )
-        rebuilds = None
-        if engine is not None and live.dialect == "sqlite":
-            from .rebuild import reader
-
-            rebuilds = reader(engine, schema)
+        lookups = _lookups(engine, live.dialect, measured_schema) if engine is not None else None
         plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, tables, schema=schema,
-                          existing_types=types, rebuild_source=rebuilds)
+                          existing_types=types, live=lookups)
         plan.database = live.label
         if engine is not None:
             measure(plan, engine, measured_schema)
@@ -812,6 +900,40 @@ def make_plan(
     finally:
         if isinstance(db, str) and engine is not None:
             engine.dispose()
+
+
+def _lookups(engine: Engine, dialect: str, schema: str | None) -> LiveLookups:
+    """LiveLookups over a read-only connection opened when a plan first needs one."""
+    import sqlalchemy as sa
+
+    from .rebuild import reader
+    from .reflect import readonly_connection
+
+    columns: dict[str, dict[str, Any]] = {}
+
+    def column_type(table: str, column: str) -> Any:
+        if table not in columns:
+            with readonly_connection(engine) as conn:
+                columns[table] = {c["name"]: c["type"] for c in sa.inspect(conn).get_columns(table, schema=schema)}
+        return columns[table].get(column)
+
+    def index_sql(table: str, name: str) -> str | None:
+        with readonly_connection(engine) as conn:
+            if dialect == "postgresql":
+                regclass = _regclass(conn, name, schema)
+                return conn.execute(sa.text("SELECT pg_get_indexdef(to_regclass(:n))"), {"n": regclass}).scalar()
+            if dialect == "sqlite":
+                return conn.execute(
+                    sa.text("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :n AND tbl_name = :t"),
+                    {"n": name, "t": table},
+                ).scalar()
+        return None
+
+    return LiveLookups(
+        rebuild_source=reader(engine, schema) if dialect == "sqlite" else None,
+        column_type=column_type,
+        index_sql=index_sql,
+    )
 
 
 def _existing_enum_types(engine: Engine, schema: str | None) -> list[str]:
@@ -977,6 +1099,27 @@ def _key(table: SATable, schema: str | None) -> str:
 def _single(idx: Any) -> str | None:
     cols = [e for e in idx.expressions if hasattr(e, "name")]
     return cols[0].name if len(idx.expressions) == 1 and cols else None
+
+
+def _foreign_key(name: str | None, table: str, schema: str | None, columns: Sequence[str], ref_table: str,
+                 ref_schema: str | None, ref_columns: Sequence[str], **options: Any) -> Any:
+    """A ForeignKeyConstraint between stub tables, built from Column objects: SQLAlchemy and
+    Alembic read "table.column" strings, which a dot inside a name would break."""
+    from sqlalchemy import Column, ForeignKeyConstraint, MetaData, Table
+
+    md = MetaData()
+    local = Table(table, md, *[Column(n) for n in columns], schema=schema)
+    if (ref_table, ref_schema) == (table, schema):
+        remote = local
+        for n in ref_columns:
+            if n not in remote.c:
+                remote.append_column(Column(n))
+    else:
+        remote = Table(ref_table, md, *[Column(n) for n in ref_columns], schema=ref_schema)
+    fkc = ForeignKeyConstraint([local.c[n] for n in columns], [remote.c[n] for n in ref_columns], name=name,
+                               **{k: v for k, v in options.items() if v is not None})
+    local.append_constraint(fkc)
+    return fkc
 
 
 def _adder(column: Any) -> Callable[[Any], None]:

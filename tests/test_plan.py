@@ -73,7 +73,7 @@ GOLDEN = {
     ("sqlite", "safe", "create_index"): [("users", "email", "CREATE INDEX ix_users_email ON users (email);", [])],
     ("postgresql", "safe", "add_unique"): [("users", "name", "ALTER TABLE users ADD CONSTRAINT uq_users_name UNIQUE (name);", ["create_index_blocking"])],
     ("sqlite", "safe", "add_unique"): [("users", "name", "CREATE UNIQUE INDEX uq_users_name ON users (name);", [])],
-    ("postgresql", "safe", "add_foreign_key"): [("posts", "user_id", "ALTER TABLE posts ADD FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE;", ["add_foreign_key_validating"])],
+    ("postgresql", "safe", "add_foreign_key"): [("posts", "user_id", "ALTER TABLE posts ADD CONSTRAINT fk_posts_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE;", ["add_foreign_key_validating"])],
     ("sqlite", "safe", "add_foreign_key"): [],
     ("postgresql", "alter", "rename_column"): [("users", "nick", "ALTER TABLE users RENAME nickname TO nick;", ["rename_column"])],
     ("sqlite", "alter", "rename_column"): [("users", "nick", "ALTER TABLE users RENAME COLUMN nickname TO nick;", ["rename_column"])],

@@ -301,6 +301,7 @@ DATA_DEPENDENT = (
     "contains null values",  # SET NOT NULL over NULLs
     "could not create unique index",  # a unique over duplicates
     "violates foreign key constraint",  # a key the rows do not satisfy
+    "foreign key check failed",  # the same on SQLite, found by PRAGMA foreign_key_check after a rebuild
     "violates not-null constraint",
     "UNIQUE constraint failed",
     "NOT NULL constraint failed",

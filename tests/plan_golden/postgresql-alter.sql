@@ -1,0 +1,53 @@
+-- schemaguard plan --mode alter (postgresql)
+
+-- step 1: drop_index users.legacy
+DROP INDEX ix_legacy;
+
+-- step 2: drop_constraint posts.old_ref
+ALTER TABLE posts DROP CONSTRAINT posts_old_ref_fkey;
+
+-- step 3: create_table tags
+CREATE TABLE tags (
+    id SERIAL NOT NULL,
+    post_id INTEGER,
+    PRIMARY KEY (id),
+    FOREIGN KEY(post_id) REFERENCES posts (id)
+);
+
+-- step 4: rename_table categories [rename_table]
+ALTER TABLE category RENAME TO categories;
+
+-- step 5: rename_column users.nick [rename_column]
+ALTER TABLE users RENAME nickname TO nick;
+
+-- step 6: add_column users.name
+ALTER TABLE users ADD COLUMN name VARCHAR(100) DEFAULT 'it''s: :anon';
+
+-- step 7: alter_column events.title [column_type_change]
+ALTER TABLE events ALTER COLUMN title TYPE VARCHAR(200);
+
+-- step 8: alter_column events.title [set_not_null]
+ALTER TABLE events ALTER COLUMN title SET NOT NULL;
+
+-- step 9: alter_column users.email [column_type_change]
+ALTER TABLE users ALTER COLUMN email TYPE VARCHAR(200);
+
+-- step 10: alter_column users.email [set_not_null]
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+
+-- step 11: alter_column users.code
+ALTER TABLE users ALTER COLUMN code SET DEFAULT 'b';
+
+-- step 12: create_index posts.user_id [create_index_blocking]
+CREATE INDEX ix_posts_user_id ON posts (user_id);
+
+-- step 13: add_unique users.email [create_index_blocking]
+ALTER TABLE users ADD CONSTRAINT uq_users_email UNIQUE (email);
+
+-- step 14: add_foreign_key posts.user_id [add_foreign_key_validating]
+ALTER TABLE posts ADD CONSTRAINT fk_posts_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE;
+
+-- skipped by --mode alter:
+--   alter_column events.id: making an existing key column auto-numbered is not planned yet; add the sequence or identity in a migration
+--   drop_column users.legacy: destructive: alter mode never runs destructive steps
+--   alter_column categories.id: making an existing key column auto-numbered is not planned yet; add the sequence or identity in a migration
