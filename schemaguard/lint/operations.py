@@ -67,6 +67,13 @@ class Scope:
     _tables: dict[str, set[str]] = field(default_factory=dict)
     _columns_added: set[tuple[str, str]] = field(default_factory=set)
     _types: dict[tuple[str, str], ColumnType] = field(default_factory=dict)
+    _schemas: set[str] = field(default_factory=set)
+
+    def create_schema(self, name: str) -> None:
+        self._schemas.add(self._key(name))
+
+    def is_new_schema(self, name: str) -> bool:
+        return self._key(name) in self._schemas
 
     def _key(self, name: str) -> str:
         return name if self.dialect == "postgresql" else name.lower()

@@ -86,6 +86,8 @@ class _Module:
     models: dict[str, str]
     # Local names bound to alembic's `op`.
     op_names: set[str]
+    # Local names bound to the sqlalchemy module (sa.delete(...) is not a table's .delete()).
+    sa_names: set[str]
 
     @classmethod
     def of(cls, tree: ast.Module) -> _Module:
@@ -93,6 +95,7 @@ class _Module:
         constants: dict[str, ast.expr] = {}
         models: dict[str, str] = {}
         op_names = {"op"}
+        sa_names = {"sa", "sqlalchemy"}
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 functions[node.name] = node
@@ -100,6 +103,10 @@ class _Module:
                 constants[node.targets[0].id] = node.value
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
                 constants[node.target.id] = node.value
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name == "sqlalchemy":
+                        sa_names.add(alias.asname or "sqlalchemy")
             elif isinstance(node, ast.ImportFrom) and node.module == "alembic":
                 for alias in node.names:
                     if alias.name == "op":
@@ -111,7 +118,7 @@ class _Module:
                             and stmt.targets[0].id == "__tablename__"
                             and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
                         models[node.name] = stmt.value.value
-        return cls(functions, constants, models, op_names)
+        return cls(functions, constants, models, op_names, sa_names)
 
 
 def _kw(call: ast.Call, name: str) -> ast.expr | None:
@@ -195,7 +202,7 @@ class _RevisionWalker:
     def _batch_target(self, expr: ast.expr) -> tuple[str, str | None] | None:
         if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)
                 and expr.func.attr == "batch_alter_table" and self._is_op(expr.func.value)):
-            table = self._str(_arg(expr, 0, "table_name"))
+            table = self._name(_arg(expr, 0, "table_name"))
             schema = self._str(_kw(expr, "schema"))
             if table is not None:
                 return table, schema
@@ -229,12 +236,14 @@ class _RevisionWalker:
             return self._str(expr.args[0])
         return None
 
-    def _name(self, expr: ast.expr | None) -> str:
-        """A table or column name; for a computed one, its source text."""
+    def _name(self, expr: ast.expr | None) -> str | None:
+        """A table or column name; for a computed one, its source text; None when missing."""
         text = self._str(expr)
         if text is not None:
             return text
-        return ast.unparse(expr) if expr is not None else "?"
+        if isinstance(expr, (ast.Name, ast.Attribute, ast.Subscript, ast.JoinedStr)):
+            return ast.unparse(expr)
+        return None
 
     def _int(self, expr: ast.expr | None) -> int | None:
         expr = self._resolve(expr)
@@ -267,14 +276,18 @@ class _RevisionWalker:
             return replace(inner, array=True) if inner else make_type("array", dialect=self.dialect)
         args: list[int] = []
         if lname in ("string", "varchar", "unicode", "nvarchar", "char", "nchar"):
-            length = self._int(_arg(expr, 0, "length"))
-            if length is not None:
-                args = [length]
+            sizes = [_arg(expr, 0, "length")]
         elif lname in ("numeric", "decimal", "float", "double", "real"):
-            precision = self._int(_arg(expr, 0, "precision"))
-            scale = self._int(_arg(expr, 1, "scale"))
-            if precision is not None:
-                args = [precision] + ([scale] if scale is not None else [])
+            sizes = [_arg(expr, 0, "precision"), _arg(expr, 1, "scale")]
+        else:
+            sizes = []
+        for size in sizes:
+            if size is None or (isinstance(size, ast.Constant) and size.value is None):
+                break
+            value = self._int(size)
+            if value is None:
+                return None  # a size computed at run time: the type is not known
+            args.append(value)
         timezone = _truthy(_arg(expr, 0, "timezone")) if lname in ("datetime", "timestamp", "time") else False
         return make_type(name, tuple(args), timezone=timezone, dialect=self.dialect)
 
@@ -317,50 +330,53 @@ class _RevisionWalker:
 
     def op_call(self, method: str, node: ast.Call) -> None:
         schema = self._str(_kw(node, "schema"))
-        if method == "create_table":
-            table = self._name(_arg(node, 0, "table_name"))
+        table = self._name(_arg(node, 0, "table_name"))
+        if method == "create_table" and table is not None:
             self.scope.create_table(table, schema)
             for col in node.args[1:]:
                 self._record_column(table, col, new=False)
-        elif method == "drop_table":
-            table = self._name(_arg(node, 0, "table_name"))
+        elif method == "drop_table" and table is not None:
             if not self.scope.is_new(table, schema):
                 self.emit("drop_table", node, table=qualified(table, schema))
-        elif method == "add_column":
-            self.add_column(node, self._name(_arg(node, 0, "table_name")), schema, _arg(node, 1, "column"))
-        elif method == "drop_column":
-            self.drop_column(node, self._name(_arg(node, 0, "table_name")), schema,
-                             self._name(_arg(node, 1, "column_name")))
-        elif method == "alter_column":
-            self.alter_column(node, self._name(_arg(node, 0, "table_name")), schema,
-                              self._name(_arg(node, 1, "column_name")))
+        elif method == "add_column" and table is not None:
+            self.add_column(node, table, schema, _arg(node, 1, "column"))
+        elif method in ("drop_column", "alter_column") and table is not None:
+            column = self._name(_arg(node, 1, "column_name"))
+            if column is not None:
+                change = self.drop_column if method == "drop_column" else self.alter_column
+                change(node, table, schema, column)
         elif method == "rename_table":
             old = self._name(_arg(node, 0, "old_table_name"))
             new = self._name(_arg(node, 1, "new_table_name"))
+            if old is None or new is None:
+                return
             if self.scope.is_new(old, schema):
                 self.scope.create_table(new, schema)
             else:
                 self.emit("rename_table", node, table=qualified(old, schema), old=old, new=new)
         elif method == "create_index":
-            self.create_index(node, self._name(_arg(node, 1, "table_name")), schema,
-                              self._str(_arg(node, 0, "index_name")))
+            on = self._name(_arg(node, 1, "table_name"))
+            if on is not None:
+                self.create_index(node, on, schema, self._str(_arg(node, 0, "index_name")))
         elif method == "create_foreign_key":
-            self.create_foreign_key(node, self._name(_arg(node, 1, "source_table")),
-                                    _kw(node, "source_schema"), _arg(node, 2, "referent_table"),
-                                    _arg(node, 3, "local_cols"))
+            source = self._name(_arg(node, 1, "source_table"))
+            if source is not None:
+                self.create_foreign_key(node, source, self._str(_kw(node, "source_schema")),
+                                        _arg(node, 2, "referent_table"), _arg(node, 3, "local_cols"))
 
     def batch_call(self, method: str, node: ast.Call, table: str, schema: str | None) -> None:
         if method == "add_column":
             self.add_column(node, table, schema, _arg(node, 0, "column"))
-        elif method == "drop_column":
-            self.drop_column(node, table, schema, self._name(_arg(node, 0, "column_name")))
-        elif method == "alter_column":
-            self.alter_column(node, table, schema, self._name(_arg(node, 0, "column_name")))
+        elif method in ("drop_column", "alter_column"):
+            column = self._name(_arg(node, 0, "column_name"))
+            if column is not None:
+                change = self.drop_column if method == "drop_column" else self.alter_column
+                change(node, table, schema, column)
         elif method == "create_index":
             self.create_index(node, table, schema, self._str(_arg(node, 0, "index_name")))
         elif method == "create_foreign_key":
-            self.create_foreign_key(node, table, None, _arg(node, 1, "referent_table"),
-                                    _arg(node, 2, "local_cols"), schema=schema)
+            self.create_foreign_key(node, table, schema, _arg(node, 1, "referent_table"),
+                                    _arg(node, 2, "local_cols"))
 
     # -- the operations --
 
@@ -441,10 +457,8 @@ class _RevisionWalker:
         self.emit("create_index_blocking", node, table=qualified(table, schema),
                   details={"index": name, "unique": _truthy(_kw(node, "unique"))})
 
-    def create_foreign_key(self, node: ast.Call, table: str, schema_expr: ast.expr | None,
-                           referent: ast.expr | None, local_cols: ast.expr | None,
-                           schema: str | None = None) -> None:
-        schema = schema or self._str(schema_expr)
+    def create_foreign_key(self, node: ast.Call, table: str, schema: str | None,
+                           referent: ast.expr | None, local_cols: ast.expr | None) -> None:
         if self.dialect != "postgresql" or self.scope.is_new(table, schema):
             return
         if _truthy(_kw(node, "postgresql_not_valid")):
@@ -456,7 +470,7 @@ class _RevisionWalker:
         self.emit("add_foreign_key_validating", node, table=qualified(table, schema),
                   column=", ".join(cols) or None,
                   details={"via": "create_foreign_key", "constraint": self._str(_arg(node, 0, "constraint_name")),
-                           "referent": self._name(referent)})
+                           "referent": self._name(referent) or "its target"})
 
     def execute(self, node: ast.Call) -> None:
         arg = self._unwrap(_arg(node, 0, "sqltext") or _kw(node, "statement"))
@@ -512,13 +526,18 @@ class _RevisionWalker:
             yield None, None
             return
 
-    def _table_of(self, expr: ast.expr | None) -> str:
+    def _table_of(self, expr: ast.expr | None) -> str | None:
+        """The table a model class, a `sa.table("name", ...)` or a Table variable stands for."""
         expr = self._resolve(expr)
         if isinstance(expr, ast.Name) and expr.id in self.module.models:
             return self.module.models[expr.id]
         if isinstance(expr, ast.Call) and _callee_name(expr.func) in ("table", "Table") and expr.args:
             return self._name(expr.args[0])
-        return self._name(expr)
+        if isinstance(expr, ast.Name) and expr.id in self.module.sa_names:
+            return None  # sa.delete() itself, not a table
+        if isinstance(expr, (ast.Name, ast.Attribute)):
+            return ast.unparse(expr)
+        return None
 
     def orm_delete(self, node: ast.Call) -> None:
         """session.query(Model)[.filter(...)].delete(): without a filter it empties the table."""
@@ -529,7 +548,7 @@ class _RevisionWalker:
         if query is None or methods & _FILTERS or not query.args:
             return
         table = self._table_of(query.args[0])
-        if self.scope.is_new(table):
+        if table is None or self.scope.is_new(table):
             return
         self.emit("delete_all_rows", node, source="alembic", table=table,
                   details={"expression": _short(ast.unparse(node))})

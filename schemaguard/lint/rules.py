@@ -334,6 +334,12 @@ def _drop_schema_hint(op: Operation) -> str:
 
 
 def _force_reset_message(op: Operation) -> str:
+    schema = op.details.get("schema")
+    if schema:
+        return (
+            f"dropping schema {schema} and creating it again (line {op.details.get('recreated_at')}) "
+            "empties it: every table in it is dropped with all its rows, a force reset"
+        )
     call = op.details.get("call") or "drop_all"
     msg = f"{call}() drops every table the metadata declares, with all their rows"
     if op.details.get("then_create_all"):
@@ -342,6 +348,11 @@ def _force_reset_message(op: Operation) -> str:
 
 
 def _force_reset_hint(op: Operation) -> str:
+    if op.details.get("schema"):
+        return (
+            "never reset a schema in a migration that can run against production; change it with "
+            f"migrations that keep the data; keep resets in test set-up ({_ignore('force_reset', op)})"
+        )
     return (
         "never run drop_all() from application code or start-up: in production every row is lost; "
         "change schemas with migrations (Alembic) or `schemaguard sync --mode safe`, and keep "

@@ -11,7 +11,7 @@ import logging
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .operations import Operation, Scope, qualified
@@ -44,8 +44,30 @@ def read_sql(text: str, dialect: str = "postgresql", scope: Scope | None = None)
     """Read SQL text into operations (lines are 1-based within `text`)."""
     scope = scope if scope is not None else Scope(dialect)
     if dialect == "postgresql":
-        return _read_postgresql(text, scope)
-    return _read_sqlglot(text, dialect, scope)
+        read = _read_postgresql(text, scope)
+    else:
+        read = _read_sqlglot(text, dialect, scope)
+    read.operations = _pair_schema_resets(read.operations)
+    return read
+
+
+def _pair_schema_resets(ops: list[Operation]) -> list[Operation]:
+    """DROP SCHEMA x followed by CREATE SCHEMA x is SQL's drop_all() + create_all(): the schema is
+    emptied. The drop is reported once, as a force reset."""
+    out: list[Operation] = []
+    open_drops: dict[str, int] = {}
+    for op in ops:
+        if op.kind == "drop_schema" and not op.details.get("database") and op.old is not None:
+            open_drops[op.old] = len(out)
+        elif op.kind == "_create_schema":
+            at = open_drops.pop(str(op.old), None)
+            if at is not None:
+                drop = out[at]
+                out[at] = replace(drop, kind="force_reset",
+                                  details={**drop.details, "schema": drop.old, "recreated_at": op.line})
+            continue
+        out.append(op)
+    return out
 
 
 def _snippet(text: str, limit: int = 60) -> str:
@@ -63,7 +85,6 @@ def _read_postgresql(text: str, scope: Scope) -> SqlRead:
     out = SqlRead()
     try:
         tokens = parser.scan(text)
-        slices = parser.split(text, with_parser=False, only_slices=True)
     except parser.ParseError as exc:
         # The scanner itself gave up (an unterminated string or comment): nothing after that point
         # can be split into statements reliably, so the file is one unparseable finding.
@@ -76,30 +97,26 @@ def _read_postgresql(text: str, scope: Scope) -> SqlRead:
             )
         )
         return out
-    code_starts: list[int] = []
+    code: list[Any] = []
     first_code_on_line: dict[int, int] = {}
     raw_comments: list[tuple[int, int]] = []
     for tok in tokens:
         if tok.name in ("SQL_COMMENT", "C_COMMENT"):
             raw_comments.append((tok.start, tok.end))
             continue
-        code_starts.append(tok.start)
-        ln = lines.line(tok.start)
-        out.code_lines.add(ln)
-        first_code_on_line.setdefault(ln, tok.start)
+        code.append(tok)
+        for ln in range(lines.line(tok.start), lines.line(tok.end) + 1):
+            out.code_lines.add(ln)
+        first_code_on_line.setdefault(lines.line(tok.start), tok.start)
     for start, end in raw_comments:
         ln = lines.line(start)
         before = first_code_on_line.get(ln)
         out.comments.append(Comment(ln, text[start : end + 1], before is not None and before < start))
 
     emit_ops = out.operations
-    for sl in slices:
-        at = bisect_left(code_starts, sl.start)
-        if at >= len(code_starts) or code_starts[at] >= sl.stop:
-            continue  # only comments
-        first = code_starts[at]
-        line, end_line = lines.line(first), lines.line(max(sl.stop - 1, first))
-        statement = text[first : sl.stop]
+    for first, stop in _pg_split(code):
+        line, end_line = lines.line(first), lines.line(max(stop - 1, first))
+        statement = text[first:stop]
 
         def emit(kind: str, _line: int = line, _end: int = end_line, **kw: Any) -> None:
             emit_ops.append(Operation(kind, line=_line, end_line=_end, dialect="postgresql", **kw))
@@ -121,6 +138,40 @@ def _read_postgresql(text: str, scope: Scope) -> SqlRead:
             continue
         for raw in parsed:
             _pg_statement(raw.stmt, scope, emit)
+    return out
+
+
+def _pg_split(tokens: list[Any]) -> list[tuple[int, int]]:
+    """(start, stop) character offsets of each statement, from the scanner's tokens (comments
+    left out): statements end at a semicolon, except inside a `BEGIN ATOMIC ... END` function body.
+
+    pglast's own scanner-based split is not used: it drops a statement that starts with an
+    identifier (a typo such as `SELEC 1`), which would hide exactly what must be reported."""
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    last_end = 0
+    depth = 0
+    previous = ""
+    for tok in tokens:
+        name = tok.name
+        if name == "ASCII_59" and depth == 0:
+            if start is not None:
+                out.append((start, last_end + 1))
+            start = None
+            previous = name
+            continue
+        if start is None:
+            start = tok.start
+        if name == "ATOMIC" and previous == "BEGIN_P":
+            depth += 1
+        elif depth and name == "CASE":
+            depth += 1
+        elif depth and name == "END_P":
+            depth -= 1
+        last_end = tok.end
+        previous = name
+    if start is not None:
+        out.append((start, last_end + 1))
     return out
 
 
@@ -168,8 +219,13 @@ def _pg_statement(node: Any, scope: Scope, emit: Emit) -> None:
                          details={"cascade": node.behavior.name == "DROP_CASCADE"})
         elif node.removeType == ObjectType.OBJECT_SCHEMA:
             for obj in node.objects or ():
-                emit("drop_schema", old=str(obj.sval),
-                     details={"cascade": node.behavior.name == "DROP_CASCADE"})
+                if not scope.is_new_schema(str(obj.sval)):
+                    emit("drop_schema", old=str(obj.sval),
+                         details={"cascade": node.behavior.name == "DROP_CASCADE"})
+    elif kind == "CreateSchemaStmt":
+        if node.schemaname:
+            scope.create_schema(str(node.schemaname))
+            emit("_create_schema", old=str(node.schemaname))
     elif kind == "DropdbStmt":
         emit("drop_schema", old=str(node.dbname), details={"database": True})
     elif kind == "TruncateStmt":
@@ -400,6 +456,11 @@ def _sg_drop_targets(node: Any) -> list[Any]:
     return ([first] if first is not None else []) + list(node.args.get("expressions") or [])
 
 
+def _sg_schema_name(node: Any) -> str:
+    db = node.args.get("db")
+    return str(db.name) if db is not None else str(node.name)
+
+
 def _sg_table(node: Any) -> tuple[str, str | None]:
     name = str(node.name)
     db = node.args.get("db")
@@ -440,6 +501,10 @@ def _sg_statement(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
                     for col in target.expressions:
                         if isinstance(col, exp.ColumnDef):
                             scope.set_type(table, col.name, _sg_type(col.args.get("kind"), dialect))
+        elif kind in ("SCHEMA", "DATABASE") and isinstance(node.this, exp.Table):
+            name = _sg_schema_name(node.this)
+            scope.create_schema(name)
+            emit("_create_schema", old=name)
         # CREATE INDEX: SQLite and MySQL have no CONCURRENTLY to recommend (MySQL's InnoDB
         # builds secondary indexes online by default), so it is not a finding there.
     elif isinstance(node, exp.Drop):
@@ -452,9 +517,12 @@ def _sg_statement(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
                          details={"cascade": bool(node.args.get("cascade"))})
         elif kind in ("SCHEMA", "DATABASE"):
             for tbl in _sg_drop_targets(node):
-                db = tbl.args.get("db")
-                name = str(db.name) if db is not None else str(tbl.name)
-                emit("drop_schema", old=name, details={"database": kind == "DATABASE"})
+                name = _sg_schema_name(tbl)
+                if not scope.is_new_schema(name):
+                    # MySQL's DATABASE and SCHEMA are synonyms: both are reported as a schema.
+                    emit("drop_schema", old=name,
+                         details={"database": kind == "DATABASE" and dialect != "mysql",
+                                  "cascade": bool(node.args.get("cascade"))})
     elif isinstance(node, exp.TruncateTable):
         for tbl in node.expressions:
             table, schema = _sg_table(tbl)

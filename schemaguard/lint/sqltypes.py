@@ -119,10 +119,16 @@ def _numeric_shape(t: ColumnType) -> tuple[int, int] | None:
     return p - s, s
 
 
+KNOWN = frozenset(_ALIASES.values())
+
+
 def classify(old: ColumnType, new: ColumnType, dialect: str) -> tuple[Verdict, str]:
     """Judge a type change: the verdict and, for narrowing or a change, why in a few words."""
     if old == new:
         return "same", ""
+    if old.name not in KNOWN or new.name not in KNOWN:
+        # A custom or unfamiliar type: what it holds is unknown, so it is no more than a change.
+        return "change", f"every row is converted from {old.render()} to {new.render()}"
     if old.array != new.array:
         return "change", "array and scalar types do not convert in place"
     o, n = old.name, new.name
