@@ -1,0 +1,24 @@
+"""create what is missing
+
+Revision ID: a28
+Revises: 0000base
+Create Date: 2024-05-01 10:00:00
+
+"""
+
+import sqlalchemy as sa  # noqa: F401  (Alembic's template always imports it)
+from alembic import op
+from myapp.models import Base
+
+revision = "a28"
+down_revision = "0000base"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    Base.metadata.create_all(bind=op.get_bind(), checkfirst=True)
+
+
+def downgrade():
+    pass

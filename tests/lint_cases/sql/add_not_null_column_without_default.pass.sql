@@ -1,0 +1,6 @@
+ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN nickname text;
+ALTER TABLE users ADD COLUMN seq bigserial;
+ALTER TABLE users ADD COLUMN uid bigint GENERATED ALWAYS AS IDENTITY;
+CREATE TABLE plans (id bigint PRIMARY KEY);
+ALTER TABLE plans ADD COLUMN code text NOT NULL;

@@ -1,0 +1,3 @@
+CREATE INDEX ix_users_email ON users (email);  -- expect: create_index_blocking
+CREATE UNIQUE INDEX IF NOT EXISTS ux_orders_ref  -- expect: create_index_blocking
+    ON sales.orders (ref);

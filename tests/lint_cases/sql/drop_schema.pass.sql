@@ -1,0 +1,3 @@
+CREATE SCHEMA IF NOT EXISTS reporting;
+CREATE SCHEMA tmp_import;
+DROP SCHEMA tmp_import CASCADE;

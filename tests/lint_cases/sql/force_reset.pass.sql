@@ -1,0 +1,2 @@
+CREATE SCHEMA IF NOT EXISTS public;
+GRANT USAGE ON SCHEMA public TO readonly;
