@@ -519,28 +519,40 @@ def sync(
                     typer.echo(f"  {step.kind} {where}" + (f" ({count} rows)" if count is not None else ""), err=True)
             return bool(typer.confirm("Run them?", default=False, err=True))
 
-        result = safe_sync(
-            url,
-            targets,
-            mode=mode.value,
-            env=env,
-            schema=schema or cfg.schema,
-            yes=yes,
-            confirm=confirm if interactive else None,
-            dry_run=dry_run,
-            lock_timeout=lock_timeout,
-            statement_timeout=statement_timeout,
-        )
         fmt = (format.value if format else None) or "table"
-        if fmt == "json":
-            doc = result.plan.to_dict(environment=result.environment, allowed=True)
-            doc.update(
-                applied=result.applied,
-                dry_run=dry_run,
-                dropped_rows=result.dropped_rows,
-                remaining=[f.to_dict() for f in result.remaining],
-            )
+        from .guard import environment
+        from .sync import SyncFailed, SyncRefused, sync_document
+        from .urls import redact_text
+
+        def document(**kw: Any) -> None:
+            doc = {"schemaguard": __version__, **sync_document(
+                mode=mode.value, environment=environment(env, os.environ).name, database=redact_text(url),
+                dry_run=dry_run, **kw)}
             _emit(json.dumps(doc, indent=2, ensure_ascii=False), fmt)
+
+        try:
+            result = safe_sync(
+                url,
+                targets,
+                mode=mode.value,
+                env=env,
+                schema=schema or cfg.schema,
+                yes=yes,
+                confirm=confirm if interactive else None,
+                dry_run=dry_run,
+                lock_timeout=lock_timeout,
+                statement_timeout=statement_timeout,
+            )
+        except SyncRefused as exc:
+            if fmt == "json":  # the document says what was refused; stderr says it too, exit 4
+                document(refused=exc)
+            raise
+        except SyncFailed as exc:
+            if fmt == "json":
+                document(failed=exc)
+            raise
+        if fmt == "json":
+            document(result=result)
         else:
             print_plan(result.plan)
             if dry_run:
@@ -554,7 +566,9 @@ def sync(
                     err=True,
                 )
         threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "warning"
-        return 1 if result.applied and fails(result.remaining, threshold) else 0
+        # What remains after the sync (what the mode skipped) judged as check judges it; a dry
+        # run changed nothing and is judged by nothing.
+        return 1 if not dry_run and fails(result.remaining, threshold) else 0
 
     _run(debug, body)
 

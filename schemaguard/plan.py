@@ -86,6 +86,9 @@ class Step:
     # The statements that undo this step (an Alembic revision's downgrade), or why it cannot be.
     undo: list[str] = field(default_factory=list, repr=False)
     irreversible: str | None = field(default=None, repr=False)
+    # add_unique over a column this plan adds with a default: every existing row gets the same
+    # value, so the step fails on a table with two rows or more (measure() checks, and skips it).
+    same_value_in_every_row: str | None = field(default=None, repr=False)
 
     @property
     def sql(self) -> str:
@@ -203,8 +206,14 @@ class _Builder:
         schema: str | None,
         existing_types: Iterable[str] = (),
         live: LiveLookups | None = None,
+        existing_sequences: Iterable[str] = (),
+        live_schema: Any = None,
     ) -> None:
         self.mode = mode
+        # The live Schema (snapshot): its keys decide what a force reset must release first.
+        self.live_schema = live_schema
+        # PostgreSQL sequences that exist (or that an earlier step of this plan creates).
+        self.sequences_present: set[str] = set(existing_sequences)
         # SQLite: live table name -> the changes its rebuild makes (see schemaguard.rebuild).
         self.rebuilds: dict[str, list[Any]] = {}
         self.live = live or LiveLookups()
@@ -230,6 +239,8 @@ class _Builder:
         self.not_added: set[tuple[str, str]] = set()
         # (table, column) -> the Column an add_column step adds (folded into a rebuild on SQLite)
         self.added_columns: dict[tuple[str, str], Any] = {}
+        # (table, column) -> the default an added column gives every existing row
+        self.added_defaults: dict[tuple[str, str], str] = {}
 
     # helpers
     def step(self, kind: str, table: str, column: str | None, statements: list[str],
@@ -282,6 +293,28 @@ class _Builder:
                 self.enums_created.append(t)
                 out.extend(self.render.ddl(CreateEnumType(t)))
         return out
+
+    def sequences(self, columns: Iterable[Any]) -> tuple[list[str], list[str]]:
+        """CREATE SEQUENCE for the explicit `Sequence()` defaults of the columns that the database
+        lacks (CREATE TABLE does not create them; create_all does, in a separate event), and the
+        DROP SEQUENCE statements that undo them."""
+        from sqlalchemy import Sequence
+        from sqlalchemy.schema import CreateSequence, DropSequence
+
+        if not self.dialect.supports_sequences:
+            return [], []
+        up: list[str] = []
+        down: list[str] = []
+        for col in columns:
+            seq = col.default
+            if not isinstance(seq, Sequence) or (seq.optional and self.dialect.sequences_optional):
+                continue
+            if seq.name in self.sequences_present:
+                continue
+            self.sequences_present.add(seq.name)
+            up += self.render.ddl(CreateSequence(seq))
+            down += self.render.ddl(DropSequence(seq))
+        return up, down
 
     def enum_drops(self, types: Iterable[Any]) -> list[str]:
         from sqlalchemy.dialects.postgresql import DropEnumType
@@ -449,12 +482,16 @@ class _Builder:
                          apply=lambda b: b.add_column(new_col))
             return
         self.added_columns[(self.target(table), col.name)] = new_col
+        if c.declared.default is not None and c.declared.default.lower() != "null":
+            self.added_defaults[(self.target(table), col.name)] = c.declared.default
         enums = self.enum_types([new_col])
         created = list(self.enums_created)
+        seqs, seq_drops = self.sequences([col])
         self.step("add_column", self.target(table), col.name,
-                  enums + self.render.alembic(lambda op: op.add_column(self.target(table), new_col, schema=self.schema_of(c))),
+                  enums + seqs
+                  + self.render.alembic(lambda op: op.add_column(self.target(table), new_col, schema=self.schema_of(c))),
                   undo=self.render.alembic(lambda op: op.drop_column(self.target(table), col.name, schema=self.schema_of(c)))
-                  + self.enum_drops(created))
+                  + seq_drops + self.enum_drops(created))
 
     def on_column_extra(self, c: Change) -> None:
         self.never("drop_column", c)
@@ -607,7 +644,10 @@ class _Builder:
                 name, self.target(table), type_="unique", schema=self.schema_of(c))
         step = self.step("add_unique", self.target(table), c.column, self.render.alembic(ops), hazards=hazards,
                          undo=undo)
-        step.details["columns"] = cols
+        filled = [(col, self.added_defaults[(self.target(table), col)]) for col in cols
+                  if (self.target(table), col) in self.added_defaults]
+        if filled and len(filled) == len(cols):
+            step.same_value_in_every_row = ", ".join(f"{col} = {d}" for col, d in filled)
 
     def on_unique_extra(self, c: Change) -> None:
         from .snapshot import Index
@@ -738,8 +778,9 @@ class _Builder:
             inline = [f for f in table.foreign_key_constraints if id(f) not in deferred]
             try:
                 sql = self.render.ddl(CreateTable(table, include_foreign_key_constraints=inline))
-                sql = self.enum_types(table.columns) + sql
-                undo = self.render.ddl(DropTable(table)) + self.enum_drops(self.enums_created)
+                seqs, seq_drops = self.sequences(table.columns)
+                sql = self.enum_types(table.columns) + seqs + sql
+                undo = self.render.ddl(DropTable(table)) + seq_drops + self.enum_drops(self.enums_created)
             except Exception as exc:  # noqa: BLE001 - e.g. a foreign key to a table that exists nowhere
                 self.skipped.append(Skipped("create_table", table.name, None,
                                             f"cannot render CREATE TABLE: {str(exc).splitlines()[0]}",
@@ -775,14 +816,69 @@ class _Builder:
             # users): keep the models' order; that table's CREATE is skipped with the reason.
             ordered = list(self.tables)
         md = MetaData()
-        for name in reversed(ordered):
-            if name in missing:
-                continue
-            live = live_name.get(name, name)
+        drops = [(name, live_name.get(name, name)) for name in reversed(ordered) if name not in missing]
+        kept_keys = self.release_foreign_keys({live for _, live in drops})
+        for name, live in self.drop_order(drops):
             self.step("drop_table", live, None, self.render.ddl(DropTable(Table(live, md, schema=self.schema_for(name)))),
                       hazards=["force_reset", "drop_table"], destructive=True,
                       undo="the dropped rows cannot be brought back")
         self.create_tables(ordered)
+        # The keys of the tables that stay, put back on the new tables; NOT VALID, because the
+        # rows they reference are gone: new rows are checked, old ones are left as they are.
+        declared_name = {live: name for name, live in drops}
+        for table, fk in kept_keys:
+            fkc = _foreign_key(fk.name, table.name, table.schema or self.schema, list(fk.columns),
+                               declared_name.get(fk.ref_table, fk.ref_table),
+                               fk.ref_schema or self.schema, list(fk.ref_columns),
+                               ondelete=_action(fk.ondelete), onupdate=_action(fk.onupdate))
+            fkc.dialect_options["postgresql"]["not_valid"] = True
+            step = self.step("add_foreign_key", table.name, fk.columns[0] if len(fk.columns) == 1 else None,
+                             self.render.ddl(AddConstraint(fkc)), undo=self.render.ddl(DropConstraint(fkc)))
+            step.details["not_valid"] = True
+
+    def release_foreign_keys(self, dropped: set[str]) -> list[tuple[Any, Any]]:
+        """PostgreSQL refuses to drop a table that a kept table's foreign key references (a table
+        the models do not declare, or one left out of the comparison): drop those keys first, as
+        steps of their own, and return them to be put back. SQLite drops the table regardless (the
+        sync turns foreign_keys off, so no ON DELETE action fires on the kept table's rows)."""
+        if not self.pg or self.live_schema is None:
+            return []
+        kept = []
+        for table in self.live_schema.tables:
+            if table.name in dropped:
+                continue
+            for fk in table.foreign_keys:
+                if fk.ref_table in dropped and (fk.ref_schema in (None, table.schema, self.schema)) and fk.name:
+                    kept.append((table, fk))
+                    name = fk.name
+                    stub = self.render.alembic(lambda op, t=table, n=name: op.drop_constraint(
+                        n, t.name, type_="foreignkey", schema=t.schema or self.schema))
+                    step = self.step("drop_constraint", table.name, fk.columns[0] if len(fk.columns) == 1 else None,
+                                     stub, undo="the key is put back by this plan (NOT VALID) after the reset")
+                    step.details["references"] = fk.ref_table
+        return kept
+
+    def drop_order(self, drops: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The drops ordered by the live database's keys (a referencing table before the table it
+        references), which may differ from the models' keys; the models' order breaks ties."""
+        if self.live_schema is None:
+            return drops
+        by_live = {live: (name, live) for name, live in drops}
+        refs = {t.name: {fk.ref_table for fk in t.foreign_keys if fk.ref_table in by_live and fk.ref_table != t.name}
+                for t in self.live_schema.tables if t.name in by_live}
+        out: list[tuple[str, str]] = []
+        placed: set[str] = set()
+        pending = [live for _, live in drops]
+        while pending:
+            # A table goes once nothing still waiting references it.
+            ready = [t for t in pending if not any(t in refs.get(o, set()) for o in pending if o != t)]
+            if not ready:  # a cycle in the live keys: keep the models' order for the rest
+                ready = pending[:1]
+            for t in ready:
+                out.append(by_live[t])
+                placed.add(t)
+            pending = [t for t in pending if t not in placed]
+        return out
 
     def schema_for(self, declared_name: str) -> str | None:
         t = self.tables.get(declared_name)
@@ -820,6 +916,8 @@ def build_plan(
     schema: str | None = None,
     existing_types: Iterable[str] = (),
     live: LiveLookups | None = None,
+    existing_sequences: Iterable[str] = (),
+    live_schema: Any = None,
 ) -> Plan:
     """The ordered steps that bring the live schema towards the declared one in `mode`.
 
@@ -834,7 +932,8 @@ def build_plan(
         raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
     if isinstance(dialect, str):
         dialect = dialect_for(dialect)
-    builder = _Builder(mode, dialect, metadata_tables, schema, existing_types, live)
+    builder = _Builder(mode, dialect, metadata_tables, schema, existing_types, live, existing_sequences,
+                       live_schema)
     builder.build(changes)
     steps = builder.finish(changes)
     return Plan(mode=mode, dialect=dialect.name, steps=steps, skipped=builder.skipped)
@@ -885,14 +984,14 @@ def make_plan(
         wanted = {(t.schema, t.name) for t in compared.tables}
         tables = {t.name: t for t in declared_tables(metadatas) if (t.schema, t.name) in wanted}
         measured_schema = schema if schema is not None else live.schema
-        types = (
-            _existing_enum_types(engine, measured_schema)
+        types, sequences = (
+            _existing_types_and_sequences(engine, measured_schema)
             if engine is not None and live.dialect == "postgresql"
-            else []
+            else ([], [])
         )
         lookups = _lookups(engine, live.dialect, measured_schema) if engine is not None else None
         plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, tables, schema=schema,
-                          existing_types=types, live=lookups)
+                          existing_types=types, live=lookups, existing_sequences=sequences, live_schema=live)
         plan.database = live.label
         if engine is not None:
             measure(plan, engine, measured_schema)
@@ -936,14 +1035,16 @@ def _lookups(engine: Engine, dialect: str, schema: str | None) -> LiveLookups:
     )
 
 
-def _existing_enum_types(engine: Engine, schema: str | None) -> list[str]:
-    """Names of the enum types the PostgreSQL database has (one catalog query, read-only)."""
+def _existing_types_and_sequences(engine: Engine, schema: str | None) -> tuple[list[str], list[str]]:
+    """Names of the enum types and the sequences the PostgreSQL database has (read-only)."""
     import sqlalchemy as sa
 
     from .reflect import readonly_connection
 
     with readonly_connection(engine) as conn:
-        return [e["name"] for e in sa.inspect(conn).get_enums(schema=schema if schema is not None else "*")]  # type: ignore[attr-defined]
+        insp = sa.inspect(conn)
+        enums = [e["name"] for e in insp.get_enums(schema=schema if schema is not None else "*")]  # type: ignore[attr-defined]
+        return enums, list(insp.get_sequence_names(schema=schema))
 
 
 # Above this many rows (by the catalog's estimate) a table is not counted exactly.
@@ -960,7 +1061,8 @@ def measure(plan: Plan, bind: Any, schema: str | None = None, *, time_limit_ms: 
 
     from .reflect import readonly_connection
 
-    wanted = [s for s in plan.steps if s.kind in ("drop_table", "drop_column") or "set_not_null" in s.hazards]
+    wanted = [s for s in plan.steps if s.kind in ("drop_table", "drop_column") or "set_not_null" in s.hazards
+              or s.same_value_in_every_row]
     if not wanted:
         return
     with readonly_connection(bind) as conn:
@@ -974,7 +1076,12 @@ def measure(plan: Plan, bind: Any, schema: str | None = None, *, time_limit_ms: 
             table = sa.table(step.table, *([sa.column(step.column)] if step.column else []), schema=schema)
             try:
                 estimate = _estimate(conn, step.table, schema) if pg else None
-                if step.kind in ("drop_table", "drop_column"):
+                if step.same_value_in_every_row:
+                    rows = estimate if estimate is not None and estimate > EXACT_COUNT_LIMIT else conn.execute(
+                        sa.select(sa.func.count()).select_from(table)).scalar()
+                    if int(rows or 0) > 1:
+                        _skip_duplicate_unique(plan, step, int(rows or 0))
+                elif step.kind in ("drop_table", "drop_column"):
                     if estimate is not None and estimate > EXACT_COUNT_LIMIT:
                         step.details.update(rows=estimate, estimate=True)
                     else:
@@ -991,6 +1098,16 @@ def measure(plan: Plan, bind: Any, schema: str | None = None, *, time_limit_ms: 
                 if pg:
                     conn.exec_driver_sql("SET TRANSACTION READ ONLY")
                     conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(time_limit_ms)}")
+
+
+def _skip_duplicate_unique(plan: Plan, step: Step, rows: int) -> None:
+    plan.steps.remove(step)
+    plan.skipped.append(Skipped(
+        "add_unique", step.table, step.column,
+        f"every one of the table's {rows:,} rows gets the new column's default ({step.same_value_in_every_row}), "
+        "so the unique constraint would fail: add the column, backfill distinct values, then add the constraint",
+        "unique_missing",
+    ))
 
 
 def _estimate(conn: Any, table: str, schema: str | None) -> int | None:

@@ -26,13 +26,15 @@ if TYPE_CHECKING:
 class SyncRefused(PolicyRefused):
     """The environment guard refused the sync (exit 4). Nothing was touched."""
 
-    def __init__(self, decision: Decision) -> None:
+    def __init__(self, decision: Decision, plan: Plan | None = None) -> None:
         super().__init__(
             f"sync refused ({decision.refusal}): {decision.reason}",
             hint="nothing was changed",
         )
         self.decision = decision
         self.refusal = decision.refusal
+        # The plan that was refused, when the refusal came after planning (None: refused first).
+        self.plan = plan
 
 
 class SyncFailed(SchemaguardError):
@@ -40,7 +42,7 @@ class SyncFailed(SchemaguardError):
 
     exit_code = 1
 
-    def __init__(self, number: int, step: Step, error: str) -> None:
+    def __init__(self, number: int, step: Step, error: str, plan: Plan | None = None) -> None:
         where = ".".join(p for p in (step.table, step.column) if p)
         super().__init__(
             f"sync failed at step {number} ({step.kind} {where}): {error}; every step was rolled back "
@@ -49,6 +51,8 @@ class SyncFailed(SchemaguardError):
         )
         self.number = number
         self.step = step
+        self.error = error
+        self.plan = plan
 
 
 @dataclass
@@ -115,7 +119,7 @@ def safe_sync(
             yes=yes,
         )
         if not decision.allowed:
-            raise SyncRefused(decision)
+            raise SyncRefused(decision, plan)
         # make_plan measured the rows each drop loses (plan.measure).
         dropped = {s.table: int(s.details["rows"]) for s in destructive if "rows" in s.details}
         if decision.needs_confirmation and not dry_run:
@@ -123,7 +127,8 @@ def safe_sync(
             if not confirm(plan, dropped):
                 raise SyncRefused(
                     Decision(False, resolved, where.name, decision.refusal or "force_sync_refused",
-                             "the destructive steps were not confirmed")
+                             "the destructive steps were not confirmed"),
+                    plan,
                 )
         result = SyncResult(resolved, where.name, plan, applied=False, dropped_rows=dropped)
         if dry_run:
@@ -132,13 +137,57 @@ def safe_sync(
             # Nothing to change: no transaction, and no stamp either (a no-op writes nothing).
             result.remaining = check(engine, metadata, schema=schema).findings
             return result
-        _apply(engine, plan, where.name, recorded is None, schema, lock_timeout, statement_timeout)
+        try:
+            _apply(engine, plan, where.name, recorded is None, schema, lock_timeout, statement_timeout)
+        except SyncFailed as exc:
+            exc.plan = plan
+            raise
         result.applied = True
         result.remaining = check(engine, metadata, schema=schema).findings
         return result
     finally:
         if isinstance(engine_or_url, str):
             engine.dispose()
+
+
+def sync_document(
+    *,
+    mode: str,
+    environment: str,
+    database: str = "",
+    result: SyncResult | None = None,
+    refused: SyncRefused | None = None,
+    failed: SyncFailed | None = None,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """The JSON document of `sync --format json`, the same shape whatever happened: the plan
+    (the contract's plan JSON keys), whether it was allowed and applied, the rows the drops
+    removed, the failing step if one failed, and the findings that remain."""
+    from .findings import SEVERITIES
+
+    plan = result.plan if result is not None else (refused or failed).plan if (refused or failed) else None
+    decision = refused.decision if refused is not None else None
+    doc: dict[str, Any] = {
+        "mode": decision.mode if decision else (result.mode if result else mode),
+        "environment": decision.environment if decision else (result.environment if result else environment),
+        "allowed": refused is None,
+        "steps": [s.to_dict() for s in plan.steps] if plan is not None else [],
+        "skipped": [s.to_dict() for s in plan.skipped] if plan is not None else [],
+        "database": (plan.database if plan is not None and plan.database else database),
+        "refusal": {"kind": refused.refusal, "reason": refused.decision.reason} if refused is not None else None,
+        "dry_run": dry_run,
+        "applied": bool(result and result.applied),
+        "dropped_rows": dict(result.dropped_rows) if result is not None and result.applied else {},
+        "failed": (
+            {"step": failed.number, "kind": failed.step.kind, "table": failed.step.table,
+             "column": failed.step.column, "error": failed.error}
+            if failed is not None else None
+        ),
+        "remaining": [f.to_dict() for f in result.remaining] if result is not None else [],
+    }
+    remaining = result.remaining if result is not None else []
+    doc["summary"] = {sev: sum(1 for f in remaining if f.severity == sev) for sev in reversed(SEVERITIES)}
+    return doc
 
 
 def _recorded_environment(engine: Engine, schema: str | None) -> str | None:
@@ -170,7 +219,8 @@ def _apply(
 
     conn = connect(engine)
     rebuilt = [s.table for s in plan.steps if "rebuild" in s.details]
-    restore = _begin(conn, foreign_keys_off=bool(rebuilt))
+    # A rebuild or a force reset drops tables that other tables' keys reference.
+    restore = _begin(conn, foreign_keys_off=bool(rebuilt) or any(s.kind == "drop_table" for s in plan.steps))
     number, step = 0, None
     try:
         if conn.dialect.name == "postgresql":

@@ -455,3 +455,23 @@ def test_sqlite_add_column_with_a_non_constant_default_needs_a_rebuild(sqlite_ur
         row = conn.exec_driver_sql("SELECT id, created IS NOT NULL, n FROM t").one()
     eng.dispose()
     assert tuple(row) == (1, 1, 0)
+
+
+@pytest.mark.parametrize("rows", [1, 2])
+def test_unique_over_a_column_added_with_a_default_needs_distinct_rows(db_url: str, rows: int) -> None:
+    _setup(db_url, ["CREATE TABLE t (id INTEGER PRIMARY KEY)"] + [f"INSERT INTO t VALUES ({i})" for i in range(rows)])
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("code", sa.String(10), nullable=False, server_default="x", unique=True))
+    plan = make_plan(db_url, md, mode="safe")
+    kinds = [s.kind for s in plan.steps]
+    if rows == 1:
+        assert kinds == ["add_column", "add_unique"] and plan.skipped == []
+    else:
+        # Both rows would get code = 'x': the unique step would fail and roll the sync back.
+        assert kinds == ["add_column"]
+        [skipped] = plan.skipped
+        assert (skipped.kind, skipped.table, skipped.finding) == ("add_unique", "t", "unique_missing")
+        assert skipped.reason.startswith("every one of the table's 2 rows gets the new column's default (code = 'x')")
+    _apply(db_url, plan)
+    assert _remaining(db_url, md) == _skipped(plan)

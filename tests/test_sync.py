@@ -239,3 +239,124 @@ def test_native_enums_are_created_before_the_tables_that_use_them(pg_url: str) -
     from schemaguard.plan import make_plan
 
     assert make_plan(pg_url, md, mode="safe").steps == []
+
+
+def test_explicit_sequences_are_created_before_the_tables_and_columns_that_use_them(pg_url: str) -> None:
+    setup(pg_url, LIVE + ["CREATE SEQUENCE shared_seq"])
+    md = models()
+    tickets = sa.Table("tickets", md, sa.Column("id", sa.Integer, sa.Sequence("ticket_id_seq", start=100), primary_key=True),
+                       sa.Column("ref", sa.Integer, sa.Sequence("shared_seq")))
+    md.tables["users"].append_column(sa.Column("badge", sa.Integer, sa.Sequence("badge_seq")))
+    result = safe_sync(pg_url, md, mode="safe", environ={})
+    assert result.applied and result.remaining == []
+    statements = [stmt for s in result.plan.steps for stmt in s.statements]
+    # shared_seq exists already: only the two missing sequences are created, each before its user.
+    assert [s for s in statements if "SEQUENCE" in s] == [
+        "CREATE SEQUENCE ticket_id_seq START WITH 100",
+        "CREATE SEQUENCE badge_seq",
+    ]
+    eng = engine_for(pg_url)
+    with eng.begin() as conn:
+        conn.execute(tickets.insert())  # the application's nextval calls work
+        assert conn.execute(sa.select(tickets.c.id, tickets.c.ref)).one() == (100, 1)
+    eng.dispose()
+    from schemaguard.plan import make_plan
+
+    assert make_plan(pg_url, md, mode="safe").steps == []
+
+
+@pytest.mark.parametrize("enforced", [False, True])
+def test_force_reset_releases_keys_that_tables_outside_the_models_hold(db_url: str, enforced: bool) -> None:
+    """A table the models do not declare (audit) references users: PostgreSQL will not drop users
+    until that key is released; SQLite with foreign_keys on would cascade into audit's rows. The
+    reset drops and recreates users and orders only; audit keeps every row and (NOT VALID on
+    PostgreSQL) its key."""
+    setup(db_url, LIVE + [
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id))",
+        "INSERT INTO orders VALUES (1, 1)",
+        "CREATE TABLE audit (id INTEGER PRIMARY KEY, user_id INTEGER, "
+        "CONSTRAINT audit_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE)",
+        "INSERT INTO audit VALUES (1, 1), (2, 2)",
+    ])
+    if enforced and db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL always enforces keys")
+    eng = sa.create_engine(db_url)
+    if enforced:
+        @sa.event.listens_for(eng, "connect")
+        def _on(dbapi_conn, _rec):  # type: ignore[no-untyped-def]
+            dbapi_conn.execute("PRAGMA foreign_keys = ON")
+    stamp_eng = engine_for(db_url)
+    with stamp_eng.begin() as conn:
+        write_stamp(conn, "development")
+    stamp_eng.dispose()
+    try:
+        result = safe_sync(eng, models(), mode="force", yes=True, environ=DEV_FORCE)
+    finally:
+        eng.dispose()
+    assert result.applied and result.remaining == [] or {f.kind for f in result.remaining} == {"table_extra"}
+    kinds = [(s.kind, s.table) for s in result.plan.steps]
+    if db_url.startswith("postgresql"):
+        assert kinds[0] == ("drop_constraint", "audit")
+        assert kinds[-1] == ("add_foreign_key", "audit")
+        assert result.plan.steps[-1].statements == [
+            "ALTER TABLE audit ADD CONSTRAINT audit_user_fk FOREIGN KEY(user_id) REFERENCES users (id) "
+            "ON DELETE CASCADE NOT VALID"
+        ]
+    assert ("drop_table", "orders") in kinds and ("drop_table", "users") in kinds
+    assert kinds.index(("drop_table", "orders")) < kinds.index(("drop_table", "users"))
+    check = engine_for(db_url)
+    with check.connect() as conn:
+        assert conn.exec_driver_sql("SELECT id, user_id FROM audit ORDER BY id").fetchall() == [(1, 1), (2, 2)]
+        assert conn.exec_driver_sql("SELECT count(*) FROM users").scalar() == 0
+    check.dispose()
+
+
+SYNC_KEYS = {"schemaguard", "mode", "environment", "allowed", "steps", "skipped", "database", "refusal", "dry_run",
+             "applied", "dropped_rows", "failed", "remaining", "summary"}
+
+
+def test_cli_sync_json_document_for_every_outcome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    setup(url)
+    models_file = tmp_path / "models.py"
+    models_file.write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        "sa.Table('users', metadata, sa.Column('id', sa.Integer, primary_key=True, autoincrement=False),"
+        " sa.Column('email', sa.String(100), nullable=False), sa.Column('nickname', sa.String(40)),"
+        " sa.Column('legacy', sa.Integer))\n"
+    )
+    target = f"{models_file}:metadata"
+    for name in ("SCHEMAGUARD_ENV", "APP_ENV", "ENVIRONMENT", "NODE_ENV", "FORCE_SYNC"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(*args: str) -> tuple[int, dict[str, object]]:
+        r = sg("sync", "--models", target, "--db", url, "--format", "json", *args)
+        doc = json.loads(r.stdout)
+        assert set(doc) == SYNC_KEYS, r.stdout
+        return r.exit_code, doc
+
+    # Refused before planning: production does not allow alter.
+    code, doc = run("--mode", "alter")
+    assert code == 4
+    assert (doc["allowed"], doc["applied"], doc["refusal"]) == (
+        False, False, {"kind": "alter_refused", "reason": doc["refusal"]["reason"]})  # type: ignore[index]
+    assert doc["environment"] == "production" and doc["steps"] == []
+    # Dry run in safe mode: the plan, nothing applied.
+    code, doc = run("--dry-run")
+    assert code == 0 and doc["dry_run"] is True and doc["applied"] is False
+    assert [s["kind"] for s in doc["steps"]] == ["add_column", "add_column"]  # type: ignore[index]
+    # Failed: development alter sets email NOT NULL over a NULL; everything is rolled back.
+    code, doc = run("--mode", "alter", "--env", "development")
+    assert code == 1 and doc["applied"] is False
+    # (SQLite: one rebuild of users makes all three changes, so the step names the table)
+    assert (doc["failed"]["kind"], doc["failed"]["table"]) == ("alter_column", "users")  # type: ignore[index]
+    assert "NOT NULL constraint failed" in doc["failed"]["error"]  # type: ignore[index]
+    # Applied in safe mode: what remains is reported, and fails the run by --fail-on.
+    code, doc = run()
+    assert doc["applied"] is True and doc["allowed"] is True and doc["failed"] is None
+    assert [(f["kind"], f["column"]) for f in doc["remaining"]] == [("nullable_mismatch", "email")]  # type: ignore[union-attr, index]
+    assert doc["summary"] == {"error": 0, "warning": 1, "info": 0} and code == 1
+    code, doc = run("--fail-on", "error")
+    assert code == 0 and doc["applied"] is False and doc["steps"] == []
