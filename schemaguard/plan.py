@@ -850,9 +850,9 @@ class _Builder:
             for fk in table.foreign_keys:
                 if fk.ref_table in dropped and (fk.ref_schema in (None, table.schema, self.schema)) and fk.name:
                     kept.append((table, fk))
-                    name = fk.name
-                    stub = self.render.alembic(lambda op, t=table, n=name: op.drop_constraint(
-                        n, t.name, type_="foreignkey", schema=t.schema or self.schema))
+                    stub = self.render.ddl(DropConstraint(_foreign_key(
+                        fk.name, table.name, table.schema or self.schema, list(fk.columns), fk.ref_table,
+                        fk.ref_schema or self.schema, list(fk.ref_columns))))
                     step = self.step("drop_constraint", table.name, fk.columns[0] if len(fk.columns) == 1 else None,
                                      stub, undo="the key is put back by this plan (NOT VALID) after the reset")
                     step.details["references"] = fk.ref_table

@@ -165,7 +165,8 @@ def sync_document(
     removed, the failing step if one failed, and the findings that remain."""
     from .findings import SEVERITIES
 
-    plan = result.plan if result is not None else (refused or failed).plan if (refused or failed) else None
+    error = refused if refused is not None else failed
+    plan = result.plan if result is not None else (error.plan if error is not None else None)
     decision = refused.decision if refused is not None else None
     doc: dict[str, Any] = {
         "mode": decision.mode if decision else (result.mode if result else mode),
