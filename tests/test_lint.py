@@ -581,6 +581,7 @@ OPTUNA_EXPECTED = [
     ("v1.3.0.a.py", 103, "drop_column", "warning", "trials", "number"),
     ("v2.4.0.a.py", 142, "delete_all_rows", "error", "trial_values", None),
     ("v2.4.0.a.py", 146, "add_not_null_column_without_default", "warning", "trial_values", "objective"),
+    ("v2.4.0.a.py", 150, "create_index_blocking", "warning", "trial_values", "trial_id, objective"),
     ("v2.4.0.a.py", 169, "drop_column", "error", "studies", "direction"),
     ("v2.4.0.a.py", 172, "drop_column", "error", "trial_values", "step"),
     ("v2.4.0.a.py", 175, "drop_column", "error", "trials", "value"),
@@ -720,13 +721,13 @@ def test_cli_junit_github_markdown_table(app: typer.Typer) -> None:
     path = str(CASES / "sql" / "truncate_table.fail.sql")
     junit = ET.fromstring(run(app, path, "-f", "junit").stdout)
     cases = junit.findall(".//testcase")
-    assert [(c.get("line"), c.find("failure") is not None) for c in cases] == [("1", True), ("2", True), ("2", True)]
+    assert [(c.get("line"), c.find("failure") is not None) for c in cases] == [("1", True), ("2", True), ("2", True), ("5", True)]
     github = run(app, path, "-f", "github").stdout.splitlines()
     assert github[0].startswith(f"::error file={path.replace(':', '%3A').replace(',', '%2C')},line=1,title=SG311 truncate_table")
     md = run(app, path, "-f", "markdown").stdout
-    assert "## schemaguard lint" in md and "| 3 | 0 | 0 |" in md and "[SG311](" in md
+    assert "## schemaguard lint" in md and "| 4 | 0 | 0 |" in md and "[SG311](" in md
     table = run(app, path, "-f", "table")
-    assert "SG311 truncate_table" in table.stdout and "summary: 3 error(s)" in table.stdout
+    assert "SG311 truncate_table" in table.stdout and "summary: 4 error(s)" in table.stdout
     assert table.exit_code == 1
 
 

@@ -358,6 +358,10 @@ class _RevisionWalker:
             on = self._name(_arg(node, 1, "table_name"))
             if on is not None:
                 self.create_index(node, on, schema, self._str(_arg(node, 0, "index_name")))
+        elif method in ("create_unique_constraint", "create_primary_key"):
+            on = self._name(_arg(node, 1, "table_name"))
+            if on is not None:
+                self.indexed_constraint(node, method, on, schema, _arg(node, 2, "columns"))
         elif method == "create_foreign_key":
             source = self._name(_arg(node, 1, "source_table"))
             if source is not None:
@@ -377,6 +381,8 @@ class _RevisionWalker:
         elif method == "create_foreign_key":
             self.create_foreign_key(node, table, schema, _arg(node, 1, "referent_table"),
                                     _arg(node, 2, "local_cols"))
+        elif method in ("create_unique_constraint", "create_primary_key"):
+            self.indexed_constraint(node, method, table, schema, _arg(node, 1, "columns"))
 
     # -- the operations --
 
@@ -417,6 +423,10 @@ class _RevisionWalker:
                       new=type_.render() if type_ else None,
                       details={"client_default": _kw(call, "default") is not None})
         if self.dialect == "postgresql":
+            ctype = "PRIMARY KEY" if primary else ("UNIQUE" if _truthy(_kw(call, "unique")) else None)
+            if ctype:
+                self.emit("create_index_blocking", node, table=where, column=name,
+                          details={"via": "add_column", "constraint_type": ctype})
             for arg in call.args:
                 if isinstance(arg, ast.Call) and _callee_name(arg.func) == "ForeignKey" and arg.args:
                     target = self._str(arg.args[0]) or ast.unparse(arg.args[0])
@@ -457,16 +467,29 @@ class _RevisionWalker:
         self.emit("create_index_blocking", node, table=qualified(table, schema),
                   details={"index": name, "unique": _truthy(_kw(node, "unique"))})
 
+    def _str_list(self, expr: ast.expr | None) -> list[str]:
+        expr = self._resolve(expr)
+        if isinstance(expr, (ast.List, ast.Tuple)):
+            return [c for c in (self._str(e) for e in expr.elts) if c is not None]
+        return []
+
+    def indexed_constraint(self, node: ast.Call, method: str, table: str, schema: str | None,
+                           columns: ast.expr | None) -> None:
+        """create_unique_constraint / create_primary_key: the index is built under the lock."""
+        if self.dialect != "postgresql" or self.scope.is_new(table, schema):
+            return
+        self.emit("create_index_blocking", node, table=qualified(table, schema),
+                  column=", ".join(self._str_list(columns)) or None,
+                  details={"via": "add_constraint", "constraint": self._str(_arg(node, 0, "constraint_name")),
+                           "constraint_type": "UNIQUE" if method == "create_unique_constraint" else "PRIMARY KEY"})
+
     def create_foreign_key(self, node: ast.Call, table: str, schema: str | None,
                            referent: ast.expr | None, local_cols: ast.expr | None) -> None:
         if self.dialect != "postgresql" or self.scope.is_new(table, schema):
             return
         if _truthy(_kw(node, "postgresql_not_valid")):
             return
-        cols_expr = self._resolve(local_cols)
-        cols = []
-        if isinstance(cols_expr, (ast.List, ast.Tuple)):
-            cols = [c for c in (self._str(e) for e in cols_expr.elts) if c is not None]
+        cols = self._str_list(local_cols)
         self.emit("add_foreign_key_validating", node, table=qualified(table, schema),
                   column=", ".join(cols) or None,
                   details={"via": "create_foreign_key", "constraint": self._str(_arg(node, 0, "constraint_name")),

@@ -238,6 +238,16 @@ def _rename_column_hint(op: Operation) -> str:
 
 
 def _create_index_message(op: Operation) -> str:
+    ctype = op.details.get("constraint_type")
+    if ctype:
+        name = op.details.get("constraint")
+        what = f"{ctype} constraint {name}" if name else f"a {ctype} constraint"
+        if op.details.get("via") == "add_column":
+            what = f"column {_tc(op)} as {ctype}"
+        return (
+            f"adding {what} on {op.table} builds its index while holding an ACCESS EXCLUSIVE lock: "
+            f"reads and writes of {op.table} wait for the whole build"
+        )
     name = op.details.get("index")
     what = f"index {name}" if name else "an index"
     return (
@@ -247,6 +257,18 @@ def _create_index_message(op: Operation) -> str:
 
 
 def _create_index_hint(op: Operation) -> str:
+    ctype = op.details.get("constraint_type")
+    if ctype in ("UNIQUE", "PRIMARY KEY"):
+        first = ("op.create_index(..., unique=True, postgresql_concurrently=True) inside `with "
+                 "op.get_context().autocommit_block():`" if _alembic(op)
+                 else "CREATE UNIQUE INDEX CONCURRENTLY ... (outside a transaction block)")
+        return (
+            f"build the index first with {first}, then ALTER TABLE ... ADD CONSTRAINT ... {ctype} "
+            "USING INDEX ... (instant); add a new column without the constraint and attach it the "
+            "same way"
+        )
+    if ctype:
+        return "build the constraint's index ahead of time where possible, or run it in a maintenance window"
     if _alembic(op):
         return (
             "op.create_index(..., postgresql_concurrently=True) inside `with "
@@ -291,6 +313,8 @@ def _fk_hint(op: Operation) -> str:
 def _truncate_message(op: Operation) -> str:
     lock = " at once, under an ACCESS EXCLUSIVE lock" if op.dialect == "postgresql" else " at once"
     msg = f"truncating {op.table} deletes every row in it{lock}"
+    if op.details.get("cascade"):
+        msg += ", and CASCADE empties every table with a foreign key to it as well"
     if op.dialect == "mysql":
         msg += "; TRUNCATE commits implicitly and cannot be rolled back"
     return msg
@@ -458,7 +482,7 @@ LINT_RULES: tuple[LintRule, ...] = (
           "warning", False, _rename_table_message, _rename_table_hint),
     _rule("SG308", "rename_column", "A migration renames a column that clients still use by its old name.",
           "warning", False, _rename_column_message, _rename_column_hint),
-    _rule("SG309", "create_index_blocking", "A migration creates an index without CONCURRENTLY on PostgreSQL, blocking writes.",
+    _rule("SG309", "create_index_blocking", "A migration builds an index while blocking writes on PostgreSQL (CREATE INDEX without CONCURRENTLY, or ADD UNIQUE/PRIMARY KEY).",
           "warning", False, _create_index_message, _create_index_hint, postgresql_only=True),
     _rule("SG310", "add_foreign_key_validating", "A migration adds a foreign key that validates existing rows under locks on PostgreSQL.",
           "warning", False, _fk_message, _fk_hint, postgresql_only=True),

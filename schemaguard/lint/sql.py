@@ -193,6 +193,13 @@ def _pg_type(type_name: Any) -> ColumnType | None:
     return make_type(name, tuple(args), array=bool(type_name.arrayBounds))
 
 
+def _indexed_constraints() -> dict[Any, str]:
+    from pglast.enums.parsenodes import ConstrType
+
+    return {ConstrType.CONSTR_PRIMARY: "PRIMARY KEY", ConstrType.CONSTR_UNIQUE: "UNIQUE",
+            ConstrType.CONSTR_EXCLUSION: "EXCLUDE"}
+
+
 _SERIALS = frozenset({"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"})
 
 
@@ -229,10 +236,12 @@ def _pg_statement(node: Any, scope: Scope, emit: Emit) -> None:
     elif kind == "DropdbStmt":
         emit("drop_schema", old=str(node.dbname), details={"database": True})
     elif kind == "TruncateStmt":
+        cascade = node.behavior.name == "DROP_CASCADE"
         for rel in node.relations or ():
             table, schema = _pg_name(rel)
-            if not scope.is_new(table, schema):
-                emit("truncate_table", table=qualified(table, schema))
+            # CASCADE also empties every table with a foreign key to it, new table or not.
+            if cascade or not scope.is_new(table, schema):
+                emit("truncate_table", table=qualified(table, schema), details={"cascade": cascade})
     elif kind == "DeleteStmt":
         table, schema = _pg_name(node.relation)
         if node.whereClause is None and not scope.is_new(table, schema):
@@ -252,6 +261,7 @@ def _pg_statement(node: Any, scope: Scope, emit: Emit) -> None:
 def _pg_alter_table(node: Any, scope: Scope, emit: Emit) -> None:
     from pglast.enums.parsenodes import AlterTableType, ConstrType
 
+    indexed = _indexed_constraints()
     table, schema = _pg_name(node.relation)
     where = qualified(table, schema)
     new_table = scope.is_new(table, schema)
@@ -290,18 +300,30 @@ def _pg_alter_table(node: Any, scope: Scope, emit: Emit) -> None:
                 emit("add_not_null_column_without_default", table=where, column=column,
                      new=col_type.render() if col_type else None)
             for c in col.constraints or ():
+                if c.contype in indexed:
+                    emit("create_index_blocking", table=where, column=column,
+                         details={"via": "add_column", "constraint_type": indexed[c.contype]})
+            for c in col.constraints or ():
                 if c.contype == ConstrType.CONSTR_FOREIGN and not c.skip_validation:
                     emit("add_foreign_key_validating", table=where, column=column,
                          details={"via": "add_column", "referent": _pg_name(c.pktable)[0]})
         elif sub == AlterTableType.AT_AddConstraint:
             con = cmd.def_
-            if (con.contype == ConstrType.CONSTR_FOREIGN and not con.skip_validation
-                    and not new_table):
+            if new_table:
+                continue
+            if con.contype == ConstrType.CONSTR_FOREIGN and not con.skip_validation:
                 cols = [str(s.sval) for s in con.fk_attrs or ()]
                 emit("add_foreign_key_validating", table=where,
                      column=", ".join(cols) or None,
                      details={"via": "add_constraint", "constraint": con.conname,
                               "referent": _pg_name(con.pktable)[0]})
+            elif con.contype in indexed and not con.indexname:
+                # UNIQUE / PRIMARY KEY / EXCLUDE build their index under the ALTER's lock; with
+                # USING INDEX they adopt one built CONCURRENTLY before, which is the safe way.
+                keys = [str(k.sval) for k in con.keys or ()]
+                emit("create_index_blocking", table=where, column=", ".join(keys) or None,
+                     details={"via": "add_constraint", "constraint": con.conname,
+                              "constraint_type": indexed[con.contype]})
 
 
 def _pg_rename(node: Any, scope: Scope, emit: Emit) -> None:
@@ -524,10 +546,11 @@ def _sg_statement(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
                          details={"database": kind == "DATABASE" and dialect != "mysql",
                                   "cascade": bool(node.args.get("cascade"))})
     elif isinstance(node, exp.TruncateTable):
+        cascade = str(node.args.get("option") or "").upper() == "CASCADE" or bool(node.args.get("cascade"))
         for tbl in node.expressions:
             table, schema = _sg_table(tbl)
-            if not scope.is_new(table, schema):
-                emit("truncate_table", table=qualified(table, schema))
+            if cascade or not scope.is_new(table, schema):
+                emit("truncate_table", table=qualified(table, schema), details={"cascade": cascade})
     elif isinstance(node, exp.Delete):
         target = node.this
         if isinstance(target, exp.Table) and node.args.get("where") is None and not target.args.get("joins"):

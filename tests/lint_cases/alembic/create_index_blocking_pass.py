@@ -20,6 +20,10 @@ def upgrade():
         op.create_index("ix_users_email", "users", ["email"], postgresql_concurrently=True)
     op.create_table("tickets", sa.Column("id", sa.BigInteger(), primary_key=True), sa.Column("event_id", sa.BigInteger()))
     op.create_index("ix_tickets_event", "tickets", ["event_id"])
+    op.create_unique_constraint("uq_tickets_event", "tickets", ["event_id"])
+    with op.get_context().autocommit_block():
+        op.create_index("ux_users_handle", "users", ["handle"], unique=True, postgresql_concurrently=True)
+    op.execute("ALTER TABLE users ADD CONSTRAINT ux_users_handle UNIQUE USING INDEX ux_users_handle")
 
 
 def downgrade():
