@@ -7,7 +7,9 @@ the file is still read. Comments are collected with their lines for inline suppr
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,10 +36,10 @@ class _Lines:
     """Character offset -> 1-based line number."""
 
     def __init__(self, text: str) -> None:
-        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
 
     def line(self, offset: int) -> int:
-        return bisect_left(self._newlines, offset) + 1
+        return bisect_left(self.newlines, offset) + 1
 
 
 def read_sql(text: str, dialect: str = "postgresql", scope: Scope | None = None) -> SqlRead:
@@ -100,14 +102,20 @@ def _read_postgresql(text: str, scope: Scope) -> SqlRead:
     code: list[Any] = []
     first_code_on_line: dict[int, int] = {}
     raw_comments: list[tuple[int, int]] = []
+    newlines, j = lines.newlines, 0
     for tok in tokens:
         if tok.name in ("SQL_COMMENT", "C_COMMENT"):
             raw_comments.append((tok.start, tok.end))
             continue
         code.append(tok)
-        for ln in range(lines.line(tok.start), lines.line(tok.end) + 1):
-            out.code_lines.add(ln)
-        first_code_on_line.setdefault(lines.line(tok.start), tok.start)
+        # Tokens come in order: walk the newline offsets along instead of searching them.
+        while j < len(newlines) and newlines[j] < tok.start:
+            j += 1
+        first_code_on_line.setdefault(j + 1, tok.start)
+        k = j
+        while k < len(newlines) and newlines[k] < tok.end:
+            k += 1
+        out.code_lines.update(range(j + 1, k + 2))
     for start, end in raw_comments:
         ln = lines.line(start)
         before = first_code_on_line.get(ln)
@@ -122,7 +130,7 @@ def _read_postgresql(text: str, scope: Scope) -> SqlRead:
             emit_ops.append(Operation(kind, line=_line, end_line=_end, dialect="postgresql", **kw))
 
         try:
-            parsed = parser.parse_sql(statement)
+            parsed = json.loads(parser.parse_sql_json(statement)).get("stmts") or ()
         except parser.ParseError as exc:
             where = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
             error_line = lines.line(first + where)
@@ -137,8 +145,18 @@ def _read_postgresql(text: str, scope: Scope) -> SqlRead:
             )
             continue
         for raw in parsed:
-            _pg_statement(raw.stmt, scope, emit)
+            if raw.get("stmt"):
+                _pg_statement(raw["stmt"], scope, emit)
     return out
+
+
+def statement_lines(text: str) -> list[tuple[int, int]]:
+    """(first line, last line) of each PostgreSQL statement in `text`, as lint splits them."""
+    from pglast import parser
+
+    lines = _Lines(text)
+    code = [t for t in parser.scan(text) if t.name not in ("SQL_COMMENT", "C_COMMENT")]
+    return [(lines.line(a), lines.line(max(b - 1, a))) for a, b in _pg_split(code)]
 
 
 def _pg_split(tokens: list[Any]) -> list[tuple[int, int]]:
@@ -175,170 +193,179 @@ def _pg_split(tokens: list[Any]) -> list[tuple[int, int]]:
     return out
 
 
-def _pg_name(node: Any) -> tuple[str, str | None]:
+# The PostgreSQL parse tree is read as the JSON that libpg_query produces (parse_sql_json): building
+# pglast's Python node objects costs six times as much, and lint only looks at a few fields. In that
+# JSON, fields at their default (false, 0, empty) are left out, enums are their names, and a field
+# that can hold several node types wraps its value as {"NodeType": {...}}.
+Node = dict[str, Any]
+
+
+def _unwrap(node: Node) -> tuple[str, Node]:
+    """("NodeType", fields) of a wrapped node."""
+    ((kind, fields),) = node.items()
+    return kind, fields
+
+
+def _sval(node: Node) -> str:
+    return str(node.get("String", node).get("sval", ""))
+
+
+def _pg_name(rel: Node) -> tuple[str, str | None]:
     """(relname, schemaname) of a RangeVar."""
-    return str(node.relname), (str(node.schemaname) if getattr(node, "schemaname", None) else None)
+    return str(rel.get("relname", "")), (str(rel["schemaname"]) if rel.get("schemaname") else None)
 
 
-def _pg_type(type_name: Any) -> ColumnType | None:
-    if type_name is None or not type_name.names:
+def _pg_type(type_name: Node | None) -> ColumnType | None:
+    if not type_name or not type_name.get("names"):
         return None
-    name = str(type_name.names[-1].sval)
+    name = _sval(type_name["names"][-1])
     args: list[int] = []
-    for mod in type_name.typmods or ():
-        val = getattr(mod, "val", None)
-        ival = getattr(val, "ival", None)
-        if isinstance(ival, int):
-            args.append(ival)
-    return make_type(name, tuple(args), array=bool(type_name.arrayBounds))
-
-
-def _indexed_constraints() -> dict[Any, str]:
-    from pglast.enums.parsenodes import ConstrType
-
-    return {ConstrType.CONSTR_PRIMARY: "PRIMARY KEY", ConstrType.CONSTR_UNIQUE: "UNIQUE",
-            ConstrType.CONSTR_EXCLUSION: "EXCLUDE"}
+    for mod in type_name.get("typmods") or ():
+        const = mod.get("A_Const")
+        if const is not None and "ival" in const:
+            args.append(int(const["ival"].get("ival", 0)))
+    return make_type(name, tuple(args), array=bool(type_name.get("arrayBounds")))
 
 
 _SERIALS = frozenset({"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"})
+_INDEXED = {"CONSTR_PRIMARY": "PRIMARY KEY", "CONSTR_UNIQUE": "UNIQUE", "CONSTR_EXCLUSION": "EXCLUDE"}
 
 
-def _pg_statement(node: Any, scope: Scope, emit: Emit) -> None:
-    from pglast.enums.parsenodes import ObjectType
-
-    kind = type(node).__name__
+def _pg_statement(node: Node, scope: Scope, emit: Emit) -> None:
+    kind, stmt = _unwrap(node)
     if kind == "CreateStmt":
-        table, schema = _pg_name(node.relation)
+        table, schema = _pg_name(stmt["relation"])
         scope.create_table(table, schema)
-        for elt in node.tableElts or ():
-            if type(elt).__name__ == "ColumnDef":
-                scope.set_type(table, str(elt.colname), _pg_type(elt.typeName))
+        for elt in stmt.get("tableElts") or ():
+            elt_kind, col = _unwrap(elt)
+            if elt_kind == "ColumnDef":
+                scope.set_type(table, str(col.get("colname")), _pg_type(col.get("typeName")))
     elif kind == "CreateTableAsStmt":
-        if node.objtype == ObjectType.OBJECT_TABLE:
-            scope.create_table(*_pg_name(node.into.rel))
+        if stmt.get("objtype") == "OBJECT_TABLE":
+            scope.create_table(*_pg_name(stmt["into"]["rel"]))
     elif kind == "DropStmt":
-        if node.removeType == ObjectType.OBJECT_TABLE:
-            for obj in node.objects or ():
-                names = [str(s.sval) for s in obj]
+        cascade = stmt.get("behavior") == "DROP_CASCADE"
+        if stmt.get("removeType") == "OBJECT_TABLE":
+            for obj in stmt.get("objects") or ():
+                names = [_sval(s) for s in obj["List"]["items"]]
                 table, schema = names[-1], (names[-2] if len(names) > 1 else None)
                 if not scope.is_new(table, schema):
-                    emit("drop_table", table=qualified(table, schema),
-                         details={"cascade": node.behavior.name == "DROP_CASCADE"})
-        elif node.removeType == ObjectType.OBJECT_SCHEMA:
-            for obj in node.objects or ():
-                if not scope.is_new_schema(str(obj.sval)):
-                    emit("drop_schema", old=str(obj.sval),
-                         details={"cascade": node.behavior.name == "DROP_CASCADE"})
+                    emit("drop_table", table=qualified(table, schema), details={"cascade": cascade})
+        elif stmt.get("removeType") == "OBJECT_SCHEMA":
+            for obj in stmt.get("objects") or ():
+                name = _sval(obj)
+                if not scope.is_new_schema(name):
+                    emit("drop_schema", old=name, details={"cascade": cascade})
     elif kind == "CreateSchemaStmt":
-        if node.schemaname:
-            scope.create_schema(str(node.schemaname))
-            emit("_create_schema", old=str(node.schemaname))
+        if stmt.get("schemaname"):
+            scope.create_schema(str(stmt["schemaname"]))
+            emit("_create_schema", old=str(stmt["schemaname"]))
     elif kind == "DropdbStmt":
-        emit("drop_schema", old=str(node.dbname), details={"database": True})
+        emit("drop_schema", old=str(stmt.get("dbname")), details={"database": True})
     elif kind == "TruncateStmt":
-        cascade = node.behavior.name == "DROP_CASCADE"
-        for rel in node.relations or ():
-            table, schema = _pg_name(rel)
+        cascade = stmt.get("behavior") == "DROP_CASCADE"
+        for rel in stmt.get("relations") or ():
+            table, schema = _pg_name(rel["RangeVar"])
             # CASCADE also empties every table with a foreign key to it, new table or not.
             if cascade or not scope.is_new(table, schema):
                 emit("truncate_table", table=qualified(table, schema), details={"cascade": cascade})
     elif kind == "DeleteStmt":
-        table, schema = _pg_name(node.relation)
-        if node.whereClause is None and not scope.is_new(table, schema):
+        table, schema = _pg_name(stmt["relation"])
+        if stmt.get("whereClause") is None and not scope.is_new(table, schema):
             emit("delete_all_rows", table=qualified(table, schema))
     elif kind == "AlterTableStmt":
-        if node.objtype == ObjectType.OBJECT_TABLE:
-            _pg_alter_table(node, scope, emit)
+        if stmt.get("objtype") == "OBJECT_TABLE":
+            _pg_alter_table(stmt, scope, emit)
     elif kind == "RenameStmt":
-        _pg_rename(node, scope, emit)
+        _pg_rename(stmt, scope, emit)
     elif kind == "IndexStmt":
-        table, schema = _pg_name(node.relation)
-        if not node.concurrent and not scope.is_new(table, schema):
+        table, schema = _pg_name(stmt["relation"])
+        if not stmt.get("concurrent") and not scope.is_new(table, schema):
             emit("create_index_blocking", table=qualified(table, schema),
-                 details={"index": node.idxname, "unique": bool(node.unique)})
+                 details={"index": stmt.get("idxname"), "unique": bool(stmt.get("unique"))})
 
 
-def _pg_alter_table(node: Any, scope: Scope, emit: Emit) -> None:
-    from pglast.enums.parsenodes import AlterTableType, ConstrType
-
-    indexed = _indexed_constraints()
-    table, schema = _pg_name(node.relation)
+def _pg_alter_table(stmt: Node, scope: Scope, emit: Emit) -> None:
+    table, schema = _pg_name(stmt["relation"])
     where = qualified(table, schema)
     new_table = scope.is_new(table, schema)
-    for cmd in node.cmds or ():
-        sub = cmd.subtype
-        if sub == AlterTableType.AT_DropColumn:
-            column = str(cmd.name)
+    for wrapped in stmt.get("cmds") or ():
+        cmd = wrapped["AlterTableCmd"]
+        sub = cmd.get("subtype")
+        if sub == "AT_DropColumn":
+            column = str(cmd.get("name"))
             if not new_table and not scope.is_new_column(table, column):
                 emit("drop_column", table=where, column=column)
-        elif sub == AlterTableType.AT_AlterColumnType:
-            column = str(cmd.name)
-            new_type = _pg_type(cmd.def_.typeName)
+        elif sub == "AT_AlterColumnType":
+            column = str(cmd.get("name"))
+            new_type = _pg_type(cmd["def"]["ColumnDef"].get("typeName"))
             old_type = scope.type_of(table, column)
             scope.set_type(table, column, new_type)
             if not new_table and new_type is not None:
                 type_change(emit, where, column, old_type, new_type, "postgresql")
-        elif sub == AlterTableType.AT_SetNotNull:
+        elif sub == "AT_SetNotNull":
             if not new_table:
-                emit("set_not_null", table=where, column=str(cmd.name))
-        elif sub == AlterTableType.AT_AddColumn:
-            col = cmd.def_
-            column = str(col.colname)
-            col_type = _pg_type(col.typeName)
-            scope.add_column(table, column, col_type)
-            contypes = {c.contype for c in col.constraints or ()}
-            not_null = bool(contypes & {ConstrType.CONSTR_NOTNULL, ConstrType.CONSTR_PRIMARY})
-            has_default = any(
-                c.contype == ConstrType.CONSTR_DEFAULT and not getattr(c.raw_expr, "isnull", False)
-                for c in col.constraints or ()
-            ) or bool(contypes & {ConstrType.CONSTR_IDENTITY, ConstrType.CONSTR_GENERATED})
-            if col.typeName is not None and str(col.typeName.names[-1].sval) in _SERIALS:
-                has_default = True
-            if new_table:
-                continue
-            if not_null and not has_default:
-                emit("add_not_null_column_without_default", table=where, column=column,
-                     new=col_type.render() if col_type else None)
-            for c in col.constraints or ():
-                if c.contype in indexed:
-                    emit("create_index_blocking", table=where, column=column,
-                         details={"via": "add_column", "constraint_type": indexed[c.contype]})
-            for c in col.constraints or ():
-                if c.contype == ConstrType.CONSTR_FOREIGN and not c.skip_validation:
-                    emit("add_foreign_key_validating", table=where, column=column,
-                         details={"via": "add_column", "referent": _pg_name(c.pktable)[0]})
-        elif sub == AlterTableType.AT_AddConstraint:
-            con = cmd.def_
-            if new_table:
-                continue
-            if con.contype == ConstrType.CONSTR_FOREIGN and not con.skip_validation:
-                cols = [str(s.sval) for s in con.fk_attrs or ()]
-                emit("add_foreign_key_validating", table=where,
-                     column=", ".join(cols) or None,
-                     details={"via": "add_constraint", "constraint": con.conname,
-                              "referent": _pg_name(con.pktable)[0]})
-            elif con.contype in indexed and not con.indexname:
+                emit("set_not_null", table=where, column=str(cmd.get("name")))
+        elif sub == "AT_AddColumn":
+            _pg_add_column(cmd["def"]["ColumnDef"], table, where, new_table, scope, emit)
+        elif sub == "AT_AddConstraint" and not new_table:
+            con = cmd["def"]["Constraint"]
+            contype = con.get("contype")
+            if contype == "CONSTR_FOREIGN" and not con.get("skip_validation"):
+                cols = [_sval(s) for s in con.get("fk_attrs") or ()]
+                emit("add_foreign_key_validating", table=where, column=", ".join(cols) or None,
+                     details={"via": "add_constraint", "constraint": con.get("conname"),
+                              "referent": _pg_name(con["pktable"])[0]})
+            elif contype in _INDEXED and not con.get("indexname"):
                 # UNIQUE / PRIMARY KEY / EXCLUDE build their index under the ALTER's lock; with
                 # USING INDEX they adopt one built CONCURRENTLY before, which is the safe way.
-                keys = [str(k.sval) for k in con.keys or ()]
+                keys = [_sval(k) for k in con.get("keys") or ()]
                 emit("create_index_blocking", table=where, column=", ".join(keys) or None,
-                     details={"via": "add_constraint", "constraint": con.conname,
-                              "constraint_type": indexed[con.contype]})
+                     details={"via": "add_constraint", "constraint": con.get("conname"),
+                              "constraint_type": _INDEXED[contype]})
 
 
-def _pg_rename(node: Any, scope: Scope, emit: Emit) -> None:
-    from pglast.enums.parsenodes import ObjectType
-
-    if node.relation is None:
+def _pg_add_column(col: Node, table: str, where: str, new_table: bool, scope: Scope, emit: Emit) -> None:
+    column = str(col.get("colname"))
+    col_type = _pg_type(col.get("typeName"))
+    scope.add_column(table, column, col_type)
+    if new_table:
         return
-    table, schema = _pg_name(node.relation)
-    if node.renameType == ObjectType.OBJECT_TABLE:
+    constraints = [c["Constraint"] for c in col.get("constraints") or ()]
+    contypes = {c.get("contype") for c in constraints}
+    not_null = bool(contypes & {"CONSTR_NOTNULL", "CONSTR_PRIMARY"})
+    has_default = any(
+        c.get("contype") == "CONSTR_DEFAULT" and not (c.get("raw_expr") or {}).get("A_Const", {}).get("isnull")
+        for c in constraints
+    ) or bool(contypes & {"CONSTR_IDENTITY", "CONSTR_GENERATED"})
+    names = (col.get("typeName") or {}).get("names") or ()
+    if names and _sval(names[-1]) in _SERIALS:
+        has_default = True
+    if not_null and not has_default:
+        emit("add_not_null_column_without_default", table=where, column=column,
+             new=col_type.render() if col_type else None)
+    for c in constraints:
+        if c.get("contype") in _INDEXED:
+            emit("create_index_blocking", table=where, column=column,
+                 details={"via": "add_column", "constraint_type": _INDEXED[c["contype"]]})
+    for c in constraints:
+        if c.get("contype") == "CONSTR_FOREIGN" and not c.get("skip_validation"):
+            emit("add_foreign_key_validating", table=where, column=column,
+                 details={"via": "add_column", "referent": _pg_name(c["pktable"])[0]})
+
+
+def _pg_rename(stmt: Node, scope: Scope, emit: Emit) -> None:
+    if not stmt.get("relation"):
+        return
+    table, schema = _pg_name(stmt["relation"])
+    rename = stmt.get("renameType")
+    if rename == "OBJECT_TABLE":
         if scope.is_new(table, schema):
-            scope.create_table(str(node.newname), schema)
+            scope.create_table(str(stmt.get("newname")), schema)
         else:
-            emit("rename_table", table=qualified(table, schema), old=table, new=str(node.newname))
-    elif node.renameType == ObjectType.OBJECT_COLUMN and node.relationType == ObjectType.OBJECT_TABLE:
-        old, new = str(node.subname), str(node.newname)
+            emit("rename_table", table=qualified(table, schema), old=table, new=str(stmt.get("newname")))
+    elif rename == "OBJECT_COLUMN" and stmt.get("relationType") == "OBJECT_TABLE":
+        old, new = str(stmt.get("subname")), str(stmt.get("newname"))
         if scope.is_new(table, schema) or scope.is_new_column(table, old):
             scope.add_column(table, new, scope.type_of(table, old))
         else:
