@@ -1,0 +1,2 @@
+TRUNCATE sessions;
+TRUNCATE TABLE carts, cart_items CASCADE;

@@ -1,0 +1,3 @@
+DROP SCHEMA legacy CASCADE;
+DROP SCHEMA IF EXISTS staging;
+DROP DATABASE old_reports;
