@@ -989,7 +989,7 @@ def make_plan(
             if engine is not None and live.dialect == "postgresql"
             else ([], [])
         )
-        lookups = _lookups(engine, live.dialect, measured_schema) if engine is not None else None
+        lookups = _lookups(engine, live.dialect, measured_schema, live) if engine is not None else None
         plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, tables, schema=schema,
                           existing_types=types, live=lookups, existing_sequences=sequences, live_schema=live)
         plan.database = live.label
@@ -1001,7 +1001,7 @@ def make_plan(
             engine.dispose()
 
 
-def _lookups(engine: Engine, dialect: str, schema: str | None) -> LiveLookups:
+def _lookups(engine: Engine, dialect: str, schema: str | None, live: Any = None) -> LiveLookups:
     """LiveLookups over a read-only connection opened when a plan first needs one."""
     import sqlalchemy as sa
 
@@ -1029,7 +1029,7 @@ def _lookups(engine: Engine, dialect: str, schema: str | None) -> LiveLookups:
         return None
 
     return LiveLookups(
-        rebuild_source=reader(engine, schema) if dialect == "sqlite" else None,
+        rebuild_source=reader(engine, schema, live) if dialect == "sqlite" else None,
         column_type=column_type,
         index_sql=index_sql,
     )

@@ -66,8 +66,12 @@ class Op:
     change: Any = None
 
 
-def source(conn: Connection, table: str, schema: str | None = None) -> Source | str:
-    """The table to rebuild, or the reason it cannot be rebuilt without losing something."""
+def source(conn: Connection, table: str, schema: str | None = None, live: Any = None) -> Source | str:
+    """The table to rebuild, or the reason it cannot be rebuilt without losing something.
+
+    `live` is the table as schemaguard reflected it (a snapshot Table): the copy that the rebuild
+    creates is compared with it, and any difference (something SQLAlchemy's reflection lost)
+    refuses the rebuild rather than carry the loss into the database."""
     import sqlalchemy as sa
 
     master = f"{_quote(conn, schema)}.sqlite_master" if schema else "sqlite_master"
@@ -95,9 +99,15 @@ def source(conn: Connection, table: str, schema: str | None = None) -> Source | 
             have.add(frozenset(cols))
     if re.search(r"\bAUTOINCREMENT\b", _strip_literals(create), re.IGNORECASE):
         t.dialect_options["sqlite"]["autoincrement"] = True
+    _foreign_key_actions(conn, t, schema)
+    indexes = {name: sql for kind, name, sql in rows if kind == "index"}
+    if live is not None:
+        lost = _differences(t, live, recreated=set(indexes))
+        if lost:
+            return f"SQLAlchemy's reading of the table would change it ({lost}); change it by hand"
     return Source(
         table=t,
-        indexes={name: sql for kind, name, sql in rows if kind == "index"},
+        indexes=indexes,
         triggers={name: sql for kind, name, sql in rows if kind == "trigger"},
     )
 
@@ -194,15 +204,57 @@ def check_foreign_keys(conn: Connection, tables: Sequence[str]) -> list[str]:
     return out
 
 
-def reader(engine: Engine, schema: str | None) -> Callable[[str], Source | str]:
-    """A lookup of rebuild sources for make_plan, read-only like every other read of a plan."""
+def reader(engine: Engine, schema: str | None, live: Any = None) -> Callable[[str], Source | str]:
+    """A lookup of rebuild sources for make_plan, read-only like every other read of a plan;
+    `live` is the live Schema snapshot each source is checked against."""
     from .reflect import readonly_connection
 
     def read(table: str) -> Source | str:
         with readonly_connection(engine) as conn:
-            return source(conn, table, schema)
+            return source(conn, table, schema, live.table(table) if live is not None else None)
 
     return read
+
+
+def _foreign_key_actions(conn: Connection, t: SATable, schema: str | None) -> None:
+    """ON DELETE / ON UPDATE as PRAGMA foreign_key_list has them: SQLAlchemy parses them out of
+    the CREATE TABLE text and loses them when a column name holds an escaped quote."""
+    prefix = f"{_quote(conn, schema)}." if schema else ""
+    keys: dict[int, dict[str, Any]] = {}
+    for row in conn.exec_driver_sql(f"PRAGMA {prefix}foreign_key_list({_quote(conn, t.name)})").fetchall():
+        key = keys.setdefault(row[0], {"table": str(row[2]), "cols": [], "onupdate": row[5], "ondelete": row[6]})
+        key["cols"].append(str(row[3]))
+    for fkc in t.foreign_key_constraints:
+        cols = [c.name for c in fkc.columns]
+        for key in keys.values():
+            if key["cols"] == cols and key["table"].lower() == fkc.referred_table.name.lower():
+                fkc.ondelete = None if key["ondelete"] == "NO ACTION" else key["ondelete"]
+                fkc.onupdate = None if key["onupdate"] == "NO ACTION" else key["onupdate"]
+                break
+
+
+def _differences(t: SATable, live: Any, recreated: set[str]) -> str:
+    """What the rebuilt table would have differently from the live one, as finding kinds."""
+    from .changes import diff
+    from .declared import declared_snapshot
+
+    copy = declared_snapshot(t.metadata, "sqlite")
+    mine = copy.table(t.name)
+    if mine is None:
+        return "the table could not be read"
+    others = [x for x in copy.tables if x.name != t.name]
+    changes = diff(copy.with_tables([mine]), copy.with_tables([live]), outside=others)
+    # Drift only: naming and reference findings (a key's type differing from its target's) are
+    # properties of the live table that the copy shares, not something the rebuild changes.
+    drift = [c for c in changes if c.kind not in _NOT_DRIFT
+             and not (c.kind == "index_extra" and getattr(c.live, "name", None) in recreated)]
+    return ", ".join(sorted({f"{c.kind} {c.column or ''}".strip() for c in drift}))
+
+
+_NOT_DRIFT = frozenset({
+    "table_name_case", "column_name_style", "foreign_key_target_case", "foreign_key_target_missing",
+    "mixed_naming_convention", "foreign_key_type_mismatch",
+})
 
 
 def _inline_uniques(conn: Connection, table: str, schema: str | None) -> list[list[str]]:

@@ -206,3 +206,24 @@ def test_names_that_look_like_keywords_do_not_block_a_rebuild(sqlite_url: str) -
     plan = make_plan(sqlite_url, md, mode="alter")
     assert [s.details.get("rebuild") for s in plan.steps] == [["n: set NOT NULL"]]
     assert schemaguard.safe_sync(sqlite_url, md, mode="alter", environ=DEV).remaining == []
+
+
+def test_foreign_key_actions_survive_names_sqlalchemy_misreads(sqlite_url: str) -> None:
+    """SQLAlchemy reads ON DELETE out of the CREATE TABLE text and loses it when a column name
+    holds an escaped quote; the rebuild takes the actions from PRAGMA foreign_key_list instead
+    (found by the sync round-trip property test)."""
+    setup(sqlite_url, [
+        "CREATE TABLE p (id INTEGER PRIMARY KEY)",
+        'CREATE TABLE c (id INTEGER PRIMARY KEY, n SMALLINT, "dq""uote" INTEGER REFERENCES p (id) ON DELETE CASCADE)',
+    ])
+    md = sa.MetaData()
+    sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("c", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Integer),
+             sa.Column('dq"uote', sa.Integer, sa.ForeignKey("p.id", ondelete="CASCADE")))
+    result = safe_sync(sqlite_url, md, mode="alter", environ=DEV)
+    assert [s.details.get("rebuild") for s in result.plan.steps] == [["n: type SMALLINT -> INTEGER"]]
+    assert result.remaining == []
+    eng = engine_for(sqlite_url)
+    with eng.connect() as conn:
+        assert [r[6] for r in conn.exec_driver_sql("PRAGMA foreign_key_list(c)")] == ["CASCADE"]
+    eng.dispose()

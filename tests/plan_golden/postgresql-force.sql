@@ -3,14 +3,14 @@
 -- step 1: drop_table posts [force_reset, drop_table] (loses 1 row(s))
 DROP TABLE posts;
 
--- step 2: drop_table users [force_reset, drop_table] (loses 2 row(s))
-DROP TABLE users;
-
--- step 3: drop_table events [force_reset, drop_table] (loses 1 row(s))
+-- step 2: drop_table events [force_reset, drop_table] (loses 1 row(s))
 DROP TABLE events;
 
--- step 4: drop_table category [force_reset, drop_table] (loses 1 row(s))
+-- step 3: drop_table category [force_reset, drop_table] (loses 1 row(s))
 DROP TABLE category;
+
+-- step 4: drop_table users [force_reset, drop_table] (loses 2 row(s))
+DROP TABLE users;
 
 -- step 5: create_table categories
 CREATE TABLE categories (
