@@ -327,3 +327,48 @@ def test_include_one_table_keeps_references_to_the_others() -> None:
     assert sorted({f.kind for f in buggy.findings}) == [
         "column_name_style", "foreign_key_target_case", "mixed_naming_convention",
     ]
+
+
+# --- the next release: plan and sync, as the README shows them ---------------------------------
+
+MODELS_V2 = f"{EXAMPLE / 'models_v2.py'}:Base"
+
+
+def _counts(url: str) -> dict[str, int]:
+    eng = engine_for(url)
+    with eng.connect() as conn:
+        out = {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in sorted(TABLES)}
+    eng.dispose()
+    return out  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_next_release_plans_and_syncs_as_the_readme_says(backend: str, tmp_path: Path, request: Any) -> None:
+    if backend == "sqlite":
+        shutil.copyfile(EXAMPLE / "legacy.db", tmp_path / "shop.db")
+        url = f"sqlite:///{tmp_path / 'shop.db'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+        _legacy_pg(url)
+    before = _counts(url)
+    from schemaguard.plan import make_plan
+
+    safe = make_plan(url, MODELS_V2, mode="safe")
+    assert [(s.kind, s.table, s.column) for s in safe.steps] == [
+        ("create_table", "refunds", None),
+        ("add_column", "payments", "refunded_amount"),
+        ("create_index", "tickets", "status"),
+        ("create_index", "refunds", "payment_id"),
+    ]
+    assert [(s.kind, s.table, s.column) for s in safe.skipped] == [
+        ("drop_column", "users", "is_admin"),
+        ("alter_column", "events", "venue"),
+    ]
+    with pytest.raises(schemaguard.SyncRefused, match="alter_refused"):
+        schemaguard.safe_sync(url, MODELS_V2, mode="alter", environ={})
+    result = schemaguard.safe_sync(url, MODELS_V2, mode="alter", environ={"APP_ENV": "development"})
+    assert result.applied and len(result.plan.steps) == 5
+    assert [(f.kind, f.table, f.column) for f in result.remaining] == [("column_extra", "users", "is_admin")]
+    assert _counts(url) == before  # every row of every table is still there
+    with pytest.raises(schemaguard.SyncRefused, match="force_sync_refused"):
+        schemaguard.safe_sync(url, MODELS_V2, mode="force", environ={"APP_ENV": "development"})
