@@ -413,6 +413,12 @@ def test_statements_are_split_by_the_scanner_not_by_keywords() -> None:
     assert found(lint_sql(sql)) == [(1, "unparseable_sql"), (4, "drop_table")]
 
 
+def test_psql_meta_commands_are_skipped() -> None:
+    # A meta-command ends at the end of its line; it must not swallow the statement after it.
+    sql = "\\set ON_ERROR_STOP on\nDROP TABLE a;\n\\connect other\nSELEC 1;\n"
+    assert found(lint_sql(sql)) == [(2, "drop_table"), (4, "unparseable_sql")]
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     parts=st.lists(st.sampled_from(list("abc ;'\"$()-/*#\n,.") + [

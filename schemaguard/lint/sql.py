@@ -122,7 +122,9 @@ def _read_postgresql(text: str, scope: Scope) -> SqlRead:
         out.comments.append(Comment(ln, text[start : end + 1], before is not None and before < start))
 
     emit_ops = out.operations
-    for first, stop in _pg_split(code):
+    for first, stop in _pg_split(code, text):
+        if text[first] == "\\":
+            continue  # a psql meta-command: psql's business, not SQL
         line, end_line = lines.line(first), lines.line(max(stop - 1, first))
         statement = text[first:stop]
 
@@ -156,12 +158,13 @@ def statement_lines(text: str) -> list[tuple[int, int]]:
 
     lines = _Lines(text)
     code = [t for t in parser.scan(text) if t.name not in ("SQL_COMMENT", "C_COMMENT")]
-    return [(lines.line(a), lines.line(max(b - 1, a))) for a, b in _pg_split(code)]
+    return [(lines.line(a), lines.line(max(b - 1, a))) for a, b in _pg_split(code, text) if text[a] != "\\"]
 
 
-def _pg_split(tokens: list[Any]) -> list[tuple[int, int]]:
+def _pg_split(tokens: list[Any], text: str) -> list[tuple[int, int]]:
     """(start, stop) character offsets of each statement, from the scanner's tokens (comments
-    left out): statements end at a semicolon, except inside a `BEGIN ATOMIC ... END` function body.
+    left out): statements end at a semicolon, except inside a `BEGIN ATOMIC ... END` function body;
+    a psql meta-command (`\\set`, `\\connect`: a backslash first) ends at the end of its line.
 
     pglast's own scanner-based split is not used: it drops a statement that starts with an
     identifier (a typo such as `SELEC 1`), which would hide exactly what must be reported."""
@@ -170,9 +173,13 @@ def _pg_split(tokens: list[Any]) -> list[tuple[int, int]]:
     last_end = 0
     depth = 0
     previous = ""
+    meta = False
     for tok in tokens:
         name = tok.name
-        if name == "ASCII_59" and depth == 0:
+        if meta and start is not None and "\n" in text[last_end:tok.start]:
+            out.append((start, last_end + 1))
+            start, meta = None, False
+        if name == "ASCII_59" and depth == 0 and not meta:
             if start is not None:
                 out.append((start, last_end + 1))
             start = None
@@ -180,6 +187,7 @@ def _pg_split(tokens: list[Any]) -> list[tuple[int, int]]:
             continue
         if start is None:
             start = tok.start
+            meta = name == "ASCII_92"
         if name == "ATOMIC" and previous == "BEGIN_P":
             depth += 1
         elif depth and name == "CASE":
