@@ -153,6 +153,8 @@ class LiveLookups:
     rebuild_source: Callable[[str], Any] | None = None
     column_type: Callable[[str, str], Any] | None = None
     index_sql: Callable[[str, str], str | None] | None = None
+    # Whether a table has rows (True/False), None when that cannot be had quickly.
+    has_rows: Callable[[str], bool | None] | None = None
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -470,11 +472,16 @@ class _Builder:
         if col is None:
             self.skip("add_column", c, "the declared column was not found in the models")
             return
+        empty = False
         if not c.declared.nullable and c.declared.default is None:
-            self.skip("add_column", c, "add_not_null_column_without_default: a NOT NULL column without a "
-                      "default cannot be added to a table that has rows; give it a server_default, or add it "
-                      "nullable, backfill it, then set NOT NULL")
-            return
+            rows = self.live.has_rows(table) if self.live.has_rows is not None else None
+            if rows is not False:
+                self.skip("add_column", c, "add_not_null_column_without_default: a NOT NULL column without a "
+                          "default cannot be added to a table that has rows"
+                          + (" (this one has)" if rows else " (this one may have: it could not be counted)")
+                          + "; give it a server_default, or add it nullable, backfill it, then set NOT NULL")
+                return
+            empty = True  # the table is empty now: the step works, and says what it relies on
         new_col = _bare_column(col)
         if self.sqlite and c.declared.default is not None and not _constant(c.declared.default):
             # SQLite's ADD COLUMN takes only a constant default: the table is rebuilt with it.
@@ -490,6 +497,7 @@ class _Builder:
         self.step("add_column", self.target(table), col.name,
                   enums + seqs
                   + self.render.alembic(lambda op: op.add_column(self.target(table), new_col, schema=self.schema_of(c))),
+                  hazards=["add_not_null_column_without_default"] if empty else [],
                   undo=self.render.alembic(lambda op: op.drop_column(self.target(table), col.name, schema=self.schema_of(c)))
                   + seq_drops + self.enum_drops(created))
 
@@ -505,7 +513,9 @@ class _Builder:
                           f"{c.live.type} -> {c.declared.type})")
             return
         # On PostgreSQL most type changes rewrite the whole table under an ACCESS EXCLUSIVE lock.
-        self.alter(c, ["column_type_change"], type_=True, what=f"type {c.live.type} -> {c.declared.type}")
+        rewrites = not (self.pg and _metadata_only(c.live.type, c.declared.type))
+        self.alter(c, ["column_type_change"] if rewrites else [], type_=True,
+                   what=f"type {c.live.type} -> {c.declared.type}")
 
     def on_nullable_mismatch(self, c: Change) -> None:
         self.alter(c, ["set_not_null"] if not c.declared.nullable else [], nullable=True,
@@ -1028,10 +1038,24 @@ def _lookups(engine: Engine, dialect: str, schema: str | None, live: Any = None)
                 ).scalar()
         return None
 
+    def has_rows(table: str) -> bool | None:
+        """One row is enough to know (LIMIT 1, not a count); None when it cannot be read in 2 s."""
+        from sqlalchemy.exc import DBAPIError
+
+        with readonly_connection(engine) as conn:
+            if dialect == "postgresql":
+                conn.exec_driver_sql("SET LOCAL statement_timeout = 2000")
+            try:
+                found = conn.execute(sa.select(sa.literal(1)).select_from(sa.table(table, schema=schema)).limit(1)).first()
+            except DBAPIError:
+                return None
+            return found is not None
+
     return LiveLookups(
         rebuild_source=reader(engine, schema, live) if dialect == "sqlite" else None,
         column_type=column_type,
         index_sql=index_sql,
+        has_rows=has_rows,
     )
 
 
@@ -1237,6 +1261,25 @@ def _foreign_key(name: str | None, table: str, schema: str | None, columns: Sequ
                                **{k: v for k, v in options.items() if v is not None})
     local.append_constraint(fkc)
     return fkc
+
+
+def _metadata_only(live: str, declared: str) -> bool:
+    """PostgreSQL changes these types in the catalog only, without rewriting the table or its
+    indexes: a longer VARCHAR, VARCHAR to TEXT or to an unbounded VARCHAR (binary-coercible)."""
+    import re
+
+    def varchar(t: str) -> int | None | bool:  # the length; None unbounded; False not character
+        m = re.fullmatch(r"(?:CHARACTER VARYING|VARCHAR)(?:\((\d+)\))?", t.strip().upper())
+        if m:
+            return int(m.group(1)) if m.group(1) else None
+        return t.strip().upper() == "TEXT" and None  # TEXT: unbounded; anything else: False
+
+    old, new = varchar(live), varchar(declared)
+    if old is False or new is False:
+        return False
+    if new is None:  # to TEXT or unbounded VARCHAR
+        return True
+    return isinstance(old, int) and new >= old
 
 
 def _adder(column: Any) -> Callable[[Any], None]:

@@ -78,7 +78,8 @@ GOLDEN = {
     ("postgresql", "alter", "rename_column"): [("users", "nick", "ALTER TABLE users RENAME nickname TO nick;", ["rename_column"])],
     ("sqlite", "alter", "rename_column"): [("users", "nick", "ALTER TABLE users RENAME COLUMN nickname TO nick;", ["rename_column"])],
     ("postgresql", "alter", "alter_column"): [
-        ("users", "email", "ALTER TABLE users ALTER COLUMN email TYPE VARCHAR(200);", ["column_type_change"]),
+        # A longer VARCHAR changes only the catalog on PostgreSQL: no rewrite, no hazard.
+        ("users", "email", "ALTER TABLE users ALTER COLUMN email TYPE VARCHAR(200);", []),
         ("users", "email", "ALTER TABLE users ALTER COLUMN email SET NOT NULL;", ["set_not_null"]),
     ],
     ("sqlite", "alter", "alter_column"): [],
@@ -420,6 +421,7 @@ def test_no_index_on_a_column_the_plan_does_not_add(db_url: str) -> None:
     eng = engine_for(db_url)
     with eng.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
     eng.dispose()
     md = sa.MetaData()
     sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
@@ -475,3 +477,36 @@ def test_unique_over_a_column_added_with_a_default_needs_distinct_rows(db_url: s
         assert skipped.reason.startswith("every one of the table's 2 rows gets the new column's default (code = 'x')")
     _apply(db_url, plan)
     assert _remaining(db_url, md) == _skipped(plan)
+
+
+def test_not_null_column_without_default_is_added_to_an_empty_table(db_url: str) -> None:
+    _setup(db_url, ["CREATE TABLE t (id INTEGER PRIMARY KEY)"])
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("code", sa.String(10), nullable=False))
+    plan = make_plan(db_url, md, mode="safe")
+    # The table has no row, so the step works; it carries the hazard it relies on.
+    assert [(s.kind, s.column, s.hazards) for s in plan.steps] == [
+        ("add_column", "code", ["add_not_null_column_without_default"])]
+    _apply(db_url, plan)
+    assert _remaining(db_url, md) == []
+    _setup(db_url, ["CREATE TABLE u (id INTEGER PRIMARY KEY)", "INSERT INTO u VALUES (1)"])
+    sa.Table("u", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("code", sa.String(10), nullable=False))
+    [skipped] = make_plan(db_url, md, mode="safe").skipped
+    assert skipped.reason.startswith("add_not_null_column_without_default: a NOT NULL column without a default "
+                                     "cannot be added to a table that has rows (this one has)")
+
+
+@pytest.mark.parametrize(("live", "declared", "hazards"), [
+    (sa.Integer, sa.BigInteger, ["column_type_change"]),
+    (sa.String(20), sa.Text, []),
+    (sa.String(20), sa.String(40), []),
+    (sa.SmallInteger, sa.Integer, ["column_type_change"]),
+])
+def test_type_changes_that_rewrite_the_table_are_hazards(live: object, declared: object, hazards: list[str]) -> None:
+    d, lv = sa.MetaData(), sa.MetaData()
+    sa.Table("t", d, sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", declared))
+    sa.Table("t", lv, sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", live))
+    plan = plan_for(d, lv, "alter", "postgresql")
+    assert [(s.kind, s.hazards) for s in plan.steps] == [("alter_column", hazards)]

@@ -11,7 +11,28 @@ if TYPE_CHECKING:
     from ..guard import Decision
     from ..plan import Plan, Step
 
-PLAN_FORMATS = ("table", "json", "sql")
+PLAN_FORMATS = ("table", "json", "sql", "alembic")
+
+# What each hazard means for the operator, and the safer recipe where there is one.
+HAZARD_ADVICE = {
+    "drop_table": "the table and every row in it are gone after this step",
+    "drop_column": "the column and its values are gone after this step",
+    "force_reset": "every declared table is dropped and created again, empty",
+    "column_type_change": "on PostgreSQL most type changes rewrite the whole table under an ACCESS EXCLUSIVE lock; "
+    "on a large table add a new column, backfill it in batches, then switch",
+    "narrowing_type_change": "values that do not fit the new type make it fail, or are cut",
+    "set_not_null": "fails if any row holds NULL, and scans the table under an ACCESS EXCLUSIVE lock; on "
+    "PostgreSQL 12+ add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL",
+    "add_not_null_column_without_default": "works only while the table is empty",
+    "create_index_blocking": "blocks writes to the table while the index builds; on a large table use CREATE "
+    "INDEX CONCURRENTLY (outside a transaction) in a migration",
+    "add_foreign_key_validating": "checks every row under a lock that blocks writes to both tables; on a large "
+    "table add it NOT VALID, then VALIDATE CONSTRAINT in a later transaction",
+    "rename_table": "code that still uses the old name fails at once; expand/contract: add the new name, "
+    "move the code over, then remove the old one",
+    "rename_column": "code that still uses the old name fails at once; expand/contract: add the new column, "
+    "write both, move the readers, then drop the old one",
+}
 
 
 def plan_json(plan: Plan, *, environment: str = "production", allowed: bool = True) -> str:
@@ -42,6 +63,7 @@ def plan_sql(plan: Plan) -> str:
         numbers = f" ({data_note(step)})" if data_note(step) else ""
         out.append("")
         out.append(f"-- step {n}: {step.kind} {where}{hazards}{numbers}")
+        out += [f"--   {h}: {HAZARD_ADVICE[h]}" for h in step.hazards if h in HAZARD_ADVICE]
         out.append(step.sql)
     if plan.skipped:
         out.append("")
@@ -86,6 +108,9 @@ def print_plan(plan: Plan, console: Console | None = None, decision: Decision | 
         if data_note(step):
             line.append(f"  ({data_note(step)})", style="bold yellow")
         console.print(line)
+        for h in step.hazards:
+            if h in HAZARD_ADVICE:
+                console.print(Padding(Text(f"▲ {h}: {HAZARD_ADVICE[h]}", style="yellow"), (0, 0, 0, 5)))
         console.print(Padding(Syntax(step.sql, "sql", theme="ansi_dark", word_wrap=True), (0, 0, 0, 5)))
     if plan.skipped:
         console.print()

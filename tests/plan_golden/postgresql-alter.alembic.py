@@ -42,11 +42,11 @@ CREATE TABLE tags (
     op.execute(r"ALTER TABLE users RENAME nickname TO nick")
     # step 6: add_column users.name
     op.execute(r"ALTER TABLE users ADD COLUMN name VARCHAR(100) DEFAULT 'it''s: \:anon'")
-    # step 7: alter_column events.title [column_type_change]
+    # step 7: alter_column events.title
     op.execute(r"ALTER TABLE events ALTER COLUMN title TYPE VARCHAR(200)")
     # step 8: alter_column events.title [set_not_null]
     op.execute(r"ALTER TABLE events ALTER COLUMN title SET NOT NULL")
-    # step 9: alter_column users.email [column_type_change]
+    # step 9: alter_column users.email
     op.execute(r"ALTER TABLE users ALTER COLUMN email TYPE VARCHAR(200)")
     # step 10: alter_column users.email [set_not_null]
     op.execute(r"ALTER TABLE users ALTER COLUMN email SET NOT NULL")

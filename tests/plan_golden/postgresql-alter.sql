@@ -15,36 +15,43 @@ CREATE TABLE tags (
 );
 
 -- step 4: rename_table categories [rename_table]
+--   rename_table: code that still uses the old name fails at once; expand/contract: add the new name, move the code over, then remove the old one
 ALTER TABLE category RENAME TO categories;
 
 -- step 5: rename_column users.nick [rename_column]
+--   rename_column: code that still uses the old name fails at once; expand/contract: add the new column, write both, move the readers, then drop the old one
 ALTER TABLE users RENAME nickname TO nick;
 
 -- step 6: add_column users.name
 ALTER TABLE users ADD COLUMN name VARCHAR(100) DEFAULT 'it''s: :anon';
 
--- step 7: alter_column events.title [column_type_change]
+-- step 7: alter_column events.title
 ALTER TABLE events ALTER COLUMN title TYPE VARCHAR(200);
 
 -- step 8: alter_column events.title [set_not_null]
+--   set_not_null: fails if any row holds NULL, and scans the table under an ACCESS EXCLUSIVE lock; on PostgreSQL 12+ add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL
 ALTER TABLE events ALTER COLUMN title SET NOT NULL;
 
--- step 9: alter_column users.email [column_type_change]
+-- step 9: alter_column users.email
 ALTER TABLE users ALTER COLUMN email TYPE VARCHAR(200);
 
 -- step 10: alter_column users.email [set_not_null]
+--   set_not_null: fails if any row holds NULL, and scans the table under an ACCESS EXCLUSIVE lock; on PostgreSQL 12+ add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL
 ALTER TABLE users ALTER COLUMN email SET NOT NULL;
 
 -- step 11: alter_column users.code
 ALTER TABLE users ALTER COLUMN code SET DEFAULT 'b';
 
 -- step 12: create_index posts.user_id [create_index_blocking]
+--   create_index_blocking: blocks writes to the table while the index builds; on a large table use CREATE INDEX CONCURRENTLY (outside a transaction) in a migration
 CREATE INDEX ix_posts_user_id ON posts (user_id);
 
 -- step 13: add_unique users.email [create_index_blocking]
+--   create_index_blocking: blocks writes to the table while the index builds; on a large table use CREATE INDEX CONCURRENTLY (outside a transaction) in a migration
 ALTER TABLE users ADD CONSTRAINT uq_users_email UNIQUE (email);
 
 -- step 14: add_foreign_key posts.user_id [add_foreign_key_validating]
+--   add_foreign_key_validating: checks every row under a lock that blocks writes to both tables; on a large table add it NOT VALID, then VALIDATE CONSTRAINT in a later transaction
 ALTER TABLE posts ADD CONSTRAINT fk_posts_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE;
 
 -- skipped by --mode alter:

@@ -1,15 +1,23 @@
 -- schemaguard plan --mode force (postgresql)
 
 -- step 1: drop_table posts [force_reset, drop_table] (loses 1 row(s))
+--   force_reset: every declared table is dropped and created again, empty
+--   drop_table: the table and every row in it are gone after this step
 DROP TABLE posts;
 
 -- step 2: drop_table events [force_reset, drop_table] (loses 1 row(s))
+--   force_reset: every declared table is dropped and created again, empty
+--   drop_table: the table and every row in it are gone after this step
 DROP TABLE events;
 
 -- step 3: drop_table category [force_reset, drop_table] (loses 1 row(s))
+--   force_reset: every declared table is dropped and created again, empty
+--   drop_table: the table and every row in it are gone after this step
 DROP TABLE category;
 
 -- step 4: drop_table users [force_reset, drop_table] (loses 2 row(s))
+--   force_reset: every declared table is dropped and created again, empty
+--   drop_table: the table and every row in it are gone after this step
 DROP TABLE users;
 
 -- step 5: create_table categories

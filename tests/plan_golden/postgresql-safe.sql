@@ -12,12 +12,15 @@ CREATE TABLE tags (
 ALTER TABLE users ADD COLUMN name VARCHAR(100) DEFAULT 'it''s: :anon';
 
 -- step 3: create_index posts.user_id [create_index_blocking]
+--   create_index_blocking: blocks writes to the table while the index builds; on a large table use CREATE INDEX CONCURRENTLY (outside a transaction) in a migration
 CREATE INDEX ix_posts_user_id ON posts (user_id);
 
 -- step 4: add_unique users.email [create_index_blocking]
+--   create_index_blocking: blocks writes to the table while the index builds; on a large table use CREATE INDEX CONCURRENTLY (outside a transaction) in a migration
 ALTER TABLE users ADD CONSTRAINT uq_users_email UNIQUE (email);
 
 -- step 5: add_foreign_key posts.user_id [add_foreign_key_validating]
+--   add_foreign_key_validating: checks every row under a lock that blocks writes to both tables; on a large table add it NOT VALID, then VALIDATE CONSTRAINT in a later transaction
 ALTER TABLE posts ADD CONSTRAINT fk_posts_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE;
 
 -- skipped by --mode safe:

@@ -12,15 +12,19 @@ CREATE TABLE tags (
 );
 
 -- step 3: rename_table categories [rename_table]
+--   rename_table: code that still uses the old name fails at once; expand/contract: add the new name, move the code over, then remove the old one
 ALTER TABLE category RENAME TO categories;
 
 -- step 4: rename_column users.nick [rename_column]
+--   rename_column: code that still uses the old name fails at once; expand/contract: add the new column, write both, move the readers, then drop the old one
 ALTER TABLE users RENAME COLUMN nickname TO nick;
 
 -- step 5: add_column users.name
 ALTER TABLE users ADD COLUMN name VARCHAR(100) DEFAULT 'it''s: :anon';
 
 -- step 6: alter_column events.title [column_type_change, set_not_null]
+--   column_type_change: on PostgreSQL most type changes rewrite the whole table under an ACCESS EXCLUSIVE lock; on a large table add a new column, backfill it in batches, then switch
+--   set_not_null: fails if any row holds NULL, and scans the table under an ACCESS EXCLUSIVE lock; on PostgreSQL 12+ add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL
 PRAGMA legacy_alter_table = ON;
 CREATE TABLE _alembic_tmp_events (
     id INTEGER,
