@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import shutil
+import sqlite3
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from schemaguard.guard import (
     ALTER_REFUSED,
@@ -134,3 +138,75 @@ def test_refusals_name_exactly_what_is_missing() -> None:
     d = decide("alter", Environment("staging", "NODE_ENV"), True)
     assert d.refusal == ALTER_REFUSED
     assert "the environment is staging (NODE_ENV)" in d.reason
+
+
+# --- the same truth table, end to end: safe_sync on a real SQLite database per case -----------------
+
+
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with rows; the models below add a column and widen nothing (every mode has work)."""
+    path = tmp_path_factory.mktemp("guard") / "template.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100));"
+        "INSERT INTO users VALUES (1, 'ada@example.com'), (2, 'bob@example.com');"
+    )
+    conn.commit()
+    conn.close()
+    return path
+
+
+def _models() -> sa.MetaData:
+    md = sa.MetaData()
+    sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("email", sa.String(100)), sa.Column("nickname", sa.String(40)))
+    return md
+
+
+@pytest.mark.parametrize(
+    "mode, env, force, recorded, terminal",
+    CASES,
+    ids=[f"{m}-{e}-force={f}-recorded={r}-tty={t[0]}-yes={t[1]}" for m, e, f, r, t in CASES],
+)
+def test_truth_table_end_to_end(template_db: Path, tmp_path: Path, mode: str, env: str, force: bool,
+                                recorded: str | None, terminal: tuple[bool, bool]) -> None:
+    from schemaguard.stamp import write_stamp
+    from schemaguard.sync import SyncRefused, safe_sync
+
+    interactive, yes = terminal
+    want_mode, want_allowed, want_refusal, _confirm = expected(mode, env, force, recorded, interactive, yes)
+    db = tmp_path / "app.db"
+    shutil.copyfile(template_db, db)
+    url = f"sqlite:///{db}"
+    if recorded is not None:
+        eng = sa.create_engine(url)
+        with eng.begin() as conn:
+            write_stamp(conn, recorded)
+        eng.dispose()
+    before = db.read_bytes()
+    environ = {"APP_ENV": env, **({"FORCE_SYNC": "yes"} if force else {})}
+    asked: list[int] = []
+
+    def confirm(plan: object, rows: dict[str, int]) -> bool:
+        asked.append(sum(rows.values()))
+        return True  # the person at the terminal says yes
+
+    if not want_allowed:
+        with pytest.raises(SyncRefused) as refused:
+            safe_sync(url, _models(), mode=mode, yes=yes, confirm=confirm if interactive else None, environ=environ)
+        assert refused.value.refusal == want_refusal
+        assert db.read_bytes() == before, "a refused sync touched the database"
+        assert asked == []
+        return
+    result = safe_sync(url, _models(), mode=mode, yes=yes, confirm=confirm if interactive else None, environ=environ)
+    assert (result.mode, result.applied, result.remaining) == (want_mode, True, [])
+    # Only a force reset drops anything; at a terminal without --yes the person was asked, with
+    # the rows it loses.
+    assert asked == ([2] if want_mode == "force" and interactive and not yes else [])
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT count(*) FROM users").fetchone()[0]
+    stamp = conn.execute("SELECT environment FROM schemaguard_environment").fetchone()[0]
+    conn.close()
+    assert rows == (0 if want_mode == "force" else 2)
+    assert stamp == (recorded or env)  # the first sync records its environment; a later one keeps it
