@@ -654,6 +654,7 @@ class _Builder:
                 name, self.target(table), type_="unique", schema=self.schema_of(c))
         step = self.step("add_unique", self.target(table), c.column, self.render.alembic(ops), hazards=hazards,
                          undo=undo)
+        step.details["columns"] = cols
         filled = [(col, self.added_defaults[(self.target(table), col)]) for col in cols
                   if (self.target(table), col) in self.added_defaults]
         if filled and len(filled) == len(cols):
@@ -1113,7 +1114,7 @@ def measure(plan: Plan, bind: Any, schema: str | None = None, *, time_limit_ms: 
                         step.details.update(rows=int(rows or 0), estimate=False)
                 elif step.kind == "add_unique":
                     if estimate is None or estimate <= EXACT_COUNT_LIMIT:
-                        cols = [sa.column(c) for c in step.details["columns"]]
+                        cols: list[Any] = [sa.column(c) for c in step.details["columns"]]
                         groups = (sa.select(*cols).select_from(sa.table(step.table, *cols, schema=schema))
                                   .where(sa.and_(*[c.is_not(None) for c in cols]))
                                   .group_by(*cols).having(sa.func.count() > 1).subquery())
