@@ -69,6 +69,7 @@ app = typer.Typer(
         "plan: the ordered DDL a sync would run in a mode, with hazards and what the mode skips.\n\n"
         "sync: apply it under the environment guard, in one transaction.\n\n"
         "stamp: record which environment the database belongs to.\n\n"
+        "lint: flag destructive or locking operations in migrations and drop_all() in code.\n\n"
         "snapshot: write either side's normalized schema as JSON, usable wherever a source is.\n\n"
         "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, "
         "2 usage or configuration error, 3 database unreachable or login refused, "
@@ -616,6 +617,15 @@ def stamp(
         return 0
 
     _run(debug, body)
+
+
+def _register_lint() -> None:
+    from .lint.command import register
+
+    register(app)
+
+
+_register_lint()
 
 
 def _sources(cfg: Config, models: list[str] | None, db: str | None) -> tuple[list[str], str]:

@@ -151,15 +151,18 @@ def _check_kind(kind: Any, path: Path, number: int) -> None:
     would otherwise silently ignore nothing."""
     import fnmatch
 
+    from .lint import rules as lint_rules
     from .rules import BY_CODE, BY_KIND, REDIRECTS
 
     if kind is None:
         return
-    known = [*BY_KIND, *BY_CODE, *REDIRECTS]
+    # check's kinds and lint's (an ignore entry applies to whichever command reports the kind)
+    known = [*BY_KIND, *BY_CODE, *REDIRECTS, *lint_rules.BY_KIND, *lint_rules.BY_CODE, *lint_rules.REDIRECTS]
     if not isinstance(kind, str) or not any(fnmatch.fnmatchcase(k, kind) for k in known):
         raise ConfigError(
             f"config file {path}: ignore entry {number} names unknown kind or code {kind!r}",
-            hint="use a finding kind such as table_extra, a code such as SG102, or a glob of them",
+            hint="use a finding kind such as table_extra or drop_column, a code such as SG102 or SG302, "
+            "or a glob of them",
         )
 
 
