@@ -1,10 +1,39 @@
-"""Configuration: `schemaguard.toml`, else `[tool.schemaguard]` in `pyproject.toml`, searched upward."""
+"""Configuration: `schemaguard.toml`, else `[tool.schemaguard]` in `pyproject.toml`, searched upward.
+
+Per-environment settings live in `[environments.<name>]` (schemaguard.toml) or
+`[tool.schemaguard.environments.<name>]` (pyproject.toml)::
+
+    models = "app/models.py:Base"
+    fail_on = "warning"
+    ignore = [{kind = "table_extra", table = "audit_*"}]
+
+    [environments.staging]
+    database_url_env = "STAGING_DATABASE_URL"
+    fail_on = "error"
+    ignore = [{kind = "index_extra"}]
+
+`load_config(path, environment="staging")` (or `Config.for_environment("staging")`) applies the
+section named like the environment:
+
+- every key given in the section replaces the top-level value (`models`, `database_url`,
+  `database_url_env`, `schema`, `fail_on`, `include`, `exclude`, `include_bookkeeping`, `format`);
+  keys it does not give keep the top-level value;
+- `ignore` is the exception: its entries are added to the top-level ones (a shared ignore list
+  stays shared);
+- names are compared without regard to case (the guard lower-cases environment names); an
+  environment with no section gets the top-level settings, and a section for an environment
+  nobody uses is fine;
+- every section is validated when the file is loaded, whichever environment is selected, exactly
+  like the top level: an unknown key, a bad `fail_on` or an unknown ignore kind is a ConfigError
+  (exit 2) naming the file, the environment and the key. Relative paths in a section are relative
+  to the config file, as at the top level.
+"""
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +67,23 @@ class Config:
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     include_bookkeeping: bool = False
+    # The validated [environments.<name>] sections as written, by lower-cased name.
     environments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The environment whose section was applied (None: the top-level settings only).
+    environment: str | None = None
+
+    def for_environment(self, name: str | None) -> Config:
+        """These settings with the section of environment `name` applied (see the module's
+        docstring). No name, or an environment without a section, gives the top-level settings."""
+        if name is None:
+            return self
+        key = name.strip().lower()
+        section = self.environments.get(key)
+        if section is None or self.path is None:
+            return self
+        values = _values(section, self.path, where=_where_env(self.path, key))
+        extra_ignores = values.pop("ignore", [])
+        return replace(self, **values, ignore=[*self.ignore, *extra_ignores], environment=key)
 
     def resolve_database_url(self) -> str | None:
         """`DATABASE_URL` (or the configured variable), then `database_url` from the file."""
@@ -71,8 +116,11 @@ def _has_tool_section(path: Path) -> bool:
     return isinstance(data.get("tool"), dict) and "schemaguard" in data["tool"]
 
 
-def load_config(path: str | Path | None = None) -> Config:
-    """Load the config file given, or the one found upward from the working directory."""
+def load_config(path: str | Path | None = None, *, environment: str | None = None) -> Config:
+    """Load the config file given, or the one found upward from the working directory; with
+    `environment`, apply that environment's section (see the module's docstring).
+
+    Raises ConfigError (exit 2) for a missing, unreadable or malformed file."""
     if path is not None:
         p = Path(path)
         if p.is_dir():
@@ -96,57 +144,111 @@ def load_config(path: str | Path | None = None) -> Config:
         section = data
     if not isinstance(section, dict):
         raise ConfigError(f"config file {p}: [tool.schemaguard] must be a table")
-    return _parse(section, p)
+    return _parse(section, p).for_environment(environment)
+
+
+# Keys an [environments.<name>] section may set: everything but environments themselves.
+_ENV_KNOWN = _KNOWN - {"environments"}
+
+
+def _where_env(path: Path, name: str) -> str:
+    return f"config file {path}: environment {name!r}:"
 
 
 def _parse(section: dict[str, Any], path: Path) -> Config:
-    unknown = sorted(set(section) - _KNOWN)
+    values = _values(section, path, where=f"config file {path}:")
+    environments = _environments(section.get("environments", {}), path)
+    values.setdefault("ignore", [])
+    return Config(path=path, environments=environments, **values)
+
+
+def _environments(raw: Any, path: Path) -> dict[str, dict[str, Any]]:
+    """The [environments.<name>] sections by lower-cased name, each validated now (a typo in the
+    production section must fail the developer's run too, not only production's)."""
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            f"config file {path}: environments must be a table of tables",
+            hint="write [environments.staging] (or [tool.schemaguard.environments.staging]) sections",
+        )
+    out: dict[str, dict[str, Any]] = {}
+    for name, section in raw.items():
+        key = str(name).strip().lower()
+        if not key:
+            raise ConfigError(f"config file {path}: an environment section has an empty name")
+        if not isinstance(section, dict):
+            raise ConfigError(
+                f"config file {path}: environments.{name} must be a table of settings",
+                hint=f"write [environments.{name}] followed by the keys it overrides",
+            )
+        if key in out:
+            raise ConfigError(
+                f"config file {path}: environment {key!r} has two sections (names ignore case)",
+                hint="merge them into one",
+            )
+        _values(section, path, where=_where_env(path, key), known=_ENV_KNOWN)
+        out[key] = dict(section)
+    return out
+
+
+def _values(
+    section: dict[str, Any], path: Path, *, where: str, known: set[str] = _KNOWN
+) -> dict[str, Any]:
+    """The Config fields a section gives, validated and resolved (paths relative to the config
+    file); keys the section does not give are absent. `where` starts every error message."""
+    unknown = sorted(set(section) - known)
     if unknown:
         raise ConfigError(
-            f"config file {path}: unknown key {unknown[0]!r}",
-            hint="known keys are " + ", ".join(sorted(_KNOWN)),
+            f"{where} unknown key {unknown[0]!r}",
+            hint="known keys are " + ", ".join(sorted(known)),
         )
     base = path.parent
-    models = section.get("models", [])
-    if isinstance(models, str):
-        models = [models]
-    if not isinstance(models, list) or not all(isinstance(m, str) for m in models):
-        raise ConfigError(f"config file {path}: models must be a string or a list of strings")
-    fail_on = section.get("fail_on")
-    if fail_on is not None and fail_on not in FAIL_ON:
-        raise ConfigError(
-            f"config file {path}: fail_on = {fail_on!r} is not one of {', '.join(FAIL_ON)}"
-        )
-    ignores = []
-    for i, entry in enumerate(section.get("ignore", []) or []):
-        if not isinstance(entry, dict) or not set(entry) <= {"kind", "code", "table", "column"}:
-            raise ConfigError(
-                f"config file {path}: ignore entry {i + 1} must be a table with kind/code, table, column"
+    out: dict[str, Any] = {}
+    if "models" in section:
+        models = section["models"]
+        if isinstance(models, str):
+            models = [models]
+        if not isinstance(models, list) or not all(isinstance(m, str) for m in models):
+            raise ConfigError(f"{where} models must be a string or a list of strings")
+        out["models"] = [_relative_target(m, base) for m in models]
+    if "fail_on" in section:
+        fail_on = section["fail_on"]
+        if fail_on not in FAIL_ON:
+            raise ConfigError(f"{where} fail_on = {fail_on!r} is not one of {', '.join(FAIL_ON)}")
+        out["fail_on"] = fail_on
+    for key in ("database_url", "database_url_env", "schema"):
+        if key in section:
+            value = section[key]
+            if not isinstance(value, str):
+                raise ConfigError(f"{where} {key} must be a string, not {value!r}")
+            out[key] = _relative_sqlite(value, base) if key == "database_url" else value
+    if "ignore" in section:
+        entries = section["ignore"]
+        if not isinstance(entries, list):
+            raise ConfigError(f"{where} ignore must be a list of tables with kind/code, table, column")
+        ignores = []
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict) or not set(entry) <= {"kind", "code", "table", "column"}:
+                raise ConfigError(
+                    f"{where} ignore entry {i + 1} must be a table with kind/code, table, column"
+                )
+            _check_kind(entry.get("kind") or entry.get("code"), where, i + 1)
+            ignores.append(
+                IgnoreRule(kind=entry.get("kind") or entry.get("code"), table=entry.get("table"),
+                           column=entry.get("column"))
             )
-        _check_kind(entry.get("kind") or entry.get("code"), path, i + 1)
-        ignores.append(
-            IgnoreRule(kind=entry.get("kind") or entry.get("code"), table=entry.get("table"), column=entry.get("column"))
-        )
+        out["ignore"] = ignores
     for key in ("include", "exclude"):
-        val = section.get(key, [])
-        if not isinstance(val, list) or not all(isinstance(v, str) for v in val):
-            raise ConfigError(f"config file {path}: {key} must be a list of table-name patterns")
-    return Config(
-        path=path,
-        models=[_relative_target(m, base) for m in models],
-        database_url=_relative_sqlite(section.get("database_url"), base),
-        database_url_env=section.get("database_url_env"),
-        schema=section.get("schema"),
-        fail_on=fail_on,
-        ignore=ignores,
-        include=list(section.get("include", [])),
-        exclude=list(section.get("exclude", [])),
-        include_bookkeeping=bool(section.get("include_bookkeeping", False)),
-        environments=dict(section.get("environments", {})),
-    )
+        if key in section:
+            val = section[key]
+            if not isinstance(val, list) or not all(isinstance(v, str) for v in val):
+                raise ConfigError(f"{where} {key} must be a list of table-name patterns")
+            out[key] = list(val)
+    if "include_bookkeeping" in section:
+        out["include_bookkeeping"] = bool(section["include_bookkeeping"])
+    return out
 
 
-def _check_kind(kind: Any, path: Path, number: int) -> None:
+def _check_kind(kind: Any, where: str, number: int) -> None:
     """An ignore entry's kind or code must name a rule (or be a glob such as foreign_key_*): a typo
     would otherwise silently ignore nothing."""
     import fnmatch
@@ -160,7 +262,7 @@ def _check_kind(kind: Any, path: Path, number: int) -> None:
     known = [*BY_KIND, *BY_CODE, *REDIRECTS, *lint_rules.BY_KIND, *lint_rules.BY_CODE, *lint_rules.REDIRECTS]
     if not isinstance(kind, str) or not any(fnmatch.fnmatchcase(k, kind) for k in known):
         raise ConfigError(
-            f"config file {path}: ignore entry {number} names unknown kind or code {kind!r}",
+            f"{where} ignore entry {number} names unknown kind or code {kind!r}",
             hint="use a finding kind such as table_extra or drop_column, a code such as SG102 or SG302, "
             "or a glob of them",
         )

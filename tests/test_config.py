@@ -265,3 +265,150 @@ def test_ignore_entry_with_unknown_kind_is_a_config_error(tmp_path: Path) -> Non
         load_config(cfg)
     cfg.write_text('[[ignore]]\nkind = "foreign_key_*"\n\n[[ignore]]\ncode = "SG110"\n')
     assert [i.kind for i in load_config(cfg).ignore] == ["foreign_key_*", "SG110"]
+
+
+# --------------------------------------------------------------------------------------------
+# per-environment sections: [environments.<name>] / [tool.schemaguard.environments.<name>]
+
+ENVIRONMENTS_TOML = """\
+models = "models.py:Base"
+database_url = "sqlite:///app.db"
+fail_on = "warning"
+include = ["*"]
+ignore = [{kind = "table_extra", table = "audit_*"}]
+
+[environments.staging]
+database_url_env = "STAGING_DATABASE_URL"
+database_url = "sqlite:///staging.db"
+fail_on = "error"
+schema = "app"
+include = ["users", "posts"]
+exclude = ["legacy_*"]
+models = ["other/models.py:Base", "myapp.models:Base"]
+ignore = [{kind = "index_extra"}, {code = "SG102", table = "legacy_*"}]
+
+[environments.Production]
+fail_on = "info"
+
+[environments.nobody-uses-this]
+fail_on = "never"
+"""
+
+
+def test_environment_section_overrides_top_level(tree: Path) -> None:
+    cfg_path = tree / "schemaguard.toml"
+    cfg_path.write_text(ENVIRONMENTS_TOML)
+    top = load_config(cfg_path)
+    staging = load_config(cfg_path, environment="staging")
+    assert top.environment is None and staging.environment == "staging"
+    assert (top.fail_on, top.schema, top.database_url_env) == ("warning", None, None)
+    assert (staging.fail_on, staging.schema, staging.database_url_env) == ("error", "app", "STAGING_DATABASE_URL")
+    # Paths in a section are relative to the config file, like the top level's.
+    assert staging.database_url == f"sqlite:///{tree / 'staging.db'}"
+    assert staging.models == [f"{tree / 'other/models.py'}:Base", "myapp.models:Base"]
+    assert (staging.include, staging.exclude) == (["users", "posts"], ["legacy_*"])
+    # ignore is added to the top-level entries, never replacing them.
+    assert [(i.kind, i.table) for i in staging.ignore] == [
+        ("table_extra", "audit_*"), ("index_extra", None), ("SG102", "legacy_*")
+    ]
+    # The top level is untouched by applying a section.
+    assert load_config(cfg_path) == top and [i.kind for i in top.ignore] == ["table_extra"]
+    assert top.for_environment("staging") == staging
+
+
+def test_keys_a_section_does_not_give_keep_the_top_level_value(tree: Path) -> None:
+    cfg_path = tree / "schemaguard.toml"
+    cfg_path.write_text(ENVIRONMENTS_TOML)
+    prod = load_config(cfg_path, environment="production")
+    top = load_config(cfg_path)
+    assert prod.environment == "production"
+    assert prod.fail_on == "info"
+    assert (prod.models, prod.database_url, prod.include, prod.ignore) == (
+        top.models, top.database_url, top.include, top.ignore
+    )
+
+
+@pytest.mark.parametrize("name", ["development", "qa", "", None])
+def test_environment_without_a_section_gets_the_top_level(tree: Path, name: str | None) -> None:
+    cfg_path = tree / "schemaguard.toml"
+    cfg_path.write_text(ENVIRONMENTS_TOML)
+    assert load_config(cfg_path, environment=name) == load_config(cfg_path)
+
+
+def test_environment_names_ignore_case_as_the_guard_does(tree: Path) -> None:
+    from schemaguard.guard import environment
+
+    cfg_path = tree / "schemaguard.toml"
+    cfg_path.write_text(ENVIRONMENTS_TOML)
+    # [environments.Production] is production's section; so is an unset environment (fail closed).
+    unset = environment(None, {})
+    assert load_config(cfg_path, environment=unset.name).fail_on == "info"
+    named = environment(None, {"APP_ENV": "STAGING"})
+    assert load_config(cfg_path, environment=named.name).fail_on == "error"
+    assert load_config(cfg_path, environment="Staging").environment == "staging"
+
+
+def test_environment_section_in_pyproject(tree: Path) -> None:
+    (tree / "pyproject.toml").write_text(
+        '[project]\nname = "app"\n\n[tool.schemaguard]\nmodels = "models.py:Base"\nfail_on = "warning"\n\n'
+        '[tool.schemaguard.environments.ci]\nfail_on = "error"\ndatabase_url = "sqlite:///app.db"\n'
+    )
+    cfg = load_config(environment="ci")  # found upward from repo/src/deep
+    assert cfg.path == tree / "pyproject.toml"
+    assert (cfg.fail_on, cfg.database_url) == ("error", f"sqlite:///{tree / 'app.db'}")
+    assert load_config().fail_on == "warning"
+
+
+def test_environment_section_end_to_end_with_check(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import schemaguard
+
+    (tree / "schemaguard.toml").write_text(
+        'models = "models.py:Base"\ndatabase_url = "sqlite:///nowhere.db"\n\n'
+        '[environments.ci]\ndatabase_url = "sqlite:///app.db"\nfail_on = "never"\n'
+        'ignore = [{kind = "table_extra", table = "audit_*"}]\n'
+    )
+    cfg = load_config(environment="ci")
+    url = cfg.resolve_database_url()
+    assert url == f"sqlite:///{tree / 'app.db'}"
+    result = schemaguard.check(url, cfg.models, ignore=cfg.ignore)
+    assert [f.table for f in result.findings] == ["legacy_stuff"]
+    assert not result.fails(cfg.fail_on or "warning")
+    # The environment's own variable still beats its database_url, as at the top level.
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///from-the-environment.db")
+    assert cfg.resolve_database_url() == "sqlite:///from-the-environment.db"
+
+
+@pytest.mark.parametrize(
+    "section, needles",
+    [
+        ('[environments.staging]\nfail_onn = "error"\n', ["'staging'", "unknown key", "fail_onn"]),
+        ('[environments.staging]\nfail_on = "critical"\n', ["'staging'", "fail_on", "critical"]),
+        ('[environments.staging]\nignore = [{kind = "table_extar"}]\n', ["'staging'", "ignore entry 1", "table_extar"]),
+        ('[environments.staging]\nignore = [{kind = "table_extra", tabel = "x"}]\n', ["'staging'", "ignore entry 1"]),
+        ('[environments.staging]\nmodels = 42\n', ["'staging'", "models must be"]),
+        ('[environments.staging]\nexclude = "audit_*"\n', ["'staging'", "exclude must be"]),
+        ('[environments.staging]\ndatabase_url = 5\n', ["'staging'", "database_url must be a string"]),
+        ('[environments.staging.environments.inner]\nfail_on = "error"\n', ["'staging'", "unknown key", "environments"]),
+        ('[environments]\nstaging = "error"\n', ["environments.staging must be a table"]),
+        ('environments = ["staging"]\n', ["environments must be a table"]),
+        ('[environments.staging]\nfail_on = "error"\n[environments.STAGING]\nfail_on = "info"\n',
+         ["'staging'", "two sections"]),
+    ],
+    ids=["unknown-key", "bad-fail-on", "unknown-ignore-kind", "ignore-key", "models-type", "exclude-type",
+         "url-type", "nested", "not-a-table", "not-tables", "duplicate-case"],
+)
+def test_malformed_environment_section(tree: Path, section: str, needles: list[str]) -> None:
+    cfg_path = tree / "schemaguard.toml"
+    cfg_path.write_text('models = "models.py:Base"\n' + section)
+    # Validated whichever environment is selected: a typo in staging's section fails everywhere.
+    for name in (None, "staging", "development"):
+        with pytest.raises(ConfigError) as info:
+            load_config(cfg_path, environment=name)
+        text = str(info.value)
+        assert str(cfg_path) in text
+        for needle in needles:
+            assert needle in text, (needle, text)
+    # Through the CLI: exit 2 and one sentence, as for the top level.
+    r = sg("check", "--db", f"sqlite:///{tree / 'app.db'}")
+    assert r.exit_code == 2, r.output
+    assert_one_sentence(r.stderr, "schemaguard.toml", *needles)
