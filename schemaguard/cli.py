@@ -114,6 +114,10 @@ class PlanFormat(str, Enum):
     json = "json"
     sql = "sql"
     alembic = "alembic"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+    markdown = "markdown"
 
 
 class FailOn(str, Enum):
@@ -358,7 +362,7 @@ def plan(
     def body() -> int:
         from .config import load_config
         from .plan import make_plan
-        from .report.plan import plan_json, plan_sql, print_plan
+        from .report.plan import print_plan, render_plan
 
         cfg = load_config(config)
         targets, url = _sources(cfg, models, db)
@@ -379,14 +383,12 @@ def plan(
         fmt = (format.value if format else None) or "table"
         if fmt == "table":
             print_plan(result, decision=decision)
-        elif fmt == "json":
-            _emit(plan_json(result, environment=decision.environment, allowed=decision.allowed), fmt)
         elif fmt == "alembic":
             from .report.alembic import plan_alembic
 
             _emit(plan_alembic(result, revision=revision, down_revision=down_revision, message=message), fmt)
         else:
-            _emit(plan_sql(result), fmt)
+            _emit(render_plan(result, fmt, decision=decision), fmt)
         return 0
 
     _run(debug, body)

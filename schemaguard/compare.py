@@ -156,7 +156,8 @@ def check(
     findings = judge(diff(compared, live, outside=outside))
     findings = sort_findings(apply_ignores(findings, ignore))
     timer.add("compare", t)
-    result = CheckResult(findings=findings, database=live.label, models=[compared.label], notes=notes)
+    result = CheckResult(findings=findings, database=live.label, models=[compared.label], notes=notes,
+                         declared=compared, live=live)
     result.timings = timer.result()
     return result
 

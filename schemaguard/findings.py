@@ -167,6 +167,9 @@ class CheckResult:
     timings: dict[str, float] = field(default_factory=dict)
     # What the user should know that is not a finding (tables of other schemas not compared...).
     notes: list[str] = field(default_factory=list)
+    # The two sides that were compared (for reports that draw them, such as the ER diagram).
+    declared: Any = field(default=None, repr=False)
+    live: Any = field(default=None, repr=False)
 
     @property
     def summary(self) -> dict[str, int]:

@@ -129,6 +129,9 @@ class Plan:
     steps: list[Step] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     database: str = ""
+    # The two sides that were compared (for reports that draw them, such as the ER diagram).
+    declared: Any = field(default=None, repr=False)
+    live: Any = field(default=None, repr=False)
 
     def to_dict(self, environment: str = "production", allowed: bool = True) -> dict[str, Any]:
         return {
@@ -1004,6 +1007,7 @@ def make_plan(
         plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, tables, schema=schema,
                           existing_types=types, live=lookups, existing_sequences=sequences, live_schema=live)
         plan.database = live.label
+        plan.declared, plan.live = compared, live
         if engine is not None:
             measure(plan, engine, measured_schema)
         return plan

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ..findings import Finding
     from ..guard import Decision
     from ..plan import Plan, Step
 
-PLAN_FORMATS = ("table", "json", "sql", "alembic")
+PLAN_FORMATS = ("table", "json", "sql", "alembic", "sarif", "junit", "github", "markdown")
 
 # What each hazard means for the operator, and the safer recipe where there is one.
 HAZARD_ADVICE = {
@@ -33,6 +34,142 @@ HAZARD_ADVICE = {
     "rename_column": "code that still uses the old name fails at once; expand/contract: add the new column, "
     "write both, move the readers, then drop the old one",
 }
+# Where SQLite differs: it has no lock levels, and it makes these changes by rebuilding the table.
+SQLITE_ADVICE = {
+    "column_type_change": "SQLite rebuilds the table: every row is copied while the database is locked for "
+    "writes; values that do not convert make it fail",
+    "set_not_null": "SQLite rebuilds the table: every row is copied, and any NULL makes it fail",
+    "create_index_blocking": "the database is locked for writes while the index builds",
+}
+
+
+def advice(hazard: str, dialect: str) -> str | None:
+    """What a hazard means on this database, and the safer recipe where there is one."""
+    if dialect == "sqlite" and hazard in SQLITE_ADVICE:
+        return SQLITE_ADVICE[hazard]
+    return HAZARD_ADVICE.get(hazard)
+
+
+def plan_findings(plan: Plan) -> list[Finding]:
+    """The plan as findings, for the formats that carry findings (SARIF, JUnit, GitHub): one per
+    hazard of a step, coded as lint codes the same operation (SG3xx), and one info finding per
+    change the mode skips, coded as the check finding it leaves behind."""
+    from ..findings import Finding
+    from ..lint.rules import BY_KIND as OPERATIONS
+    from ..rules import BY_KIND as DRIFT
+
+    out: list[Finding] = []
+    for n, step in enumerate(plan.steps, 1):
+        where = ".".join(p for p in (step.table, step.column) if p)
+        for hazard in step.hazards:
+            rule = OPERATIONS[hazard]  # every hazard is an operation kind that lint knows
+            numbers = data_note(step)
+            out.append(Finding(
+                code=rule.code,
+                kind=hazard,
+                severity=rule.severity,
+                destructive=step.destructive or rule.destructive,
+                table=step.table,
+                column=step.column,
+                declared=None,
+                live=None,
+                message=f"step {n} ({step.kind} {where}): {hazard}" + (f", {numbers}" if numbers else ""),
+                hint=advice(hazard, plan.dialect) or "review the step before it runs",
+            ))
+    for s in plan.skipped:
+        drift = DRIFT[s.finding or s.kind]  # the check finding the skipped change leaves behind
+        where = ".".join(p for p in (s.table, s.column) if p)
+        out.append(Finding(
+            code=drift.code,
+            kind=s.finding or s.kind,
+            severity="info",
+            destructive=False,
+            table=s.table,
+            column=s.column,
+            declared=None,
+            live=None,
+            message=f"not in this plan (--mode {plan.mode}): {s.kind} {where}",
+            hint=_one_line(s.reason),
+        ))
+    return out
+
+
+def render_plan(plan: Plan, fmt: str, *, decision: Decision | None = None) -> str:
+    """Every plan format but the rich table (print_plan), as text."""
+    from ..errors import UsageError
+
+    environment = decision.environment if decision else "production"
+    allowed = decision.allowed if decision else True
+    if fmt == "json":
+        return plan_json(plan, environment=environment, allowed=allowed)
+    if fmt == "sql":
+        return plan_sql(plan)
+    if fmt == "markdown":
+        return plan_markdown(plan, decision)
+    if fmt == "sarif":
+        from .sarif import findings_sarif
+
+        return findings_sarif(plan_findings(plan), tool_command="plan")
+    if fmt == "junit":
+        from .junit import findings_junit
+
+        return findings_junit(plan_findings(plan), suite=f"schemaguard plan --mode {plan.mode}")
+    if fmt == "github":
+        from .github import findings_github
+
+        return findings_github(plan_findings(plan))
+    raise UsageError(f"unknown plan format {fmt!r}", hint="use one of " + ", ".join(PLAN_FORMATS))
+
+
+def plan_markdown(plan: Plan, decision: Decision | None = None) -> str:
+    """For a pull-request comment: the verdict, a summary, the steps with their hazards, the SQL,
+    what the mode skips, and a Mermaid erDiagram of the tables the plan touches."""
+    from .mermaid import er_diagram
+
+    lines = [f"## schemaguard plan --mode {plan.mode}", ""]
+    if plan.database:
+        lines += [f"`{_cell(plan.database)}`", ""]
+    if decision is not None:
+        lines += [f"Environment `{decision.environment}`: sync --mode {plan.mode} "
+                  + ("is allowed." if decision.allowed else f"would be refused (`{decision.refusal}`): {decision.reason}."),
+                  ""]
+    lines += ["| steps | with hazards | data loss | skipped |", "|---:|---:|---:|---:|",
+              f"| {len(plan.steps)} | {sum(1 for s in plan.steps if s.hazards)} "
+              f"| {sum(1 for s in plan.steps if s.destructive)} | {len(plan.skipped)} |", ""]
+    if not plan.steps:
+        lines += ["Nothing to do in this mode.", ""]
+    marks: dict[tuple[str, str | None], list[str]] = {}
+    for s in plan.steps:
+        marks.setdefault((s.table, s.column), []).append(s.kind)
+    for sk in plan.skipped:
+        if sk.table:
+            marks.setdefault((sk.table, sk.column), []).append(f"skipped {sk.kind}")
+    tables = [s.table for s in plan.steps] + [sk.table for sk in plan.skipped if sk.table]
+    diagram = er_diagram(tables, plan.declared, plan.live, marks) if plan.declared or plan.live else ""
+    if diagram:
+        lines += ["The tables this plan touches (columns marked with their steps):", "", diagram]
+    if plan.steps:
+        lines += ["| # | step | object | hazards | numbers |", "|---:|---|---|---|---|"]
+        for n, step in enumerate(plan.steps, 1):
+            where = ".".join(p for p in (step.table, step.column) if p)
+            kind = f"`{step.kind}`" + (" · data loss" if step.destructive else "")
+            lines.append(f"| {n} | {kind} | {_cell(where)} | {', '.join(f'`{h}`' for h in step.hazards)} "
+                         f"| {_cell(data_note(step))} |")
+        lines += ["", "<details><summary>SQL</summary>", "", "```sql", plan_sql(plan).rstrip("\n"), "```", "",
+                  "</details>", ""]
+        hazards = sorted({h for s in plan.steps for h in s.hazards if advice(h, plan.dialect)})
+        if hazards:
+            lines += ["Hazards:", ""] + [f"- `{h}`: {advice(h, plan.dialect)}" for h in hazards] + [""]
+    if plan.skipped:
+        lines += [f"Skipped by --mode {plan.mode}:", ""]
+        lines += [f"- `{s.kind}` {_cell('.'.join(x for x in (s.table, s.column) if x))}: {_cell(_one_line(s.reason))}"
+                  for s in plan.skipped]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def plan_json(plan: Plan, *, environment: str = "production", allowed: bool = True) -> str:
@@ -65,7 +202,7 @@ def plan_sql(plan: Plan) -> str:
         numbers = f" ({data_note(step)})" if data_note(step) else ""
         out.append("")
         out.append(f"-- step {n}: {step.kind} {where}{hazards}{numbers}")
-        out += [f"--   {h}: {HAZARD_ADVICE[h]}" for h in step.hazards if h in HAZARD_ADVICE]
+        out += [f"--   {h}: {advice(h, plan.dialect)}" for h in step.hazards if advice(h, plan.dialect)]
         out.append(step.sql)
     if plan.skipped:
         out.append("")
@@ -111,8 +248,8 @@ def print_plan(plan: Plan, console: Console | None = None, decision: Decision | 
             line.append(f"  ({data_note(step)})", style="bold yellow")
         console.print(line)
         for h in step.hazards:
-            if h in HAZARD_ADVICE:
-                console.print(Padding(Text(f"▲ {h}: {HAZARD_ADVICE[h]}", style="yellow"), (0, 0, 0, 5)))
+            if advice(h, plan.dialect):
+                console.print(Padding(Text(f"▲ {h}: {advice(h, plan.dialect)}", style="yellow"), (0, 0, 0, 5)))
         console.print(Padding(Syntax(step.sql, "sql", theme="ansi_dark", word_wrap=True), (0, 0, 0, 5)))
     if plan.skipped:
         console.print()

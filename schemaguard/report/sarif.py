@@ -15,15 +15,25 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
+def _default_severity(rule: Any) -> str:
+    """A lint rule's severity, or the worst a check rule can give (its contract floor)."""
+    severity = getattr(rule, "severity", None)
+    if isinstance(severity, str):
+        return severity
+    return str(getattr(rule, "floor", "warning"))
+
+
 def findings_sarif(findings: Iterable[Finding], *, tool_command: str) -> str:
     from ..findings import DOCS_BASE
+    from ..lint.rules import BY_CODE as LINT_CODES
     from ..rules import BY_CODE
 
     items = list(findings)
     codes = sorted({f.code for f in items})
     rules = []
     for code in codes:
-        rule = BY_CODE.get(code)
+        # check's rules (SG1xx, SG2xx) and lint's operations and policies (SG3xx, SG4xx)
+        rule = BY_CODE.get(code) or LINT_CODES.get(code)
         kind = rule.kind if rule else next(f.kind for f in items if f.code == code)
         rules.append(
             {
@@ -31,6 +41,7 @@ def findings_sarif(findings: Iterable[Finding], *, tool_command: str) -> str:
                 "name": kind,
                 "shortDescription": {"text": rule.summary if rule else kind},
                 "helpUri": f"{DOCS_BASE}/{code}.md",
+                "defaultConfiguration": {"level": _LEVEL[_default_severity(rule)]},
             }
         )
     index = {code: i for i, code in enumerate(codes)}

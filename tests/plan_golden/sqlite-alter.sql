@@ -23,8 +23,8 @@ ALTER TABLE users RENAME COLUMN nickname TO nick;
 ALTER TABLE users ADD COLUMN name VARCHAR(100) DEFAULT 'it''s: :anon';
 
 -- step 6: alter_column events.title [column_type_change, set_not_null]
---   column_type_change: on PostgreSQL most type changes rewrite the whole table under an ACCESS EXCLUSIVE lock; on a large table add a new column, backfill it in batches, then switch
---   set_not_null: fails if any row holds NULL, and scans the table under an ACCESS EXCLUSIVE lock; on PostgreSQL 12+ add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL
+--   column_type_change: SQLite rebuilds the table: every row is copied while the database is locked for writes; values that do not convert make it fail
+--   set_not_null: SQLite rebuilds the table: every row is copied, and any NULL makes it fail
 PRAGMA legacy_alter_table = ON;
 CREATE TABLE _alembic_tmp_events (
     id INTEGER,
