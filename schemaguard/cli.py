@@ -249,6 +249,17 @@ ExcludeOpt = Annotated[
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option("--baseline", metavar="FILE", show_default=False,
+                 help="Report only the findings that are not recorded in FILE (see --write-baseline)."),
+]
+WriteBaselineOpt = Annotated[
+    Path | None,
+    typer.Option("--write-baseline", metavar="FILE", show_default=False,
+                 help="Record today's findings in FILE and exit 0; commit it, then pass --baseline FILE in CI "
+                 "so that only new findings fail."),
+]
 TimingsOpt = Annotated[
     bool, typer.Option("--timings", help="Print phase times on stderr (and in --format json).")
 ]
@@ -271,6 +282,8 @@ def check(
             help="Also compare migration-tool tables (alembic_version) and schemaguard's own.",
         ),
     ] = False,
+    baseline: BaselineOpt = None,
+    write_baseline: WriteBaselineOpt = None,
     timings: TimingsOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -283,11 +296,10 @@ def check(
         import time
 
         from .compare import check as run_check
-        from .config import load_config
         from .findings import fails
 
         started = time.perf_counter()
-        cfg = load_config(config)
+        cfg = _config(config)
         targets, url = _sources(cfg, models, db)
         result = run_check(
             url,
@@ -300,6 +312,7 @@ def check(
         )
         fmt = (format.value if format else None) or "table"
         threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "warning"
+        recorded = _baseline(result, "check", baseline, write_baseline)
         for note in result.notes:
             typer.echo(f"schemaguard: note: {note}", err=True)
         report_start = time.perf_counter()
@@ -314,6 +327,8 @@ def check(
         _emit(text, fmt)
         if timings:
             _print_timings(result.timings)
+        if recorded:
+            return 0
         return 1 if fails(result.findings, threshold) else 0
 
     _run(debug, body)
@@ -360,11 +375,10 @@ def plan(
     """
 
     def body() -> int:
-        from .config import load_config
         from .plan import make_plan
         from .report.plan import print_plan, render_plan
 
-        cfg = load_config(config)
+        cfg = _config(config, env)
         targets, url = _sources(cfg, models, db)
         result = make_plan(
             url,
@@ -419,10 +433,9 @@ def snapshot(
 
     def body() -> int:
         from .compare import load_declared, load_live
-        from .config import load_config
         from .snapshot import dump_snapshot
 
-        cfg = load_config(config)
+        cfg = _config(config)
         if dialect is not None and dialect not in ("postgresql", "sqlite", "mysql"):
             raise UsageError(f"unknown dialect {dialect!r}", hint="use postgresql, sqlite or mysql")
         if bool(models) == bool(db):
@@ -504,12 +517,11 @@ def sync(
     def body() -> int:
         import json
 
-        from .config import load_config
         from .findings import fails
         from .report.plan import print_plan
         from .sync import safe_sync
 
-        cfg = load_config(config)
+        cfg = _config(config, env)
         targets, url = _sources(cfg, models, db)
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
 
@@ -590,11 +602,10 @@ def stamp(
     """
 
     def body() -> int:
-        from .config import load_config
         from .reflect import connect, create_engine_for
         from .stamp import write_stamp
 
-        cfg = load_config(config)
+        cfg = _config(config)
         url = db or cfg.resolve_database_url()
         if not url:
             raise UsageError("no database given", hint="pass --db URL or set DATABASE_URL")
@@ -619,6 +630,39 @@ def stamp(
         return 0
 
     _run(debug, body)
+
+
+def _config(path: Path | None, env: str | None = None) -> Config:
+    """The configuration, with the section of the environment (--env, else SCHEMAGUARD_ENV,
+    APP_ENV, ENVIRONMENT, NODE_ENV; unset means production) applied over the top level."""
+    from .config import load_config
+    from .guard import environment
+
+    return load_config(path, environment=environment(env, os.environ).name)
+
+
+def _baseline(result: Any, command: str, baseline: Path | None, write: Path | None) -> bool:
+    """--write-baseline records the findings (True: the run then exits 0); --baseline keeps only
+    the findings it does not record, and says how many it matched and how many it no longer finds."""
+    from .baseline import apply_baseline, load_baseline, stale_entries, write_baseline
+
+    if baseline is not None and write is not None:
+        raise UsageError("--baseline and --write-baseline cannot be used together",
+                         hint="write the baseline once, then compare against it")
+    if write is not None:
+        write_baseline(write, result.findings, command=command)
+        typer.echo(f"schemaguard: recorded {len(result.findings)} finding(s) in {write}; pass --baseline {write} "
+                   "to report only new ones", err=True)
+        return True
+    if baseline is not None:
+        recorded = load_baseline(baseline, command=command)
+        new, matched = apply_baseline(result.findings, recorded)
+        result.findings = new
+        stale = sum(e.count for e in stale_entries(recorded, matched))
+        typer.echo(f"schemaguard: note: {len(matched)} finding(s) are in the baseline {baseline} and not reported"
+                   + (f"; {stale} recorded finding(s) no longer occur: shrink it with --write-baseline" if stale else ""),
+                   err=True)
+    return False
 
 
 def _register_lint() -> None:

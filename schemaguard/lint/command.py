@@ -69,12 +69,26 @@ ConfigOpt = Annotated[
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
 
 
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option("--baseline", metavar="FILE", show_default=False,
+                 help="Report only the findings that are not recorded in FILE (see --write-baseline)."),
+]
+WriteBaselineOpt = Annotated[
+    Path | None,
+    typer.Option("--write-baseline", metavar="FILE", show_default=False,
+                 help="Record today's findings in FILE and exit 0; commit it, then pass --baseline FILE in CI."),
+]
+
+
 def lint(
     paths: PathsArg,
     dialect: DialectOpt = LintDialect.postgresql,
     format: FormatOpt = None,
     fail_on: FailOnOpt = None,
     config: ConfigOpt = None,
+    baseline: BaselineOpt = None,
+    write_baseline: WriteBaselineOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Flag destructive or locking operations in migrations, without a database.
@@ -83,20 +97,20 @@ def lint(
 
     Suppress one with a `schemaguard: ignore <kind or code>` comment on its line or the line before.
     """
-    from ..cli import _emit, _run
+    from ..cli import _baseline, _config, _emit, _run
 
     def body() -> int:
-        from ..config import load_config
         from ..findings import fails
         from .engine import lint_paths
         from .report import render_lint
 
-        cfg = load_config(config)
+        cfg = _config(config)
         result = lint_paths(list(paths), dialect=dialect.value, ignore=cfg.ignore)
+        recorded = _baseline(result, "lint", baseline, write_baseline)
         fmt = format.value if format else "table"
         _emit(render_lint(result, fmt), fmt)
         threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "warning"
-        return 1 if fails(result.findings, threshold) else 0
+        return 0 if recorded else (1 if fails(result.findings, threshold) else 0)
 
     _run(debug, body)
 
