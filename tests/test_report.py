@@ -230,3 +230,26 @@ def test_cli_plan_every_format(fmt: str, tmp_path: Path, in_root: None) -> None:
         json.loads(res.stdout)
     elif fmt == "junit":
         ET.fromstring(res.stdout.encode("utf-8"))
+
+
+@pytest.mark.parametrize("what", ["check", "plan", "lint"])
+def test_golden_table(what: str, tmp_path: Path, in_root: None) -> None:
+    """The rich terminal output, at a fixed width and without colour."""
+    from cli_helpers import sg
+
+    env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    if what == "check":
+        res = sg("check", "-m", "examples/ticketing/models_buggy.py:Base", "--db", "sqlite:///examples/ticketing/legacy.db",
+                 env=env)
+        text = res.stdout
+    elif what == "plan":
+        shutil.copyfile(ROOT / "examples" / "ticketing" / "legacy.db", tmp_path / "shop.db")
+        os.chdir(tmp_path)  # a relative URL: the output must not depend on the temporary path
+        res = sg("plan", "-m", f"{ROOT / 'examples/ticketing/models_v2.py'}:Base", "--db", "sqlite:///shop.db",
+                 "--mode", "alter", "--env", "development", env=env)
+        text = res.stdout
+    else:
+        res = sg("lint", *LINT_FILES, env=env)
+        text = res.stdout
+    assert res.exit_code in (0, 1), res.stderr
+    compare(f"{what}.table.txt", text)
