@@ -263,13 +263,44 @@ WriteBaselineOpt = Annotated[
 TimingsOpt = Annotated[
     bool, typer.Option("--timings", help="Print phase times on stderr (and in --format json).")
 ]
+FleetDbOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--db",
+        metavar="URL",
+        help="Live database URL (SQLAlchemy form; postgres:// works) or a snapshot .json. Repeatable: "
+        "several databases are checked in one run. Default: $DATABASE_URL, then config key database_url.",
+        show_default=False,
+    ),
+]
+FleetSchemaOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--schema",
+        metavar="NAME",
+        help="Database schema to compare (PostgreSQL). Repeatable, and a glob (tenant_*) checks every "
+        "matching schema: one target per schema. Default: the connection's default.",
+        show_default=False,
+    ),
+]
+JobsOpt = Annotated[
+    int,
+    typer.Option("--jobs", "-j", min=1, metavar="N",
+                 help="Check up to N targets at once (N connections per database at most)."),
+]
+ShardOpt = Annotated[
+    str | None,
+    typer.Option("--shard", metavar="K/N",
+                 help="Check only shard K of N of the targets (stable: a target's shard depends on its "
+                 "name only), to split a fleet across CI jobs or machines.", show_default=False),
+]
 
 
 @app.command()
 def check(
     models: ModelsOpt = None,
-    db: DbOpt = None,
-    schema: SchemaOpt = None,
+    db: FleetDbOpt = None,
+    schema: FleetSchemaOpt = None,
     format: FormatOpt = None,
     fail_on: FailOnOpt = None,
     config: ConfigOpt = None,
@@ -282,6 +313,8 @@ def check(
             help="Also compare migration-tool tables (alembic_version) and schemaguard's own.",
         ),
     ] = False,
+    jobs: JobsOpt = 1,
+    shard: ShardOpt = None,
     baseline: BaselineOpt = None,
     write_baseline: WriteBaselineOpt = None,
     timings: TimingsOpt = False,
@@ -290,6 +323,8 @@ def check(
     """Diff the live database against the declared models and report every difference.
 
     Read-only: runs in a read-only transaction (PostgreSQL) or read-only connection (SQLite).
+    Several --db, a --schema pattern (tenant_*) or --shard make it a fleet check: one combined
+    report naming each finding's target, --jobs targets at a time.
     """
 
     def body() -> int:
@@ -300,16 +335,28 @@ def check(
 
         started = time.perf_counter()
         cfg = _config(config)
-        targets, url = _sources(cfg, models, db)
-        result = run_check(
-            url,
-            targets,
-            schema=schema or cfg.schema,
-            ignore=cfg.ignore,
-            include=list(include or cfg.include),
-            exclude=list(exclude or cfg.exclude),
-            include_bookkeeping=include_bookkeeping or cfg.include_bookkeeping,
-        )
+        dbs = list(db or [])
+        targets, url = _sources(cfg, models, dbs[0] if dbs else None)
+        dbs = dbs or [url]
+        schemas = list(schema or ([cfg.schema] if cfg.schema else []))
+        from .fleet import is_pattern, parse_shard
+
+        shard_of = parse_shard(shard)
+        fleet = len(dbs) > 1 or len(schemas) > 1 or any(is_pattern(s) for s in schemas) or shard_of is not None
+        unreachable = False
+        if fleet:
+            result, unreachable = _check_fleet(dbs, targets, schemas, jobs, shard_of, cfg, include, exclude,
+                                               include_bookkeeping)
+        else:
+            result = run_check(
+                url,
+                targets,
+                schema=schemas[0] if schemas else None,
+                ignore=cfg.ignore,
+                include=list(include or cfg.include),
+                exclude=list(exclude or cfg.exclude),
+                include_bookkeeping=include_bookkeeping or cfg.include_bookkeeping,
+            )
         fmt = (format.value if format else None) or "table"
         threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "warning"
         recorded = _baseline(result, "check", baseline, write_baseline)
@@ -327,11 +374,62 @@ def check(
         _emit(text, fmt)
         if timings:
             _print_timings(result.timings)
+        if unreachable:
+            return 3  # a database of the fleet could not be reached (named in the notes above)
         if recorded:
             return 0
         return 1 if fails(result.findings, threshold) else 0
 
     _run(debug, body)
+
+
+def _check_fleet(dbs: list[str], targets: list[str], schemas: list[str], jobs: int, shard: Any, cfg: Config,
+                 include: list[str] | None, exclude: list[str] | None, include_bookkeeping: bool) -> tuple[Any, bool]:
+    """The fleet check with a progress bar on a terminal; (combined result, any target unreachable)."""
+    from .errors import DatabaseError
+    from .fleet import check_fleet
+
+    progress_bar = None
+    task = None
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        progress_bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+
+    import time
+
+    began = time.perf_counter()
+
+    def progress(done: int, total: int, target: Any) -> None:
+        nonlocal task
+        # Only on a terminal, and only for work that lasts: a run done within a second stays quiet.
+        if progress_bar is None or (task is None and (done == total or time.perf_counter() - began < 1.0)):
+            return
+        if task is None:
+            progress_bar.start()
+            task = progress_bar.add_task(target.key, total=total)
+        progress_bar.update(task, completed=done, description=target.key)
+
+    try:
+        fleet = check_fleet(dbs, targets, schemas=schemas, jobs=jobs, shard=shard, ignore=cfg.ignore,
+                            include=list(include or cfg.include), exclude=list(exclude or cfg.exclude),
+                            include_bookkeeping=include_bookkeeping or cfg.include_bookkeeping, progress=progress)
+    finally:
+        if progress_bar is not None:
+            progress_bar.stop()
+    unreachable = any(isinstance(o.error, DatabaseError) for o in fleet.failed)
+    usage = [o for o in fleet.failed if not isinstance(o.error, DatabaseError)]
+    if usage and len(usage) == len(fleet.outcomes):
+        raise usage[0].error  # type: ignore[misc]
+    return fleet.combined(targets), unreachable
 
 
 @app.command()

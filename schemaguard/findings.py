@@ -170,6 +170,8 @@ class CheckResult:
     # The two sides that were compared (for reports that draw them, such as the ER diagram).
     declared: Any = field(default=None, repr=False)
     live: Any = field(default=None, repr=False)
+    # A fleet's targets (schemaguard.fleet): one summary per database/schema checked, else None.
+    targets: list[dict[str, Any]] | None = None
 
     @property
     def summary(self) -> dict[str, int]:

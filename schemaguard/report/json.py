@@ -18,6 +18,8 @@ def check_document(result: CheckResult, *, timings: dict[str, float] | None = No
         "findings": [f.to_dict() for f in result.findings],
         "summary": result.summary,
     }
+    if result.targets is not None:
+        doc["targets"] = result.targets
     if timings is not None:
         doc["timings"] = timings
     return doc

@@ -65,15 +65,21 @@ def print_check(result: CheckResult, console: Console | None = None) -> None:
     if not result.findings:
         console.print(Text("✔ No differences: the database matches the models.", style="bold green"))
         return
-    for table, group in groupby(result.findings, key=lambda f: f.table):
+    for (target, table), group in groupby(result.findings, key=lambda f: (f.target, f.table)):
         items = list(group)
         console.print()
-        console.rule(Text(f"{table or 'whole schema'} ({len(items)})", style="bold"), align="left")
+        title = f"{table or 'whole schema'} ({len(items)})"
+        console.rule(Text(f"{target}  ·  {title}" if target else title, style="bold"), align="left")
         for f in items:
             head, body = finding_block(f)
             console.print(head, end="")
             console.print(body)
     s = result.summary
+    if result.targets is not None:
+        with_findings = len({f.target for f in result.findings})
+        failed = sum(1 for t in result.targets if t["error"])
+        console.print(Text(f"targets: {len(result.targets)} checked, {with_findings} with findings"
+                           + (f", {failed} not checked (see the notes above)" if failed else ""), style="bold"))
     console.print(
         Text.assemble(
             ("summary: ", "bold"),
