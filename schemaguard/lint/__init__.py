@@ -1,5 +1,6 @@
 """schemaguard lint: flag destructive or locking operations in migrations (SQL files, Alembic
-revisions) and schema-wiping calls in application code, without a database.
+revisions) and schema-wiping calls in application code (Python, JavaScript, TypeScript), without a
+database.
 
     from schemaguard.lint import lint_paths
     result = lint_paths(["alembic/versions"], dialect="postgresql")
@@ -13,13 +14,14 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .engine import LintResult, collect_files, lint_alembic, lint_file, lint_paths, lint_sql
+    from .engine import (LintResult, collect_files, lint_alembic, lint_file, lint_javascript,
+                         lint_paths, lint_sql)
     from .rules import BY_CODE, BY_KIND, LINT_RULES, OPERATION_KINDS, LintRule, policy_finding
 
 # Loaded on first use: the CLI registers `lint` at start-up, and the parsers (pglast, sqlglot)
 # should cost nothing to a command that does not lint.
 _FROM = {
-    **{name: ".engine" for name in ("LintResult", "collect_files", "lint_alembic", "lint_file", "lint_paths", "lint_sql")},
+    **{name: ".engine" for name in ("LintResult", "collect_files", "lint_alembic", "lint_file", "lint_javascript", "lint_paths", "lint_sql")},
     **{name: ".rules" for name in ("BY_CODE", "BY_KIND", "LINT_RULES", "OPERATION_KINDS", "LintRule", "policy_finding")},
 }
 
@@ -40,6 +42,7 @@ __all__ = [
     "collect_files",
     "lint_alembic",
     "lint_file",
+    "lint_javascript",
     "lint_paths",
     "lint_sql",
     "policy_finding",

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..findings import Finding, IgnoreRule, apply_ignores, fails, severity_rank, summarize
-from . import suppress
+from . import javascript, suppress
+from .javascript import SUFFIXES as JS_SUFFIXES
 from .operations import DIALECTS, Operation
 from .revisions import read_python
 from .rules import judge
 from .sql import read_sql
 
-SUFFIXES = (".sql", ".py")
+SUFFIXES = (".sql", ".py", *JS_SUFFIXES)
 # Folders a walk never enters: caches, virtual environments, VCS metadata.
 _SKIP_DIRS = frozenset({"__pycache__", "node_modules", ".git", ".hg", ".svn", ".venv", "venv",
                         ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
@@ -84,6 +85,24 @@ def lint_alembic(source: str, file: str | None = None, *, dialect: str = "postgr
     return sorted(judge(kept, file), key=sort_key)
 
 
+def lint_javascript(source: str, file: str = "<source>.js", *, dialect: str = "postgresql") -> list[Finding]:
+    """Lint JavaScript or TypeScript application code (the grammar follows the file name's suffix):
+    Sequelize sync({ force | alter }), TypeORM synchronize/dropSchema/dropDatabase.
+
+    Raises UsageError when the source does not parse or the `js` extra is not installed."""
+    _check_dialect(dialect)
+    read = javascript.read_javascript(source, file, dialect)
+    sup = suppress.collect(read.comments, read.code_lines, dialect=dialect, source="javascript")
+    kept = [op for op in read.operations
+            if not sup.covers(op, [suppress.span(op), tuple(op.details["call_span"])])]
+    kept.extend(sup.unknown)
+    return sorted(judge(kept, None if file.startswith("<") else file), key=sort_key)
+
+
+def _is_javascript(path: Path) -> bool:
+    return path.suffix.lower() in JS_SUFFIXES
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
@@ -98,8 +117,8 @@ def _read_text(path: Path) -> str:
 
 
 def collect_files(paths: Sequence[str | Path]) -> list[Path]:
-    """The files to lint: each file given, and every .sql and .py file under each folder given
-    (sorted, so that the output is stable)."""
+    """The files to lint: each file given, and every .sql, .py, JavaScript and TypeScript file under
+    each folder given (sorted, so that the output is stable; node_modules is never entered)."""
     if not paths:
         raise UsageError("no paths given", hint="pass migration files or a versions/ folder to lint")
     out: list[Path] = []
@@ -112,14 +131,15 @@ def collect_files(paths: Sequence[str | Path]) -> list[Path]:
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
                 found.extend(Path(folder) / f for f in files if f.endswith(SUFFIXES))
             if not found:
-                raise UsageError(f"{path} holds no .sql or .py file",
+                raise UsageError(f"{path} holds no .sql, .py, JavaScript or TypeScript file",
                                  hint="pass the folder that holds the migrations (e.g. alembic/versions)")
             candidates = sorted(found)
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
                 raise UsageError(
-                    f"cannot lint {path}: only .sql files and Python (.py) files are read",
-                    hint="pass SQL migrations, Alembic revisions or a versions/ folder",
+                    f"cannot lint {path}: only .sql files, Python (.py) files and JavaScript or "
+                    f"TypeScript ({', '.join(JS_SUFFIXES)}) files are read",
+                    hint="pass SQL migrations, Alembic revisions, a versions/ folder or application code",
                 )
             candidates = [path]
         elif path.exists():
@@ -140,6 +160,8 @@ def lint_file(path: str | Path, *, dialect: str = "postgresql") -> list[Finding]
     name = str(path)
     if path.suffix.lower() == ".py":
         return lint_alembic(text, name, dialect=dialect)
+    if _is_javascript(path):
+        return lint_javascript(text, name, dialect=dialect)
     return lint_sql(text, dialect=dialect, file=name)
 
 
@@ -149,11 +171,16 @@ def lint_paths(
     dialect: str = "postgresql",
     ignore: Iterable[IgnoreRule] = (),
 ) -> LintResult:
-    """Lint migration files and folders: `.sql` files, Alembic revisions, application code.
+    """Lint migration files and folders: `.sql` files, Alembic revisions, application code (Python,
+    JavaScript, TypeScript).
 
     Raises UsageError (exit 2) for a missing path, an unreadable file or an unknown dialect."""
     _check_dialect(dialect)
     files = collect_files(paths)
+    scripts = [str(p) for p in files if _is_javascript(p)]
+    if scripts and not javascript.available():
+        # Up front and naming them all: a run that skipped them would look clean.
+        raise javascript.missing_extra(scripts)
     findings: list[Finding] = []
     for path in files:
         findings.extend(lint_file(path, dialect=dialect))

@@ -4,7 +4,8 @@ An Alembic revision (a module with `upgrade()`/`downgrade()`) is read call by ca
 `batch_op.*` calls inside `with op.batch_alter_table(...) as batch_op:`, SQL string literals given
 to `op.execute(...)` (and any `.execute`/`.exec_driver_sql` call, with or without `sa.text`), ORM
 and Core deletes without a filter, and helper functions of the same module that upgrade() or
-downgrade() call. Any other Python file is application code, where `drop_all()` is the hazard.
+downgrade() call. Any other Python file is application code, where `drop_all()` is the hazard
+(a warning instead of an error behind an environment check: see guards.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import suppress
+from .guards import python_guard
 from .operations import Operation, Scope, qualified
 from .sql import read_sql, type_change
 from .sqltypes import ColumnType, make_type
@@ -617,7 +619,10 @@ def _own_calls(body: list[ast.stmt]) -> Iterator[ast.Call]:
 
 def _app_code(tree: ast.Module, dialect: str) -> list[Operation]:
     scopes: list[list[ast.stmt]] = [tree.body]
+    parents: dict[int, ast.AST] = {}
     for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             scopes.append(node.body)
     out: list[Operation] = []
@@ -627,6 +632,7 @@ def _app_code(tree: ast.Module, dialect: str) -> list[Operation]:
         for call in calls:
             if _callee_name(call.func) != "drop_all":
                 continue
+            guard = python_guard(call, parents)
             out.append(
                 Operation(
                     "force_reset",
@@ -637,6 +643,7 @@ def _app_code(tree: ast.Module, dialect: str) -> list[Operation]:
                     details={
                         "call": ast.unparse(call.func),
                         "then_create_all": any(line >= call.lineno for line in creates),
+                        **({"guard": guard} if guard is not None else {}),
                     },
                 )
             )

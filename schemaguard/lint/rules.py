@@ -41,6 +41,10 @@ class LintRule:
             # one step lower.
             severity = SEVERITIES[max(0, SEVERITIES.index(severity) - 1)]
             message = "in downgrade(): " + message
+        elif op.details.get("guard") is not None or op.details.get("known") is False:
+            # Behind an environment check, or a flag known only at run time: it may never run in
+            # production, so one step lower (the message says why).
+            severity = SEVERITIES[max(0, SEVERITIES.index(severity) - 1)]
         return Finding(
             code=self.code,
             kind=self.kind,
@@ -65,7 +69,7 @@ def _tc(op: Operation) -> str:
 
 
 def _ignore(kind: str, op: Operation) -> str:
-    mark = "#" if op.source in ("alembic", "python") else "--"
+    mark = {"alembic": "#", "python": "#", "javascript": "//"}.get(op.source, "--")
     return f"`{mark} schemaguard: ignore {kind}`"
 
 
@@ -364,11 +368,56 @@ def _force_reset_message(op: Operation) -> str:
             f"dropping schema {schema} and creating it again (line {op.details.get('recreated_at')}) "
             "empties it: every table in it is dropped with all its rows, a force reset"
         )
-    call = op.details.get("call") or "drop_all"
-    msg = f"{call}() drops every table the metadata declares, with all their rows"
-    if op.details.get("then_create_all"):
-        msg += ", and create_all() right after recreates them empty: a force reset"
+    if op.source == "javascript":
+        msg = _force_reset_js(op)
+    else:
+        call = op.details.get("call") or "drop_all"
+        msg = f"{call}() drops every table the metadata declares, with all their rows"
+        if op.details.get("then_create_all"):
+            msg += ", and create_all() right after recreates them empty: a force reset"
+    guard = op.details.get("guard")
+    if guard is not None:
+        msg += (f"; it sits behind an environment check (`{guard}`), so it is a warning, not an "
+                "error: make sure that check can never hold in production")
     return msg
+
+
+def _force_reset_js(op: Operation) -> str:
+    d = op.details
+    option, value, call = d.get("option"), d.get("value"), d.get("call")
+    if d.get("orm") == "sequelize":
+        if option == "force":
+            effect = ("drops the tables it syncs (every model's table for a Sequelize instance, its own "
+                      "for a model) and creates them again, empty: every row is lost")
+        else:
+            effect = ("rewrites the tables it syncs to match the models: Sequelize's alter drops the "
+                      "columns the models no longer declare, with their data, and changes column types "
+                      "in place")
+        if d.get("known") is False:
+            why = "it depends on the environment" if d.get("env_value") else "it is known only at run time"
+            return f"{call}({{ {option}: {value} }}): {option} could be true ({why}), and then it {effect}"
+        return f"{call}({{ {option}: {value} }}) {effect}"
+    what = d.get("what")
+    if what == "drop_database":
+        return f"{call}() drops the whole database with every table and row"
+    if what == "synchronize":
+        if d.get("drop_first"):
+            return (f"{call}(true) drops every table of the data source and creates them again from "
+                    "the entities, empty: every row is lost")
+        msg = (f"{call}() rewrites the schema to match the entities: TypeORM drops the columns the "
+               "entities no longer declare, with their data")
+        if d.get("known") is False:
+            msg += f"; its argument ({value}) could be true, and then it drops every table first"
+        return msg
+    if option == "dropSchema":
+        effect = "drops every table of the schema each time the data source is initialized: every row is lost"
+    else:
+        effect = ("rewrites the schema to match the entities each time the data source is initialized, "
+                  "dropping the columns the entities no longer declare, with their data")
+    if d.get("known") is False:
+        why = "it depends on the environment" if d.get("env_value") else "it is known only at run time"
+        return f"`{option}: {value}` in a TypeORM data source config could be true ({why}), and then it {effect}"
+    return f"`{option}: {value}` in a TypeORM data source config {effect}"
 
 
 def _force_reset_hint(op: Operation) -> str:
@@ -377,10 +426,24 @@ def _force_reset_hint(op: Operation) -> str:
             "never reset a schema in a migration that can run against production; change it with "
             f"migrations that keep the data; keep resets in test set-up ({_ignore('force_reset', op)})"
         )
+    if op.source == "javascript":
+        if op.details.get("orm") == "typeorm":
+            return (
+                "set synchronize and dropSchema to false and change the schema with migrations "
+                "(typeorm migration:run), or run `schemaguard sync --mode auto` before starting the app; "
+                f"keep resets in test set-up on throwaway databases ({_ignore('force_reset', op)})"
+            )
+        return (
+            "never reset or alter the schema from start-up code: run `schemaguard sync --mode auto` "
+            "before starting the app (it only adds, outside development), or call sequelize.sync() "
+            "without force or alter and change schemas with migrations; keep resets in test set-up on "
+            f"throwaway databases ({_ignore('force_reset', op)})"
+        )
     return (
         "never run drop_all() from application code or start-up: in production every row is lost; "
-        "change schemas with migrations (Alembic) or `schemaguard sync --mode safe`, and keep "
-        "drop_all() in test fixtures on throwaway databases (mark those with "
+        "change schemas with migrations (Alembic), `schemaguard sync`, or "
+        '`schemaguard.safe_sync(engine, metadata, mode="auto")` (it only adds, outside development), '
+        "and keep drop_all() in test fixtures on throwaway databases (mark those with "
         "`# schemaguard: ignore force_reset`)"
     )
 

@@ -1,5 +1,5 @@
 """Inline suppressions: `-- schemaguard: ignore <kind|code>[, ...]` in SQL, `# schemaguard: ignore ...`
-in Python.
+in Python, `// schemaguard: ignore ...` or `/* schemaguard: ignore ... */` in JavaScript and TypeScript.
 
 A comment that follows code on its line covers that line; a comment on a line of its own covers the
 next line (other comment lines in between are skipped, so a suppression can sit above a comment that
@@ -28,6 +28,8 @@ class Comment:
     line: int
     text: str
     trailing: bool
+    # The last line of a comment that spans several (/* … */); None: the line it starts on.
+    end_line: int | None = None
 
 
 def directive_names(text: str) -> list[str] | None:
@@ -103,7 +105,7 @@ def collect(
             continue
         covered = {c.line}
         if not c.trailing:
-            nxt = c.line + 1
+            nxt = (c.end_line or c.line) + 1
             while nxt in comment_only:
                 nxt += 1
             covered.add(nxt)
