@@ -313,7 +313,7 @@ def test_alter_column_without_change_is_silent() -> None:
 
 
 def test_non_revision_python_is_application_code() -> None:
-    findings = lint_paths([CASES / "app"]).findings
+    findings = lint_paths([CASES / "app" / n for n in ("fixture_reset.py", "reset_on_start.py", "safe_app.py")]).findings
     got = [(Path(f.file or "").name, f.line, f.kind, f.severity) for f in findings]
     assert got == [("reset_on_start.py", 13, "force_reset", "error"),
                    ("reset_on_start.py", 18, "force_reset", "error")]
@@ -540,10 +540,10 @@ def test_path_errors_are_usage_errors(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="does not exist"):
         lint_paths([tmp_path / "missing.sql"])
     (tmp_path / "empty").mkdir()
-    with pytest.raises(UsageError, match="holds no .sql or .py file"):
+    with pytest.raises(UsageError, match="holds no .sql, .py, JavaScript or TypeScript file"):
         lint_paths([tmp_path / "empty"])
     (tmp_path / "notes.txt").write_text("DROP TABLE x;", encoding="utf-8")
-    with pytest.raises(UsageError, match="only .sql files and Python"):
+    with pytest.raises(UsageError, match="only .sql files, Python"):
         lint_paths([tmp_path / "notes.txt"])
     (tmp_path / "latin1.sql").write_bytes("DROP TABLE caf\xe9;".encode("latin-1"))
     with pytest.raises(UsageError, match="not UTF-8"):

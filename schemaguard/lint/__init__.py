@@ -14,8 +14,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .engine import (LintResult, collect_files, lint_alembic, lint_file, lint_javascript,
-                         lint_paths, lint_sql)
+    from .engine import (
+        LintResult,
+        collect_files,
+        lint_alembic,
+        lint_file,
+        lint_javascript,
+        lint_paths,
+        lint_sql,
+    )
     from .rules import BY_CODE, BY_KIND, LINT_RULES, OPERATION_KINDS, LintRule, policy_finding
 
 # Loaded on first use: the CLI registers `lint` at start-up, and the parsers (pglast, sqlglot)

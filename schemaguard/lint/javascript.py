@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
@@ -71,7 +71,7 @@ def missing_extra(files: list[str]) -> ExtraMissing:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parser(grammar: str) -> Parser:
     try:
         from tree_sitter import Language, Parser
