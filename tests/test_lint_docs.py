@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from schemaguard.findings import DOCS_BASE
-from schemaguard.lint import LINT_RULES, lint_alembic, lint_sql, policy_finding
+from schemaguard.findings import DOCS_BASE, Finding
+from schemaguard.lint import LINT_RULES, lint_alembic, lint_javascript, lint_sql, policy_finding
 from schemaguard.lint.rules import LintRule
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
@@ -65,30 +65,42 @@ def test_readme_row(rule: LintRule) -> None:
     assert rows[0].endswith(f"| [{rule.code}]({rule.code}.md) |")
 
 
+_LANGS = {".py": "python", ".sql": "sql", ".js": "javascript", ".ts": "typescript"}
+
+
+def lint_example(file: str, source: str, dialect: str) -> list[Finding]:
+    if file.endswith(".py"):
+        return lint_alembic(source, file, dialect=dialect)
+    if file.endswith((".js", ".ts")):
+        return lint_javascript(source, file, dialect=dialect)
+    return lint_sql(source, dialect=dialect, file=file)
+
+
 @pytest.mark.parametrize("rule", [r for r in LINT_RULES if r.reported_by == "lint"], ids=rule_id)
 def test_example_is_the_real_output(rule: LintRule) -> None:
+    """An example names a file (`path`:), shows its source, the command, and the findings; a page
+    may show several such files, each checked on its own."""
     example = section(page(rule), "## Example")
-    m = re.search(r"^`([^`]+)`:$", example, flags=re.MULTILINE)
-    assert m, f"{rule.code}: the example names no file"
-    file = m.group(1)
-    console = blocks(example, "console")[0]
-    dialect = re.search(r"--dialect (\w+)", console)
-    if file.endswith(".py"):
-        (source,) = blocks(example, "python")
-        findings = lint_alembic(source, file, dialect=dialect.group(1) if dialect else "postgresql")
-    else:
-        (source,) = blocks(example, "sql")
-        findings = lint_sql(source, dialect=dialect.group(1) if dialect else "postgresql", file=file)
-    assert f"schemaguard lint {file}" in console
-    shown = [json.loads(b) for b in blocks(example, "json")]
-    assert shown, f"{rule.code}: the example shows no finding"
-    actual = [f.to_dict() for f in findings if f.code == rule.code]
-    assert shown == actual, f"docs/rules/{rule.code}.md shows findings lint does not give (regenerate the page)"
-    others = sorted({f.code for f in findings if f.code != rule.code})
-    for code in others:
-        assert f"[{code} " in example, f"{rule.code}: the page should mention that the file also gives {code}"
-    for f in findings:
-        assert f.doc_url == f"{DOCS_BASE}/{f.code}.md"
+    heads = list(re.finditer(r"^`([^`]+)`:$", example, flags=re.MULTILINE))
+    assert heads, f"{rule.code}: the example names no file"
+    for i, m in enumerate(heads):
+        file = m.group(1)
+        part = example[m.start(): heads[i + 1].start() if i + 1 < len(heads) else len(example)]
+        console = blocks(part, "console")[0]
+        dialect = re.search(r"--dialect (\w+)", console)
+        lang = _LANGS[Path(file).suffix]
+        (source,) = blocks(part, lang)
+        findings = lint_example(file, source, dialect.group(1) if dialect else "postgresql")
+        assert f"schemaguard lint {file}" in console
+        shown = [json.loads(b) for b in blocks(part, "json")]
+        assert shown, f"{rule.code}: the example of {file} shows no finding"
+        actual = [f.to_dict() for f in findings if f.code == rule.code]
+        assert shown == actual, f"docs/rules/{rule.code}.md shows findings lint does not give for {file} (regenerate the page)"
+        others = sorted({f.code for f in findings if f.code != rule.code})
+        for code in others:
+            assert f"[{code} " in part, f"{rule.code}: the page should mention that {file} also gives {code}"
+        for f in findings:
+            assert f.doc_url == f"{DOCS_BASE}/{f.code}.md"
 
 
 @pytest.mark.parametrize("rule", [r for r in LINT_RULES if r.reported_by == "sync"], ids=rule_id)
@@ -125,3 +137,8 @@ def test_suppression_examples_suppress(rule: LintRule) -> None:
         assert rule.kind not in kinds and "unknown_suppression" not in kinds, (rule.code, text)
         unsuppressed = re.sub(r"# schemaguard: ignore [^\n]*", "", source)
         assert rule.kind in {f.kind for f in lint_alembic(unsuppressed)}, (rule.code, text)
+    for text in blocks(ignoring, "javascript") + blocks(ignoring, "typescript"):
+        kinds = {f.kind for f in lint_javascript(text, "example.ts")}
+        assert rule.kind not in kinds and "unknown_suppression" not in kinds, (rule.code, text)
+        unsuppressed = re.sub(r"(//|/\*) schemaguard: ignore [^\n]*", "", text)
+        assert rule.kind in {f.kind for f in lint_javascript(unsuppressed, "example.ts")}, (rule.code, text)
