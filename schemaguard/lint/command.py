@@ -42,7 +42,9 @@ PathsArg = Annotated[
     typer.Argument(
         metavar="PATH...",
         help="Migration files and folders: .sql files, Alembic revisions (.py), a versions/ folder "
-        "(walked for .sql and .py). Other .py files are read as application code (drop_all()).",
+        "(walked for .sql, .py, .js and .ts files; node_modules skipped). Other .py files and JavaScript/"
+        "TypeScript files are read as application code (drop_all(), sync({ force: true }); JS/TS needs "
+        "pip install 'schemaguard[js]').",
         show_default=False,
     ),
 ]
@@ -93,7 +95,7 @@ def lint(
 ) -> None:
     """Flag destructive or locking operations in migrations, without a database.
 
-    Reads .sql files (PostgreSQL with its own parser; SQLite and MySQL with sqlglot) and Alembic revisions (as syntax trees, never run). Reports drops, narrowing type changes, table rewrites, SET NOT NULL, NOT NULL columns without a default, renames, blocking index builds, validating foreign keys, TRUNCATE, DELETE without WHERE, DROP SCHEMA and drop_all().
+    Reads .sql files (PostgreSQL with its own parser; SQLite and MySQL with sqlglot) and Alembic revisions (as syntax trees, never run). Reports drops, narrowing type changes, table rewrites, SET NOT NULL, NOT NULL columns without a default, renames, blocking index builds, validating foreign keys, TRUNCATE, DELETE without WHERE, DROP SCHEMA, and schema resets in application code: drop_all() in Python, sync({ force | alter }) and TypeORM synchronize/dropSchema in JavaScript and TypeScript (warnings behind an environment check).
 
     Suppress one with a `schemaguard: ignore <kind or code>` comment on its line or the line before.
     """
