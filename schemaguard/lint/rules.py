@@ -555,7 +555,7 @@ LINT_RULES: tuple[LintRule, ...] = (
           "error", True, _delete_all_message, _delete_all_hint),
     _rule("SG313", "drop_schema", "A migration drops a whole schema or database.",
           "error", True, _drop_schema_message, _drop_schema_hint),
-    _rule("SG314", "force_reset", "Code drops every table of a metadata (drop_all), usually to recreate them empty.",
+    _rule("SG314", "force_reset", "Code wipes or rewrites the schema at start-up: drop_all(), sync({ force: true }) or sync({ alter: true }), TypeORM synchronize/dropSchema.",
           "error", True, _force_reset_message, _force_reset_hint),
     _rule("SG399", "unknown_suppression", "An inline `schemaguard: ignore` comment names no known kind or code.",
           "warning", False, _unknown_suppression_message, _unknown_suppression_hint),
