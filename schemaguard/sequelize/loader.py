@@ -253,7 +253,8 @@ def _table(model: dict[str, Any], dialect: str, sa_dialect: Any) -> Table:
         uniques.append(UniqueConstraint(name=str(uk.get("name")) or None, columns=fields, source=table_source))
     indexes: list[Index] = []
     for idx in model.get("indexes", ()):
-        fields = tuple(field_of.get(str(f), str(f)) for f in idx.get("fields", ()) if f is not None)
+        # Sequelize 6 writes index fields into CREATE INDEX as given: they are column names.
+        fields = tuple(str(f) for f in idx.get("fields", ()) if f is not None)
         if not fields:
             continue
         indexes.append(
