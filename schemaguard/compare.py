@@ -75,10 +75,10 @@ def load_declared(
         elif isinstance(item, str) and is_snapshot_file(item):
             schemas.append(load_snapshot(item))
         elif isinstance(item, str) and item.startswith("sequelize:"):
-            raise UsageError(
-                f"cannot load {item}: Sequelize models are not supported by this version of schemaguard",
-                hint="check SQLAlchemy models, or a snapshot JSON file written by `schemaguard snapshot`",
-            )
+            # A Node.js app's models, read by its own sequelize package (schemaguard/sequelize/).
+            from .sequelize import load_sequelize
+
+            schemas.append(load_sequelize(item, dialect if isinstance(dialect, str) else dialect.name))
         elif isinstance(item, str):
             mds, regs = load_target(item)
             metadatas.extend(mds)

@@ -364,3 +364,44 @@ def test_exporter_document_is_json_only_on_stdout(app_dir) -> None:
     doc = json.loads(proc.stdout)
     assert doc["shape"] == "instance" and doc["skipped"] == ["sync"]
     assert "hello from the models" in proc.stderr
+
+
+# --- Through the CLI, as the README shows it ---------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_cli_check_and_lint_the_example(pg_url: str, app_dir) -> None:
+    import json
+
+    from cli_helpers import sg
+
+    from tests.test_example_ticketing import _legacy_pg
+
+    _legacy_pg(pg_url)
+    app = app_dir(EXAMPLE, "ticketing")
+    res = sg("check", "--models", f"sequelize:{app / 'models/index.js'}", "--db", pg_url, "--format", "json")
+    assert res.exit_code == 1, res.stderr
+    findings = json.loads(res.stdout)["findings"]
+    assert sorted((f["kind"], f["column"]) for f in findings) == sorted(
+        [("column_name_style", c) for c in ("user_id", "event_id", "purchase_id")]
+        + [("foreign_key_target_case", c) for c in ("user_id", "event_id", "purchase_id")]
+        + [("mixed_naming_convention", None)])
+    assert all(f["severity"] == "error" and f["file"].endswith("payment.js") for f in findings)
+    # The start-up's sync({ force: true }) is the origin story's other bug.
+    res = sg("lint", str(app / "app.js"), "--format", "json")
+    assert res.exit_code == 1, res.stderr
+    [reset] = json.loads(res.stdout)["findings"]
+    assert (reset["kind"], reset["severity"]) == ("force_reset", "error")
+
+
+def test_cli_models_that_throw_exit_2_and_show_the_node_stack_only_with_debug(app_dir) -> None:
+    from cli_helpers import sg
+
+    app = app_dir(Path("/nonexistent"), "err")
+    (app / "index.js").write_text("require('sequelize');\nthrow new TypeError('config.database is undefined');\n")
+    args = ["check", "--models", f"sequelize:{app / 'index.js'}", "--db", "sqlite:///nothing.db"]
+    res = sg(*args)
+    assert res.exit_code == 2
+    assert "threw TypeError: config.database is undefined" in res.stderr and "    at " not in res.stderr
+    res = sg(*args, "--debug")
+    assert res.exit_code == 2 and "index.js:2" in res.stderr
