@@ -144,16 +144,25 @@ def reflect_live(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     include_bookkeeping: bool = False,
+    method: str = "auto",
 ) -> Schema:
-    """Reflect the live schema in one round of bulk inspector calls (get_multi_*)."""
+    """Reflect the live schema with a constant number of statements, whatever the table count.
+
+    `method`: "catalog" reads PostgreSQL's catalog with a few hand-written queries
+    (schemaguard.reflect_postgresql; PostgreSQL 12+ through psycopg 3); "inspector" uses
+    SQLAlchemy's bulk inspector calls (get_multi_*), on every dialect; "auto" (the default) takes
+    the catalog path where it is available. Both give the same Schema.
+    """
     from sqlalchemy.engine import Engine as EngineType
 
+    if method not in ("auto", "catalog", "inspector"):
+        raise ValueError(f"unknown reflection method {method!r}: use auto, catalog or inspector")
     if isinstance(bind, str):
         bind = create_engine_for(bind)
     if isinstance(bind, EngineType):
         with readonly_connection(bind) as conn:
-            return _reflect(conn, schema, include, exclude, include_bookkeeping)
-    return _reflect(bind, schema, include, exclude, include_bookkeeping)
+            return _reflect(conn, schema, include, exclude, include_bookkeeping, method)
+    return _reflect(bind, schema, include, exclude, include_bookkeeping, method)
 
 
 def table_wanted(name: str, include: Sequence[str], exclude: Sequence[str], bookkeeping: bool) -> bool:
@@ -170,12 +179,28 @@ def _reflect(
     include: Sequence[str],
     exclude: Sequence[str],
     bookkeeping: bool,
+    method: str = "auto",
 ) -> Schema:
     from sqlalchemy import inspect
     from sqlalchemy.exc import DBAPIError, SAWarning
 
     dialect = conn.dialect
     url = conn.engine.url
+    if method != "inspector":
+        from .reflect_postgresql import reflect_catalog, supported
+
+        if supported(conn):
+            try:
+                return reflect_catalog(
+                    conn, schema, lambda name: table_wanted(name, include, exclude, bookkeeping), redact(url)
+                )
+            except DBAPIError as exc:
+                raise database_error(exc, url) from exc
+        if method == "catalog":
+            raise UsageError(
+                f"the catalog reflection needs PostgreSQL 12 or later through psycopg 3, not {dialect.name}+{dialect.driver}",
+                hint="reflect with method='inspector' or 'auto'",
+            )
     try:
         insp = inspect(conn)
         if schema is not None and schema not in insp.get_schema_names():
@@ -184,7 +209,11 @@ def _reflect(
                 hint="check --schema or leave it out for the default schema",
             )
         default_schema = insp.default_schema_name
-        names = [n for n in insp.get_table_names(schema=schema) if table_wanted(n, include, exclude, bookkeeping)]
+        # Sorted by name: PostgreSQL returns them in no particular order, and a snapshot file must
+        # not change when nothing in the database did.
+        names = sorted(
+            n for n in insp.get_table_names(schema=schema) if table_wanted(n, include, exclude, bookkeeping)
+        )
         if not names:
             return Schema(
                 dialect=dialect.name,

@@ -1,0 +1,406 @@
+"""The PostgreSQL fast path: read the catalog with a few hand-written queries straight into a Schema.
+
+SQLAlchemy's inspector (`get_multi_*`) reads the catalog in bulk too, but it sends a dozen
+statements, builds a dictionary per column, index and key, parses each foreign key back out of
+`pg_get_constraintdef` text with a regular expression, and turns every column type into a type
+object. At thousands of tables that Python work is most of the time. Here three queries (columns,
+constraints, indexes) return plain rows that become the snapshot directly:
+
+- names come from the catalog (`attname`, `conkey`, `confkey`), never parsed out of DDL text;
+- a column type is turned into canonical text once per distinct `format_type()` text, through
+  SQLAlchemy's own `_reflect_type`, so that enums, domains, arrays and collations read exactly as
+  the inspector reads them;
+- server defaults are normalized once per distinct text.
+
+The snapshot is the inspector path's, field for field (tests/test_reflect_fast.py holds them
+equal on every golden case, on the property-test schemas and on the benchmark's schema). When
+this SQLAlchemy's private reflection helpers are not the ones this module knows, or the driver is
+not psycopg, `supported()` says no and the caller reflects through the inspector instead.
+"""
+
+from __future__ import annotations
+
+import inspect as pyinspect
+import warnings
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .defaults import is_sequence_default, normalize_default
+from .errors import UsageError
+from .snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from .types import canonical_type
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+# _reflect_type(format_type, named_type_loader, type_description, collation, collation_schema):
+# the signature of SQLAlchemy 2.1 (2.0 passed domains and enums separately).
+_REFLECT_TYPE_PARAMS = ("format_type", "named_type_loader", "type_description", "collation", "collation_schema")
+# pg_constraint.confupdtype/confdeltype, as pg_get_constraintdef spells them (NO ACTION: not written).
+_FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+
+# The tables the inspector reflects (get_table_names): ordinary and partitioned tables, not temporary,
+# either in the named schema or, without one, visible on the search path outside pg_catalog.
+_TABLES_IN_SCHEMA = "c.relkind IN ('r', 'p') AND c.relpersistence <> 't' AND n.nspname = %(schema)s"
+_TABLES_VISIBLE = (
+    "c.relkind IN ('r', 'p') AND c.relpersistence <> 't' AND n.nspname <> 'pg_catalog'"
+    " AND pg_catalog.pg_table_is_visible(c.oid)"
+)
+# Constraints and indexes are read for the namespaces those tables can be in (pg_table_is_visible
+# costs more than the rest of the filter), then kept for the tables the columns query returned.
+_NAMESPACES_VISIBLE = (
+    "c.relkind IN ('r', 'p') AND c.relpersistence <> 't' AND n.nspname <> 'pg_catalog'"
+    " AND n.nspname = ANY (pg_catalog.current_schemas(false))"
+)
+
+# One row per column (one with NULLs for a table without columns). The collation is reported,
+# as the inspector does, only where it differs from the type's own.
+_COLUMNS = """
+SELECT c.oid, c.relname, a.attnum, a.attname,
+       pg_catalog.format_type(a.atttypid, a.atttypmod),
+       a.attnotnull,
+       CASE WHEN a.atthasdef THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END,
+       a.attgenerated <> '',
+       a.attidentity <> '',
+       co.collname,
+       CASE WHEN co.oid IS NOT NULL AND NOT pg_catalog.pg_collation_is_visible(co.oid) THEN cn.nspname END
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_catalog.pg_attrdef d ON a.atthasdef AND d.adrelid = a.attrelid AND d.adnum = a.attnum
+LEFT JOIN pg_catalog.pg_type t ON a.attcollation <> 0 AND t.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation AND t.typcollation <> a.attcollation
+LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+WHERE {tables}
+"""
+
+# Primary keys, uniques, foreign keys, and exclusion constraints (only to know which indexes
+# belong to a constraint). {set_columns}: the text of a foreign key whose ON DELETE names columns
+# (PostgreSQL 15), the one thing this module leaves to SQLAlchemy's parser.
+_CONSTRAINTS = """
+SELECT k.conrelid, k.contype::text, k.conname, k.conkey, k.conindid, k.confrelid, k.confkey,
+       k.confupdtype::text, k.confdeltype::text, {set_columns}
+FROM pg_catalog.pg_constraint k
+JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE k.contype IN ('p', 'u', 'f', 'x') AND {tables}
+"""
+
+# Indexes other than primary keys. An expression's text comes from pg_get_indexdef, called only
+# for indexes that have one (it is slow), for each key position.
+_INDEXES = """
+SELECT i.indrelid, ic.relname, i.indexrelid, i.indisunique, i.indnkeyatts, i.indkey::int2[],
+       CASE WHEN 0 = ANY (i.indkey::int2[]) THEN ARRAY(
+           SELECT pg_catalog.pg_get_indexdef(i.indexrelid, g, true)
+           FROM pg_catalog.generate_series(1, i.indnkeyatts) AS g ORDER BY g) END
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+WHERE NOT i.indisprimary AND {tables}
+"""
+
+# Tables that foreign keys reference outside the reflected ones (another schema): their names,
+# whether the search path sees them, and their column names. Sent only when there are any.
+_REFERENCED = """
+SELECT r.oid, r.relname, rn.nspname, pg_catalog.pg_table_is_visible(r.oid), a.attnum, a.attname
+FROM pg_catalog.pg_class r
+JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
+LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE r.oid = ANY (%(oids)s::oid[])
+"""
+
+# The inspector's get_schema_names leaves out every schema whose name starts with pg_.
+_SCHEMA_EXISTS = "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s AND left(nspname, 3) <> 'pg_'"
+
+
+def supported(conn: Connection) -> bool:
+    """True when this connection can be reflected here: PostgreSQL 12 or later through psycopg 3,
+    and the SQLAlchemy reflection helpers this module relies on are the known ones."""
+    dialect = conn.dialect
+    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+        return False
+    if (getattr(dialect, "server_version_info", None) or (0,)) < (12,):
+        return False
+    return _type_reader_available(dialect)
+
+
+def _type_reader_available(dialect: Any) -> bool:
+    try:
+        from sqlalchemy.dialects.postgresql.base import _NamedTypeLoader  # noqa: F401
+    except ImportError:
+        return False
+    reflect_type = getattr(dialect, "_reflect_type", None)
+    if reflect_type is None:
+        return False
+    try:
+        params = tuple(pyinspect.signature(reflect_type).parameters)
+    except (TypeError, ValueError):
+        return False
+    return params == _REFLECT_TYPE_PARAMS
+
+
+def reflect_catalog(
+    conn: Connection, schema: str | None, wanted: Callable[[str], bool], label: str
+) -> Schema:
+    """The live Schema of `schema` (None: the tables visible on the search path), keeping the
+    tables whose names `wanted` accepts."""
+    dialect: Any = conn.dialect
+    params: dict[str, Any] = {}
+    if schema is not None:
+        params["schema"] = schema
+        if not conn.exec_driver_sql(_SCHEMA_EXISTS, params).scalar():
+            raise UsageError(
+                f"schema {schema!r} does not exist in {label}",
+                hint="check --schema or leave it out for the default schema",
+            )
+        tables_where = namespaces_where = _TABLES_IN_SCHEMA
+    else:
+        tables_where, namespaces_where = _TABLES_VISIBLE, _NAMESPACES_VISIBLE
+    set_columns = (
+        "CASE WHEN k.confdelsetcols IS NOT NULL THEN pg_catalog.pg_get_constraintdef(k.oid, true) END"
+        if dialect.server_version_info >= (15,)
+        else "NULL"
+    )
+    # Constraints first: a primary key's columns are NOT NULL whatever the catalog row says, and
+    # knowing them (as column numbers) lets the columns be built in one pass.
+    constraint_rows = _rows(conn, _CONSTRAINTS.format(set_columns=set_columns, tables=namespaces_where), params)
+    column_rows = _rows(conn, _COLUMNS.format(tables=tables_where), params)
+    index_rows = _rows(conn, _INDEXES.format(tables=namespaces_where), params)
+
+    pk_keys: dict[int, list[int]] = {}  # table oid -> its primary key's column numbers, in key order
+    for row in constraint_rows:
+        if row[1] == "p":
+            pk_keys[row[0]] = row[3]
+
+    # Every table the query returned, before include/exclude: oid -> name, attnum -> column name,
+    # and its columns as (attnum, Column). A column is built once per distinct catalog row (most
+    # schemas repeat `id`, `created_at`...): equal columns are the same frozen object.
+    names: dict[int, str] = {}
+    attnames: dict[int, dict[int, str]] = {}
+    columns_of: dict[int, list[tuple[int, Column]]] = {}
+    built: dict[tuple[Any, ...], Column] = {}
+    types = _TypeReader(conn)
+    no_pk: list[int] = []
+    current = -1
+    table_names: dict[int, str] = {}
+    table_cols: list[tuple[int, Column]] = []
+    for row in column_rows:
+        oid = row[0]
+        if oid != current:
+            current = oid
+            if oid in names:
+                table_names, table_cols = attnames[oid], columns_of[oid]
+            else:
+                names[oid] = row[1]
+                table_names = attnames[oid] = {}
+                table_cols = columns_of[oid] = []
+            pk = pk_keys.get(oid, no_pk)
+        attnum = row[2]
+        if attnum is None:
+            continue  # a table without columns
+        key = (*row[3:], attnum in pk)
+        column = built.get(key)
+        if column is None:
+            column = built[key] = _column(key, types)
+        table_names[attnum] = row[3]
+        table_cols.append((attnum, column))
+
+    keep = {oid for oid, name in names.items() if wanted(name)}
+    if not keep:
+        return Schema(dialect=dialect.name, tables=(), origin="live", schema=schema, label=label,
+                      default_schema=dialect.default_schema_name)
+
+    uniques: dict[int, list[tuple[tuple[str, ...], str]]] = {}
+    fk_rows: dict[int, list[Any]] = {}
+    constraint_indexes: set[int] = set()
+    outside: set[int] = set()
+    for row in constraint_rows:
+        relid, contype = row[0], row[1]
+        if relid not in keep:
+            continue  # left out, or a table of a schema on the search path that another one hides
+        if contype == "f":
+            fk_rows.setdefault(relid, []).append(row)
+            if row[5] not in names:
+                outside.add(row[5])
+            continue
+        constraint_indexes.add(row[4])
+        if contype == "u":
+            cols = attnames[relid]
+            uniques.setdefault(relid, []).append((tuple(map(cols.__getitem__, row[3])), row[2]))
+
+    # Referenced tables that are not among the reflected ones: (name, schema as the inspector
+    # names it, column names).
+    referenced: dict[int, tuple[str, str | None, dict[int, str]]] = {}
+    if outside:
+        for oid, relname, nspname, visible, attnum, attname in _rows(conn, _REFERENCED, {"oids": sorted(outside)}):
+            entry = referenced.get(oid)
+            if entry is None:
+                # pg_get_constraintdef qualifies a table the search path does not see; the
+                # inspector then takes that schema, else the reflected schema when it is the
+                # table's own (never the case outside the reflected tables), else none.
+                entry = referenced[oid] = (relname, None if visible else nspname, {})
+            if attnum is not None:
+                entry[2][attnum] = attname
+
+    indexes: dict[int, list[Index]] = {}
+    for relid, name, indexrelid, unique, nkeys, keys, expressions in index_rows:
+        if relid not in keep or indexrelid in constraint_indexes:
+            continue  # left out, or the index behind a constraint: reported as the constraint
+        cols = attnames[relid]
+        parts = []
+        for pos, attnum in enumerate(keys[:nkeys]):
+            if attnum:
+                parts.append(cols[attnum])
+            elif expressions is not None and pos < len(expressions):
+                parts.append(_expression(expressions[pos]))
+        if parts:
+            indexes.setdefault(relid, []).append(Index(name=name, columns=tuple(parts), unique=bool(unique)))
+
+    tables = []
+    for oid in sorted(keep, key=names.__getitem__):
+        cols = attnames[oid]
+        table_cols = columns_of[oid]
+        table_cols.sort(key=_first)  # the catalog rows come in no guaranteed order
+        pk_key = pk_keys.get(oid)
+        foreign_keys = [
+            _foreign_key(row, cols, names, attnames, referenced, schema, dialect) for row in fk_rows.get(oid, ())
+        ]
+        # Ties keep the inspector's order, which is by constraint name.
+        foreign_keys.sort(key=_fk_order)
+        table_uniques = uniques.get(oid)
+        table_indexes = indexes.get(oid)
+        tables.append(
+            Table(
+                name=names[oid],
+                columns=tuple([c for _, c in table_cols]),
+                primary_key=tuple(map(cols.__getitem__, pk_key)) if pk_key else (),
+                indexes=tuple(sorted(table_indexes, key=_index_order)) if table_indexes else (),
+                uniques=tuple(UniqueConstraint(name=n, columns=c) for c, n in sorted(table_uniques))
+                if table_uniques
+                else (),
+                foreign_keys=tuple(foreign_keys),
+            )
+        )
+    return Schema(
+        dialect=dialect.name,
+        tables=tuple(tables),
+        origin="live",
+        schema=schema,
+        label=label,
+        default_schema=dialect.default_schema_name,
+    )
+
+
+def _rows(conn: Connection, sql: str, params: dict[str, Any]) -> Sequence[Any]:
+    # Through SQLAlchemy, so that its events (statement counters, the read-only checks of the
+    # tests) see every statement.
+    return conn.exec_driver_sql(sql, params).all()
+
+
+def _first(item: tuple[int, Column]) -> int:
+    return item[0]
+
+
+def _fk_order(fk: ForeignKey) -> tuple[tuple[str, ...], str]:
+    return fk.columns, fk.name or ""
+
+
+def _index_order(index: Index) -> tuple[str, tuple[str, ...]]:
+    return str(index.name), index.columns
+
+
+def _expression(text: str) -> str:
+    from .declared import normalize_expression
+
+    return normalize_expression(text)
+
+
+class _TypeReader:
+    """Column type text -> (canonical type, domain default, domain NOT NULL), read once per distinct
+    `format_type()` text and collation by SQLAlchemy's own `_reflect_type` and `canonical_type`."""
+
+    def __init__(self, conn: Connection) -> None:
+        from sqlalchemy.dialects.postgresql.base import _NamedTypeLoader
+
+        dialect: Any = conn.dialect
+        self.dialect = dialect
+        # Enums and domains are loaded on first need, one statement each, as the inspector does.
+        self.loader = _NamedTypeLoader(dialect, conn, {})
+        self.cache: dict[tuple[str | None, str | None, str | None], tuple[str | None, str | None, bool]] = {}
+
+    def read(self, format_type: str | None, collation: str | None, collation_schema: str | None
+             ) -> tuple[str | None, str | None, bool]:
+        key = (format_type, collation, collation_schema)
+        hit = self.cache.get(key)
+        if hit is None:
+            hit = self.cache[key] = self._read(format_type, collation, collation_schema)
+        return hit
+
+    def _read(self, format_type: str | None, collation: str | None, collation_schema: str | None
+              ) -> tuple[str | None, str | None, bool]:
+        from sqlalchemy.dialects.postgresql import DOMAIN
+        from sqlalchemy.exc import SAWarning
+
+        with warnings.catch_warnings():
+            # An unknown type reads as NullType (no type), as through the inspector.
+            warnings.simplefilter("ignore", SAWarning)
+            coltype = self.dialect._reflect_type(
+                format_type, self.loader, type_description="column", collation=collation,
+                collation_schema=collation_schema,
+            )
+        if isinstance(coltype, DOMAIN):
+            # A reflected domain's default is the catalog's text (pg_type.typdefault).
+            default = None if coltype.default is None else str(coltype.default)
+            return canonical_type(coltype, self.dialect), default, bool(coltype.not_null)
+        return canonical_type(coltype, self.dialect), None, False
+
+
+def _column(key: tuple[Any, ...], types: _TypeReader) -> Column:
+    """A Column from a catalog row's fields, exactly as the inspector's dictionary becomes one."""
+    name, format_type, not_null, default, generated, identity, coll, coll_schema, in_pk = key
+    type_text, domain_default, domain_not_null = types.read(format_type, coll, coll_schema)
+    # A domain's default serves a column without one; its NOT NULL holds for every column.
+    if not default and domain_default is not None:
+        default = domain_default
+    nullable = not not_null and not domain_not_null
+    if generated:
+        default = None  # a generated column's expression is not a default
+    sequence = is_sequence_default(default)
+    return Column(
+        name=name,
+        type=type_text,
+        nullable=nullable and not in_pk,
+        default=None if sequence else normalize_default(default, type_text),
+        autoincrement=bool(identity) or sequence,
+    )
+
+
+def _foreign_key(
+    row: Any,
+    cols: dict[int, str],
+    names: dict[int, str],
+    attnames: dict[int, dict[int, str]],
+    referenced: dict[int, tuple[str, str | None, dict[int, str]]],
+    schema: str | None,
+    dialect: Any,
+) -> ForeignKey:
+    _relid, _type, name, conkey, _indid, refid, confkey, updtype, deltype, condef = row
+    if refid in names:
+        ref_table, ref_schema, ref_cols = names[refid], schema, attnames[refid]
+    else:
+        ref_table, ref_schema, ref_cols = referenced[refid]
+    onupdate, ondelete = _FK_ACTIONS[updtype], _FK_ACTIONS[deltype]
+    if condef is not None:
+        # ON DELETE SET NULL (col, ...): read as the inspector reads it, from the definition.
+        _c, _s, _t, _r, _m, upd, dele, _d, _i = dialect._parse_fk(condef)
+        onupdate, ondelete = (upd or "NO ACTION").upper(), (dele or "NO ACTION").upper()
+    return ForeignKey(
+        name=name,
+        columns=tuple(map(cols.__getitem__, conkey)),
+        ref_schema=ref_schema,
+        ref_table=ref_table,
+        ref_columns=tuple(map(ref_cols.__getitem__, confkey)),
+        ondelete=ondelete,
+        onupdate=onupdate,
+    )
