@@ -2,28 +2,148 @@
 
 from __future__ import annotations
 
-import ast
+import bisect
 import inspect
+import keyword
 import os
+import re
 from functools import lru_cache
 from typing import Any
 
 from .snapshot import Source
 
+# The source text is scanned rather than parsed: ast.parse of a models module of thousands of
+# classes takes seconds and hundreds of MB (about what importing it costs), and only the lines of
+# class statements and of the statements in their bodies are wanted. A statement starts where a
+# line starts outside brackets, strings and backslash continuations. One regular expression
+# matches a whole statement with its continuation lines (strings, comments and brackets nested up
+# to _DEPTH levels consumed whole); a token-by-token scan takes over in the rare file where it
+# cannot.
+_STRING = (
+    r"[rRbBuUfF]{0,2}(?:"
+    r'"""(?:[^"\\]|\\.|"(?!""))*+"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*+'''"
+    r'|"(?:[^"\\\n]|\\.)*+"'
+    r"|'(?:[^'\\\n]|\\.)*+')"
+)
+_COMMENT = r"\#[^\n]*"
+_DEPTH = 8
+
+
+def _bracketed(depth: int) -> str:
+    inner = r"[^\"'#\\()\[\]{}]++|" + _STRING + "|" + _COMMENT + r"|\\[\s\S]"
+    if depth > 1:
+        inner += "|" + _bracketed(depth - 1)
+    return r"[(\[{](?:" + inner + r")*+[)\]}]"
+
+
+_STATEMENT = re.compile(
+    r"(?:[^\n\"'#\\()\[\]{};]++|" + _STRING + "|" + _COMMENT + r"|\\\n|" + _bracketed(_DEPTH) + r")*+(?:\n|;|\Z)"
+)
+_TOKEN = re.compile(
+    "(?P<string>" + _STRING + ")|(?P<comment>" + _COMMENT + r")|(?P<open>[(\[{])|(?P<close>[)\]}])"
+    r"|(?P<continued>\\\n)|(?P<newline>\n)|(?P<semicolon>;)"
+)
+_INDENT = re.compile(r"[ \t]*")
+_NAME = r"[^\W\d]\w*"
+_CLASS = re.compile(rf"class[ \t]+({_NAME})")
+# A statement that assigns or annotates names: `a = ...`, `a = b = ...`, `a: T = ...`, `a: T`.
+_TARGETS = re.compile(rf"((?:{_NAME}[ \t]*=(?!=)[ \t]*)+)|({_NAME})[ \t]*:(?!=)")
+_TARGET = re.compile(rf"({_NAME})[ \t]*=")
+
+
+def _statement_starts(text: str) -> list[int]:
+    """The offsets where the logical lines of a Python source text start."""
+    starts = []
+    pos, end = 0, len(text)
+    for m in _STATEMENT.finditer(text):
+        if m.start() != pos:
+            return _statement_starts_by_token(text)  # brackets nested deeper than _DEPTH
+        starts.append(pos)
+        pos = m.end()
+        if pos >= end:
+            break
+    return starts
+
+
+def _statement_starts_by_token(text: str) -> list[int]:
+    starts = [0]
+    depth = 0
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "newline" or kind == "semicolon":
+            if depth == 0:
+                starts.append(m.end())
+        elif kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth = max(0, depth - 1)
+    return starts
+
 
 @lru_cache(maxsize=256)
-def _classes(path: str) -> dict[str, ast.ClassDef]:
-    """The class definitions of a source file by name (the first of each name), parsed once: a
-    models module of thousands of classes must not be walked once per class."""
+def _classes(path: str) -> dict[str, tuple[int, dict[str, int]]]:
+    """Class name -> (line of its `class` statement, {attribute name: line of the statement}) for a
+    source file. Of several classes with one name, the least nested, then the first, is taken (the
+    one ast.walk meets first); the attributes are the names its body's own statements assign or
+    annotate (the Name targets of its ast.Assign and ast.AnnAssign statements)."""
     try:
         with open(path, encoding="utf-8") as fh:
-            tree = ast.parse(fh.read(), filename=path)
-    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+            text = fh.read()
+    except (OSError, UnicodeDecodeError, ValueError):
         return {}
-    out: dict[str, ast.ClassDef] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef):
-            out.setdefault(node.name, node)
+    # Statements other than blank lines and comments: (offset of their first token, indentation).
+    statements: list[tuple[int, int]] = []
+    for start in _statement_starts(text):
+        indentation = _INDENT.match(text, start)
+        assert indentation is not None  # [ \t]* always matches
+        first = indentation.end()
+        if first >= len(text) or text[first] in "\r\n#\\;":
+            continue
+        if start and text[start - 1] == ";":
+            # `a = 1; b = 2`: the second statement is in the block of the first.
+            statements.append((first, statements[-1][1] if statements else 0))
+            continue
+        ws = indentation.group()
+        statements.append((first, len(ws.expandtabs(8)) if "\t" in ws else len(ws)))
+    found: dict[str, tuple[int, int, int]] = {}  # name -> (nesting depth, offset, statement index)
+    blocks: list[int] = []  # indentation of the statements that enclose this one
+    for i, (first, indent) in enumerate(statements):
+        while blocks and blocks[-1] >= indent:
+            blocks.pop()
+        blocks.append(indent)
+        if text.startswith("class", first):
+            m = _CLASS.match(text, first)
+            if m is not None:
+                key = (len(blocks) - 1, first)
+                if m.group(1) not in found or key < found[m.group(1)][:2]:
+                    found[m.group(1)] = (*key, i)
+    newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_left(newlines, offset) + 1
+
+    out: dict[str, tuple[int, dict[str, int]]] = {}
+    for name, (_depth, offset, i) in found.items():
+        class_indent = statements[i][1]
+        body_indent = None
+        attrs: dict[str, int] = {}
+        for j in range(i + 1, len(statements)):
+            first, indent = statements[j]
+            if indent <= class_indent:
+                break
+            if body_indent is None:
+                body_indent = indent
+            if indent != body_indent:
+                continue  # inside a method or a nested block
+            m = _TARGETS.match(text, first)
+            if m is None:
+                continue
+            targets = _TARGET.findall(m.group(1)) if m.group(1) else [m.group(2)]
+            for target in targets:
+                if not keyword.iskeyword(target):
+                    attrs[target] = line_of(first)
+        out[name] = (line_of(offset), attrs)
     return out
 
 
@@ -63,19 +183,9 @@ class SourceIndex:
             path = inspect.getsourcefile(cls)
         except TypeError:
             path = None
-        node = _classes(path).get(cls.__name__) if path else None
-        if path and node is not None:
-            attrs: dict[str, int] = {}
-            for stmt in node.body:
-                targets: list[ast.expr] = []
-                if isinstance(stmt, ast.Assign):
-                    targets = list(stmt.targets)
-                elif isinstance(stmt, ast.AnnAssign):
-                    targets = [stmt.target]
-                for tgt in targets:
-                    if isinstance(tgt, ast.Name):
-                        attrs[tgt.id] = stmt.lineno
-            info = (_rel(path), node.lineno, attrs)
+        found = _classes(path).get(cls.__name__) if path else None
+        if path and found is not None:
+            info = (_rel(path), found[0], found[1])
         self._class_info[key] = info
         return info
 
