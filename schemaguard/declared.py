@@ -168,7 +168,7 @@ def declared_tables(metadatas: list[MetaData]) -> list[SATable]:
     """
     seen: dict[tuple[str | None, str], SATable] = {}
     for md in metadatas:
-        for table in md.sorted_tables if _sortable(md) else md.tables.values():
+        for table in _sorted_tables(md):
             key = (table.schema, table.name)
             if key in seen and seen[key] is not table:
                 raise ModelsError(
@@ -188,7 +188,7 @@ def single_schema(metadatas: list[MetaData]) -> str | None:
     return None
 
 
-def _sortable(md: MetaData) -> bool:
+def _sorted_tables(md: MetaData) -> list[SATable]:
     # sorted_tables resolves foreign keys, which raises for a target that does not exist
     # (ForeignKey("Users.id") when the table is users): those models must still load.
     import warnings
@@ -198,22 +198,48 @@ def _sortable(md: MetaData) -> bool:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SAWarning)
-            _ = md.sorted_tables
+            return list(md.sorted_tables)
     except SQLAlchemyError:
-        return False
-    return True
+        return list(md.tables.values())
 
 
-def _ddl_default(column: Any, dialect: Dialect) -> str | None:
-    if column.server_default is None:
+def _ddl_default(column: Any, dialect: Dialect, cache: dict[Any, str | None] | None = None) -> str | None:
+    server_default = column.server_default
+    if server_default is None:
         return None
+    # Compiling `func.now()` for each of thousands of columns is most of a models snapshot's time:
+    # equal default expressions (by SQLAlchemy's own cache key, bound values included) compile once.
+    key = _default_key(server_default) if cache is not None else None
+    if key is not None and cache is not None and key in cache:
+        return cache[key]
     compiler = dialect.ddl_compiler(dialect, None)  # type: ignore[arg-type]  # no statement: only its helpers
     try:
         text = compiler.get_column_default_string(column)
     except Exception:
-        arg = getattr(column.server_default, "arg", None)
+        arg = getattr(server_default, "arg", None)
         text = str(arg) if arg is not None else None
+    if key is not None and cache is not None:
+        cache[key] = text
     return text
+
+
+def _default_key(server_default: Any) -> tuple[Any, ...] | None:
+    from sqlalchemy.schema import DefaultClause
+
+    if type(server_default) is not DefaultClause:
+        return None
+    arg = server_default.arg
+    if isinstance(arg, str):
+        return ("text", arg)
+    try:
+        cache_key = arg._generate_cache_key()
+        if cache_key is None:
+            return None
+        key = (cache_key.key, tuple(bp.effective_value for bp in cache_key.bindparams))
+        hash(key)
+    except Exception:  # an element SQLAlchemy cannot key, or an unhashable bound value
+        return None
+    return key
 
 
 def _fk_target(fk: Any) -> tuple[str | None, str, str]:
@@ -256,15 +282,17 @@ def _autoincrement(table: Any, column: Any, dialect: Dialect, type_text: str | N
     return default is None or is_sequence_default(str(getattr(default, "arg", "")))
 
 
-def table_snapshot(table: Any, dialect: Dialect, sources: SourceIndex | None = None) -> Table:
-    """One declared table as a snapshot Table."""
+def table_snapshot(
+    table: Any, dialect: Dialect, sources: SourceIndex | None = None, cache: dict[Any, Any] | None = None
+) -> Table:
+    """One declared table as a snapshot Table (`cache`: shared by the tables of one snapshot)."""
     from sqlalchemy import Column as SAColumn
     from sqlalchemy import UniqueConstraint as SAUnique
 
     columns = []
     for col in table.columns:
         type_text = canonical_type(col.type, dialect)
-        ddl_default = _ddl_default(col, dialect)
+        ddl_default = _ddl_default(col, dialect, cache)
         columns.append(
             Column(
                 name=col.name,
@@ -404,7 +432,8 @@ def declared_snapshot(
             if reg is not None and hasattr(reg, "mappers") and reg not in regs:
                 regs.append(reg)
     sources = SourceIndex(regs)
-    tables = [table_snapshot(t, dialect, sources) for t in declared_tables(mds)]
+    cache: dict[Any, Any] = {}
+    tables = [table_snapshot(t, dialect, sources, cache) for t in declared_tables(mds)]
     tables = _resolve_fk_column_types(tables)
     return Schema(
         dialect=dialect.name,

@@ -11,6 +11,7 @@ import json
 import re
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _IDENT = r"(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)"
 _TYPMOD = r"(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?"
@@ -79,6 +80,7 @@ def is_sequence_default(text: str | None) -> bool:
     return bool(text) and "nextval(" in str(text).lower()
 
 
+@lru_cache(maxsize=8192)  # a schema repeats a few hundred defaults over thousands of columns
 def normalize_default(text: str | None, type_text: str | None = None) -> str | None:
     """The canonical form of a server default expression (None when there is no default)."""
     if text is None:

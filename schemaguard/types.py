@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ class TypeSpec:
         return text + self.suffix
 
 
+@lru_cache(maxsize=4096)  # TypeSpec is frozen: one per distinct text
 def parse_type(text: str) -> TypeSpec:
     """Read canonical type text back into its parts."""
     m = _PARAMS.match(text.strip())
@@ -104,6 +106,7 @@ def parse_type(text: str) -> TypeSpec:
     return TypeSpec(m.group("name").strip(), tuple(args), m.group("rest").strip())
 
 
+@lru_cache(maxsize=4096)  # a schema repeats a few dozen spellings over thousands of columns
 def canonical_text(text: str, dialect_name: str) -> str:
     """Fold a compiled type text into the canonical spelling for its dialect."""
     text = _WS.sub(" ", text.strip()).upper()
@@ -197,6 +200,7 @@ _INT_WIDTH = {"SMALLINT": 2, "INTEGER": 4, "BIGINT": 8, "TINYINT": 1, "MEDIUMINT
 _FLOAT_WIDTH = {"REAL": 4, "FLOAT": 8, "DOUBLE": 8, "DOUBLE PRECISION": 8}
 
 
+@lru_cache(maxsize=4096)
 def family(text: str) -> str:
     """A coarse family used to decide whether an FK column can hold its target's values."""
     spec = parse_type(text)
@@ -220,6 +224,7 @@ _INT_DIGITS = {1: 3, 2: 5, 3: 8, 4: 10, 8: 19}  # decimal digits of the largest 
 _FLOAT_MANTISSA = {4: 24, 8: 53}  # bits of an IEEE float's significand
 
 
+@lru_cache(maxsize=16384)
 def is_narrowing(declared: str, live: str) -> bool:
     """True when changing the live type to the declared one can lose or reject existing values."""
     if declared.endswith("[]") and live.endswith("[]"):
