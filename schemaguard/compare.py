@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .errors import ModelsError, UsageError
@@ -30,6 +32,23 @@ class Timer:
         out = {k: round(self.phases.get(k, 0.0), 6) for k in ("load_models", "reflect", "compare", "report")}
         out["total"] = round(time.perf_counter() - self.start, 6)
         return out
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while models are imported and turned into a snapshot.
+
+    Importing thousands of declarative models builds millions of objects, all in reference cycles
+    and all alive until the end: each collection scans them again and frees nothing (at 5,000
+    tables, a second or more). Whatever garbage the import leaves is collected once it is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def load_live(
@@ -80,7 +99,8 @@ def load_declared(
 
             schemas.append(load_sequelize(item, dialect if isinstance(dialect, str) else dialect.name))
         elif isinstance(item, str):
-            mds, regs = load_target(item)
+            with collector_paused():
+                mds, regs = load_target(item)
             metadatas.extend(mds)
             registries.extend(regs)
             labels.append(item)
@@ -89,9 +109,10 @@ def load_declared(
             labels.append(type(item).__name__)
     if metadatas:
         unique_mds = list({id(m): m for m in metadatas}.values())
-        schemas.append(
-            declared_snapshot(unique_mds, dialect, schema=schema, label=", ".join(labels), registries=registries)
-        )
+        with collector_paused():
+            schemas.append(
+                declared_snapshot(unique_mds, dialect, schema=schema, label=", ".join(labels), registries=registries)
+            )
     if len(schemas) == 1:
         return schemas[0]
     tables = []
