@@ -54,6 +54,9 @@ class Pairing:
 def pair(declared: Iterable[T], live: Iterable[T]) -> Pairing:
     d_by = {x.name: x for x in declared}
     l_by = {x.name: x for x in live}
+    if d_by.keys() == l_by.keys():  # the usual case, every name on both sides
+        return Pairing(exact=[(d, l_by[n]) for n, d in d_by.items()], renamed=[], folded=[],
+                       only_declared=[], only_live=[])
     exact = [(d_by[n], l_by[n]) for n in d_by if n in l_by]
     left_d = [d for n, d in d_by.items() if n not in l_by]
     left_l = {n: lv for n, lv in l_by.items() if n not in d_by}
@@ -346,6 +349,7 @@ def _diff_foreign_keys(
             (x for x in on_target if (x.ondelete, x.onupdate) == actions),
             on_target[0] if on_target else same_cols[0] if same_cols else None,
         )
+        match_on_target = any(x is match for x in on_target)
         target_sig = (fold(str(target["table"])), tuple(fold(c) for c in target["columns"]))
         signature = (local, target_sig, actions)
         repeated = signature in seen
@@ -378,7 +382,7 @@ def _diff_foreign_keys(
         if match is None:
             out.append(ch("foreign_key_missing", column=column, declared=fk, details=target))
             continue
-        same_target = _same_target(match, target, resolver)
+        same_target = match_on_target
         if not same_target or match.ondelete != fk.ondelete or match.onupdate != fk.onupdate:
             out.append(
                 ch(
@@ -559,12 +563,13 @@ def _mixed_naming(declared: Schema, live: Schema, table_map: Mapping[str, str]) 
     }
     for t in declared.tables:
         lv = live_tables.get(table_map.get(t.name, t.name))
-        live_by_fold = {fold(c.name): c.name for c in lv.columns} if lv is not None else {}
         live_names = {c.name for c in lv.columns} if lv is not None else set()
+        new_names = [c for c in t.columns if c.name not in live_names]
+        if not new_names:
+            continue  # every column exists under its declared name
+        live_by_fold = {fold(c.name): c.name for c in lv.columns} if lv is not None else {}
         groups: dict[str, list[str]] = {}
-        for c in t.columns:
-            if c.name in live_names:
-                continue
+        for c in new_names:
             reference = column_ref["paired" if fold(c.name) in live_by_fold else "new"]
             s = style(c.name)
             if reference is None or s not in ("snake", "camel") or s == reference:

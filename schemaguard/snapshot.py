@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -83,10 +84,16 @@ class Table:
     schema: str | None = None
 
     def column(self, name: str) -> Column | None:
+        return self._columns_by_name.get(name)
+
+    @cached_property
+    def _columns_by_name(self) -> dict[str, Column]:
+        # Built on first use (the diff asks for columns by name many times per table); not a
+        # field, so equality and the JSON form do not see it.
+        by_name: dict[str, Column] = {}
         for col in self.columns:
-            if col.name == name:
-                return col
-        return None
+            by_name.setdefault(col.name, col)
+        return by_name
 
 
 @dataclass(frozen=True)
