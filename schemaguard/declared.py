@@ -225,12 +225,18 @@ def _ddl_default(column: Any, dialect: Dialect, cache: dict[Any, str | None] | N
 
 def _default_key(server_default: Any) -> tuple[Any, ...] | None:
     from sqlalchemy.schema import DefaultClause
+    from sqlalchemy.sql.elements import False_, Null, TextClause, True_
 
     if type(server_default) is not DefaultClause:
         return None
-    arg = server_default.arg
+    arg: Any = server_default.arg
     if isinstance(arg, str):
-        return ("text", arg)
+        return ("str", arg)
+    kind = type(arg)
+    if kind is TextClause and not arg._bindparams:
+        return ("text", arg.text)  # text("0"), the most common kind: no need to build a cache key
+    if kind in (True_, False_, Null):
+        return (kind.__name__,)
     try:
         cache_key = arg._generate_cache_key()
         if cache_key is None:

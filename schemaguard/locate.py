@@ -166,6 +166,8 @@ class SourceIndex:
                 if local is not None and id(local) not in self._by_table:
                     self._by_table[id(local)] = mapper.class_
         self._class_info: dict[int, tuple[str, int, dict[str, int]] | None] = {}
+        self._module_files: dict[str | None, tuple[str | None, str | None]] = {}
+        self._sources: dict[tuple[str, int], Source] = {}
 
     def model_name(self, table: Any) -> str | None:
         cls = self._by_table.get(id(table))
@@ -179,19 +181,39 @@ class SourceIndex:
         if key in self._class_info:
             return self._class_info[key]
         info = None
+        path, shown = self._source_file(cls)
+        found = _classes(path).get(cls.__name__) if path else None
+        if shown and found is not None:
+            info = (shown, found[0], found[1])
+        self._class_info[key] = info
+        return info
+
+    def _source_file(self, cls: Any) -> tuple[str | None, str | None]:
+        """(the file that defines a class, as findings show it); asked of inspect once per module,
+        whose classes all share its file."""
+        module = getattr(cls, "__module__", None)
+        if module in self._module_files:
+            return self._module_files[module]
         try:
             path = inspect.getsourcefile(cls)
         except TypeError:
             path = None
-        found = _classes(path).get(cls.__name__) if path else None
-        if path and found is not None:
-            info = (_rel(path), found[0], found[1])
-        self._class_info[key] = info
-        return info
+        found = (path, _rel(path) if path else None)
+        if module is not None:
+            self._module_files[module] = found
+        return found
+
+    def _source(self, path: str, line: int) -> Source:
+        # Thousands of columns point into one file: equal positions share one frozen Source.
+        key = (path, line)
+        source = self._sources.get(key)
+        if source is None:
+            source = self._sources[key] = Source(path, line)
+        return source
 
     def table(self, table: Any) -> Source | None:
         info = self._info(table)
-        return Source(info[0], info[1]) if info else None
+        return self._source(info[0], info[1]) if info else None
 
     def column(self, table: Any, column: Any) -> Source | None:
         info = self._info(table)
@@ -206,7 +228,7 @@ class SourceIndex:
                 if column in getattr(mapper_attr, "columns", ()):
                     line = attrs.get(mapper_attr.key)
                     break
-        return Source(path, line or class_line)
+        return self._source(path, line or class_line)
 
     def index(self, table: Any, index: Any) -> Source | None:
         cols = list(getattr(index, "columns", ()))

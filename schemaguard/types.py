@@ -143,12 +143,10 @@ def canonical_text(text: str, dialect_name: str) -> str:
 
 def canonical_type(type_: Any, dialect: Dialect) -> str | None:
     """The canonical text of a SQLAlchemy type on a dialect; None for an unknown (NullType) type."""
-    from sqlalchemy import types as sqltypes
-    from sqlalchemy.exc import CompileError
-
-    if isinstance(type_, sqltypes.NullType):
+    NullType, Enum, CompileError = _sqlalchemy_names()
+    if isinstance(type_, NullType):
         return None
-    if isinstance(type_, sqltypes.Enum) and _native_enum(type_, dialect):
+    if isinstance(type_, Enum) and _native_enum(type_, dialect):
         values = ", ".join("'" + str(v).replace("'", "''") + "'" for v in type_.enums)
         return f"ENUM({values})"
     try:
@@ -160,6 +158,17 @@ def canonical_type(type_: Any, dialect: Dialect) -> str | None:
         if dialect.name == "sqlite":
             compiled = _as_sqlite_reflects(str(compiled), dialect)
     return canonical_text(str(compiled), dialect.name)
+
+
+@lru_cache(maxsize=1)
+def _sqlalchemy_names() -> tuple[Any, Any, Any]:
+    # Imported on first use (this module is imported by commands that never load SQLAlchemy) and
+    # then kept: canonical_type runs once per column, and a function-level import costs as much
+    # as the rest of it.
+    from sqlalchemy import types as sqltypes
+    from sqlalchemy.exc import CompileError
+
+    return sqltypes.NullType, sqltypes.Enum, CompileError
 
 
 def _as_sqlite_reflects(text: str, dialect: Dialect) -> str:
