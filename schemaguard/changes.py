@@ -157,6 +157,7 @@ class _Resolver:
         self.declared_fold = _unique_fold(self.declared)
         self.live_fold = _unique_fold(self.live)
         self._col_maps: dict[str, dict[str, str]] = {}
+        self._tables: dict[str, tuple[Table | None, Table | None, bool]] = {}
 
     def set_column_map(self, declared_table: str, mapping: dict[str, str]) -> None:
         self._col_maps[declared_table] = mapping
@@ -176,7 +177,14 @@ class _Resolver:
         return self.table(self.key(fk.ref_schema, fk.ref_table))
 
     def table(self, name: str) -> tuple[Table | None, Table | None, bool]:
-        """(declared table, live table, exact) for an FK target name."""
+        """(declared table, live table, exact) for an FK target name (the tables and their pairing
+        are fixed once the comparison starts: each name is looked up once)."""
+        found = self._tables.get(name)
+        if found is None:
+            found = self._tables[name] = self._table(name)
+        return found
+
+    def _table(self, name: str) -> tuple[Table | None, Table | None, bool]:
         d = self.declared.get(name)
         exact = d is not None or name in self.live
         if d is None and not exact:
@@ -430,19 +438,20 @@ def _resolve_target(fk: ForeignKey, resolver: _Resolver, owner: Table) -> dict[s
     case = not exact
     for ref in fk.ref_columns:
         d_col, d_exact = _find_column(d_target, ref)
-        l_col, l_exact = _find_column(l_target, ref)
-        if d_col is None and l_col is None:
-            return {"missing": True, "case": False, "table": live_table_name, "columns": fk.ref_columns,
-                    "what": "column", "column": ref}
         if d_col is not None and d_target is not None:
             mapped = resolver.column_map(d_target.name).get(d_col.name, d_col.name)
             target_cols.append(mapped)
             if not d_exact:
                 case = True
-        else:
-            target_cols.append(l_col.name)  # type: ignore[union-attr]
-            if not l_exact:
-                case = True
+            continue
+        # The live side is looked at only for a column the models do not have.
+        l_col, l_exact = _find_column(l_target, ref)
+        if l_col is None:
+            return {"missing": True, "case": False, "table": live_table_name, "columns": fk.ref_columns,
+                    "what": "column", "column": ref}
+        target_cols.append(l_col.name)
+        if not l_exact:
+            case = True
     return {
         "missing": False,
         "case": case,
@@ -531,12 +540,27 @@ def _mixed_naming(declared: Schema, live: Schema, table_map: Mapping[str, str]) 
     """
     out: list[Change] = []
     live_tables = {t.name: t for t in live.tables}
-    declared_tables = [t.name for t in declared.tables]
-    table_ref = {"paired": _dominant(live_tables) or _dominant(declared_tables), "new": _dominant(declared_tables)}
+    # The majority styles are counted only when a name is not in the database (rarely: they cost
+    # a pass over every name of the schema).
+    table_ref: dict[str, str | None] = {}
+    column_ref: dict[str, str | None] = {}
+
+    def table_reference(which: str) -> str | None:
+        if not table_ref:
+            table_ref["new"] = _dominant(t.name for t in declared.tables)
+            table_ref["paired"] = _dominant(live_tables) or table_ref["new"]
+        return table_ref[which]
+
+    def column_reference(which: str) -> str | None:
+        if not column_ref:
+            column_ref["new"] = _dominant(c.name for t in declared.tables for c in t.columns)
+            column_ref["paired"] = _dominant(c.name for t in live.tables for c in t.columns) or column_ref["new"]
+        return column_ref[which]
+
     for t in declared.tables:
         if t.name in live_tables:
             continue
-        reference = table_ref["paired" if t.name in table_map else "new"]
+        reference = table_reference("paired" if t.name in table_map else "new")
         s = style(t.name)
         if reference is None or s not in ("snake", "camel") or s == reference:
             continue
@@ -556,21 +580,15 @@ def _mixed_naming(declared: Schema, live: Schema, table_map: Mapping[str, str]) 
             )
         )
 
-    declared_columns = [c.name for t in declared.tables for c in t.columns]
-    column_ref = {
-        "paired": _dominant(c.name for t in live.tables for c in t.columns) or _dominant(declared_columns),
-        "new": _dominant(declared_columns),
-    }
     for t in declared.tables:
         lv = live_tables.get(table_map.get(t.name, t.name))
-        live_names = {c.name for c in lv.columns} if lv is not None else set()
-        new_names = [c for c in t.columns if c.name not in live_names]
+        new_names = [c for c in t.columns if lv is None or lv.column(c.name) is None]
         if not new_names:
             continue  # every column exists under its declared name
         live_by_fold = {fold(c.name): c.name for c in lv.columns} if lv is not None else {}
         groups: dict[str, list[str]] = {}
         for c in new_names:
-            reference = column_ref["paired" if fold(c.name) in live_by_fold else "new"]
+            reference = column_reference("paired" if fold(c.name) in live_by_fold else "new")
             s = style(c.name)
             if reference is None or s not in ("snake", "camel") or s == reference:
                 continue
