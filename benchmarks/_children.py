@@ -1,6 +1,7 @@
 """Child processes for bench_check.py: each runs in a fresh interpreter and prints one JSON line.
 
     python benchmarks/_children.py alembic  URL MODELS_FILE [--count-sql]
+    python benchmarks/_children.py models   MODELS_FILE
     python benchmarks/_children.py raw      URL [--full]
     python benchmarks/_children.py sgcount  URL MODELS_FILE
     python benchmarks/_children.py profile  URL MODELS_FILE OUT.md [TOP]
@@ -74,6 +75,27 @@ def alembic_child(url, models_file, count_sql):
     if count_sql:
         out["sql_statements"] = len(statements)
     print(json.dumps(out))
+
+
+def models_child(models_file):
+    """The floor for any tool that loads these models: SQLAlchemy and the models module, nothing else."""
+    t0 = time.perf_counter()
+    import sqlalchemy  # noqa: F401
+    import sqlalchemy.orm  # noqa: F401
+
+    t1 = time.perf_counter()
+    base = _load_module(models_file).Base
+    t2 = time.perf_counter()
+    print(json.dumps({
+        "lib_import": t1 - t0,
+        "models_import": t2 - t1,
+        "tables": len(base.metadata.tables),
+        "in_process_total": t2 - T_START,
+    }), flush=True)
+    # A floor: leave without tearing the models down one object at a time (schemaguard does the same).
+    import os
+
+    os._exit(0)
 
 
 RAW_COLUMNS = """
@@ -215,6 +237,8 @@ if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "alembic":
         alembic_child(args[0], args[1], "--count-sql" in args)
+    elif cmd == "models":
+        models_child(args[0])
     elif cmd == "raw":
         raw_child(args[0], "--full" in args)
     elif cmd == "sgcount":
