@@ -9,6 +9,7 @@ part of the naming change rather than a second one.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -129,14 +130,63 @@ def diff(declared: Schema, live: Schema, *, outside: Iterable[Table] = ()) -> li
                 live_table=lv,
             )
         )
+    unchanged = _unchanged_tables(tables.exact, resolver)
     for d, lv in (*tables.exact, *tables.renamed, *tables.folded):
-        changes.extend(_diff_table(d, lv, resolver))
+        if id(d) not in unchanged:
+            changes.extend(_diff_table(d, lv, resolver))
     for d in declared.tables:
-        changes.extend(_declared_reference_checks(d, resolver, declared_by_name, live_by_name))
+        if id(d) not in unchanged:
+            changes.extend(_declared_reference_checks(d, resolver, declared_by_name, live_by_name))
     changes.extend(_mixed_naming(declared, live, table_map))
     if declared.flavor != "sqlalchemy":
         changes = [replace(c, flavor=declared.flavor) for c in changes]
     return changes
+
+
+_COLUMN_SHAPE = operator.attrgetter("name", "type", "nullable", "default", "autoincrement")
+_INDEX_SHAPE = operator.attrgetter("name", "columns", "unique")
+# Uniques are matched by their columns alone (a model's unique=True has no name; PostgreSQL names it).
+_UNIQUE_SHAPE = operator.attrgetter("columns")
+
+
+def _unchanged_tables(exact: list[tuple[Table, Table]], resolver: _Resolver) -> set[int]:
+    """The declared tables (by id) that _diff_table and _declared_reference_checks would find
+    nothing in, recognised without running them: most tables of most schemas.
+
+    A table qualifies when the two sides hold the same columns, key, indexes (with their names)
+    and uniques, in the same order, and the same foreign keys; and each of its foreign keys
+    points, by its exact name, at a declared table that itself qualifies on that first count and
+    has the referenced columns under their exact names. Such a key resolves to itself, matches
+    its live twin and has the types of its target: nothing to report. Any other table, or any
+    doubt (an order that differs, a name the database spells differently), takes the full path.
+    """
+    same: dict[int, Table] = {}
+    for d, lv in exact:
+        if (
+            d.primary_key == lv.primary_key
+            and len(d.columns) == len(lv.columns)
+            and tuple(map(_COLUMN_SHAPE, d.columns)) == tuple(map(_COLUMN_SHAPE, lv.columns))
+            and tuple(map(_INDEX_SHAPE, d.indexes)) == tuple(map(_INDEX_SHAPE, lv.indexes))
+            and tuple(map(_UNIQUE_SHAPE, d.uniques)) == tuple(map(_UNIQUE_SHAPE, lv.uniques))
+            and _fk_shapes(d, resolver) == _fk_shapes(lv, resolver)
+        ):
+            same[id(d)] = d
+    unchanged = set()
+    for key, d in same.items():
+        for fk in d.foreign_keys:
+            target = resolver.declared.get(resolver.key(fk.ref_schema, fk.ref_table))
+            if target is None or id(target) not in same or any(target.column(c) is None for c in fk.ref_columns):
+                break
+        else:
+            unchanged.add(key)
+    return unchanged
+
+
+def _fk_shapes(t: Table, resolver: _Resolver) -> tuple[tuple[Any, ...], ...]:
+    return tuple(
+        (f.columns, f.ref_table, f.ref_columns, resolver.target_schema(f.ref_schema), f.ondelete, f.onupdate)
+        for f in t.foreign_keys
+    )
 
 
 class _Resolver:

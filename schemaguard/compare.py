@@ -36,7 +36,8 @@ class Timer:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while models are imported and turned into a snapshot.
+    """The cyclic garbage collector off while models are imported and turned into a snapshot (and,
+    in check, while the database is read and the two are compared).
 
     Importing thousands of declarative models builds millions of objects, all in reference cycles
     and all alive until the end: each collection scans them again and frees nothing (at 5,000
@@ -165,22 +166,25 @@ def check(
     t = timer.add("load_models", t)
     # Models that all live in one named schema (Table(..., schema="app")) are compared with
     # that schema when --schema is not given.
-    live = load_live(
-        db,
-        schema=schema if schema is not None else declared.schema,
-        include=include,
-        exclude=exclude,
-        include_bookkeeping=include_bookkeeping,
-    )
+    # The live snapshot and the diff build tens of thousands of objects that all stay alive too.
+    with collector_paused():
+        live = load_live(
+            db,
+            schema=schema if schema is not None else declared.schema,
+            include=include,
+            exclude=exclude,
+            include_bookkeeping=include_bookkeeping,
+        )
     t = timer.add("reflect", t)
     if declared.dialect != live.dialect:
         raise UsageError(
             f"the declared snapshot was written for {declared.dialect} but the database is {live.dialect}",
             hint=f"write it again with `schemaguard snapshot --models ... --dialect {live.dialect}`",
         )
-    compared, outside, notes = _select(declared, live, include, exclude)
-    findings = judge(diff(compared, live, outside=outside))
-    findings = sort_findings(apply_ignores(findings, ignore))
+    with collector_paused():
+        compared, outside, notes = _select(declared, live, include, exclude)
+        findings = judge(diff(compared, live, outside=outside))
+        findings = sort_findings(apply_ignores(findings, ignore))
     timer.add("compare", t)
     result = CheckResult(findings=findings, database=live.label, models=[compared.label], notes=notes,
                          declared=compared, live=live)

@@ -21,6 +21,7 @@ not psycopg, `supported()` says no and the caller reflects through the inspector
 from __future__ import annotations
 
 import inspect as pyinspect
+import operator
 import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -54,12 +55,15 @@ _NAMESPACES_VISIBLE = (
 )
 
 # One row per column (one with NULLs for a table without columns). The collation is reported,
-# as the inspector does, only where it differs from the type's own.
+# as the inspector does, only where it differs from the type's own. A default is deparsed without
+# its table (relid 0): a DEFAULT cannot refer to a column, and naming the table makes a fresh
+# server process look up every table of the schema (half this query's time at 5,000 tables). A
+# generated column's expression, which does refer to columns, is not a default: it is not read.
 _COLUMNS = """
 SELECT c.oid, c.relname, a.attnum, a.attname,
        pg_catalog.format_type(a.atttypid, a.atttypmod),
        a.attnotnull,
-       CASE WHEN a.atthasdef THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END,
+       CASE WHEN a.atthasdef AND a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, 0) END,
        a.attgenerated <> '',
        a.attidentity <> '',
        co.collname,
@@ -261,7 +265,7 @@ def reflect_catalog(
     for oid in sorted(keep, key=names.__getitem__):
         cols = attnames[oid]
         table_cols = columns_of[oid]
-        table_cols.sort(key=_first)  # the catalog rows come in no guaranteed order
+        table_cols.sort(key=_FIRST)  # the catalog rows come in no guaranteed order
         pk_key = pk_keys.get(oid)
         foreign_keys = [
             _foreign_key(row, cols, names, attnames, referenced, schema, dialect) for row in fk_rows.get(oid, ())
@@ -273,7 +277,7 @@ def reflect_catalog(
         tables.append(
             Table(
                 name=names[oid],
-                columns=tuple([c for _, c in table_cols]),
+                columns=tuple(map(_SECOND, table_cols)),
                 primary_key=tuple(map(cols.__getitem__, pk_key)) if pk_key else (),
                 indexes=tuple(sorted(table_indexes, key=_index_order)) if table_indexes else (),
                 uniques=tuple(UniqueConstraint(name=n, columns=c) for c, n in sorted(table_uniques))
@@ -298,8 +302,8 @@ def _rows(conn: Connection, sql: str, params: dict[str, Any]) -> Sequence[Any]:
     return conn.exec_driver_sql(sql, params).all()
 
 
-def _first(item: tuple[int, Column]) -> int:
-    return item[0]
+_FIRST = operator.itemgetter(0)
+_SECOND = operator.itemgetter(1)
 
 
 def _fk_order(fk: ForeignKey) -> tuple[tuple[str, ...], str]:
