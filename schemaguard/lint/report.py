@@ -33,23 +33,15 @@ def lint_json(result: LintResult) -> str:
 
 
 def lint_sarif(result: LintResult) -> str:
-    """The shared SARIF reporter, with each lint rule's summary as its short description."""
+    """The shared SARIF reporter (it knows lint's rules and their summaries too)."""
     from ..report.sarif import findings_sarif
-    from .rules import BY_CODE
 
-    doc = json.loads(findings_sarif(result.findings, tool_command="lint"))
-    for rule in doc["runs"][0]["tool"]["driver"]["rules"]:
-        lint_rule = BY_CODE.get(rule["id"])
-        if lint_rule is not None:
-            rule["shortDescription"] = {"text": lint_rule.summary}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return findings_sarif(result.findings, tool_command="lint")
 
 
 def lint_markdown(result: LintResult) -> str:
+    from ..report.markdown import cell as _cell
+
     s = result.summary
     lines = [
         "## schemaguard lint",

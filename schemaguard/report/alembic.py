@@ -14,6 +14,8 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from .plan import _one_line
+
 if TYPE_CHECKING:
     from ..plan import Plan, Step
 
@@ -108,7 +110,3 @@ def _indent(lines: list[str]) -> list[str]:
 
 def _where(table: str | None, column: str | None) -> str:
     return ".".join(p for p in (table, column) if p)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

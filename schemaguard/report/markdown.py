@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 _ICON = {"error": "🛑 error", "warning": "⚠️ warning", "info": "ℹ️ info"}
 
 
-def _cell(text: object) -> str:
+def cell(text: object) -> str:
+    """Text for one Markdown table cell: pipes escaped, on one line."""
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
@@ -34,7 +35,7 @@ def check_markdown(result: CheckResult) -> str:
     lines = [
         "## schemaguard check",
         "",
-        f"`{_cell(result.database)}` vs `{_cell(', '.join(result.models))}`",
+        f"`{cell(result.database)}` vs `{cell(', '.join(result.models))}`",
         "",
         "| errors | warnings | info |",
         "|---:|---:|---:|",
@@ -53,8 +54,8 @@ def check_markdown(result: CheckResult) -> str:
         for f in group:
             sev = _ICON[f.severity] + (" · data loss" if f.destructive else "")
             lines.append(
-                f"| {sev} | [{f.code}]({f.doc_url}) | `{f.kind}` | {_cell(f.column or '')} | "
-                f"{_cell(f.message)} | {_cell(f.hint)} |"
+                f"| {sev} | [{f.code}]({f.doc_url}) | `{f.kind}` | {cell(f.column or '')} | "
+                f"{cell(f.message)} | {cell(f.hint)} |"
             )
         lines.append("")
     return "\n".join(lines) + "\n"

@@ -124,6 +124,7 @@ def render_plan(plan: Plan, fmt: str, *, decision: Decision | None = None) -> st
 def plan_markdown(plan: Plan, decision: Decision | None = None) -> str:
     """For a pull-request comment: the verdict, a summary, the steps with their hazards, the SQL,
     what the mode skips, and a Mermaid erDiagram of the tables the plan touches."""
+    from .markdown import cell as _cell
     from .mermaid import er_diagram
 
     lines = [f"## schemaguard plan --mode {plan.mode}", ""]
@@ -166,10 +167,6 @@ def plan_markdown(plan: Plan, decision: Decision | None = None) -> str:
                   for s in plan.skipped]
         lines.append("")
     return "\n".join(lines)
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def plan_json(plan: Plan, *, environment: str = "production", allowed: bool = True) -> str:
