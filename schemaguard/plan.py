@@ -390,8 +390,8 @@ class _Builder:
         return t.c[name]
 
     def schema_of(self, c: Change) -> str | None:
-        t = self.sa_table(c)
-        return self.schema if self.schema is not None else (t.schema if t is not None else None)
+        d = c.declared_table
+        return self.schema_for(d.name) if d is not None else self.schema
 
     def never(self, kind: str, c: Change) -> None:
         """The reason a drift change is not run in this mode (safe/alter)."""
