@@ -812,6 +812,23 @@ def _print_timings(timings: dict[str, Any]) -> None:
     typer.echo(f"schemaguard: timings: {parts}", err=True)
 
 
+def _again_with_mapped_imports(exc: BaseException) -> None:
+    """The models failed to import with their mappings deferred (a module that uses its classes
+    as mapped while it is imported, or a genuine error): run this same command again in a fresh
+    interpreter that imports them as the application does. The half-imported modules of the
+    failed attempt stay behind in this process; nothing has been read or written yet."""
+    import subprocess
+
+    env = {**os.environ, "SCHEMAGUARD_IMPORT": "mapped"}
+    argv = list(getattr(sys, "orig_argv", [])) or [sys.executable, *sys.argv]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execve(sys.executable, argv, env)
+    code = subprocess.call([sys.executable, *argv[1:]], env=env)  # pragma: no cover - Windows
+    os._exit(code)  # pragma: no cover
+
+
 def main() -> None:
     """Console-script entry point."""
     # Windows consoles and pipes: never crash printing a non-ASCII table name.
@@ -827,6 +844,12 @@ def main() -> None:
     import gc
 
     gc.set_threshold(200_000, 50, 50)
+    # Models are imported for their tables only: their ORM mappings are left undone
+    # (declared._mapping_deferred), unless SCHEMAGUARD_IMPORT=mapped asks for a plain import.
+    if os.environ.get("SCHEMAGUARD_IMPORT", "").strip().lower() != "mapped":
+        from .declared import set_import_mode
+
+        set_import_mode("deferred", on_failure=_again_with_mapped_imports)
     code: int = 0
     try:
         app(prog_name="schemaguard")

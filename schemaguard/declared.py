@@ -8,7 +8,7 @@ import importlib.util
 import os
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,30 @@ if TYPE_CHECKING:
     from .locate import SourceIndex
 
 
+# How load_target imports models. "mapped": as the application does, every declarative class
+# mapped by the ORM. "deferred": the classes' tables are built but their ORM mappings are left
+# undone (see _mapping_deferred). The command line uses "deferred" (SCHEMAGUARD_IMPORT=mapped turns
+# it off); the library keeps "mapped", because an application that calls schemaguard.check() may
+# use the same modules afterwards and needs them mapped.
+IMPORT_MODES = ("mapped", "deferred")
+import_mode = "mapped"
+# Called when an import with deferred mappings fails: the command line starts itself again with
+# plain imports (a failed import leaves half-imported modules behind; only a fresh interpreter
+# imports them exactly as the application would). Must not return.
+_on_deferred_failure: Callable[[BaseException], None] | None = None
+
+
+def set_import_mode(mode: str, on_failure: Callable[[BaseException], None] | None = None) -> None:
+    """Choose how models targets are imported ("mapped" or "deferred"). With "deferred", a models
+    module that fails to import while its mappings are deferred calls `on_failure` (which must not
+    return); without one, the failure is reported as a ModelsError."""
+    global import_mode, _on_deferred_failure
+    if mode not in IMPORT_MODES:
+        raise ValueError(f"unknown import mode {mode!r}")
+    import_mode = mode
+    _on_deferred_failure = on_failure
+
+
 def load_target(target: str) -> tuple[list[MetaData], list[Any]]:
     """Import `package.module:attr` or `path/to/file.py:attr`; return its MetaData objects and the
     declarative registries found beside them (used to point findings at model source lines)."""
@@ -36,8 +60,12 @@ def load_target(target: str) -> tuple[list[MetaData], list[Any]]:
         )
     # Whatever the models print while importing goes to stderr: stdout carries only the report
     # (a JSON document must stay parseable).
+    deferred: DeferredModels | None = None
     with contextlib.redirect_stdout(sys.stderr):
-        module = _import(module_part)
+        if import_mode == "deferred":
+            module, deferred = _import_deferred(module_part)
+        else:
+            module = _import(module_part)
     obj: Any = module
     for part in attr_path.split("."):
         try:
@@ -47,7 +75,144 @@ def load_target(target: str) -> tuple[list[MetaData], list[Any]]:
                 f"{module_part} has no attribute {attr_path!r}",
                 hint="name a MetaData, a declarative base, or a list of them",
             ) from None
-    return _collect(obj, target)
+    metadatas, registries = _collect(obj, target)
+    if deferred is not None and deferred.entries:
+        registries.append(deferred)
+    return metadatas, registries
+
+
+class DeferredModels:
+    """The declarative classes an import with deferred mapping built, standing in for the mappers
+    of their registry where source lines are looked up: (class, table, {column id: attribute})."""
+
+    def __init__(self, entries: list[tuple[type, Any, dict[int, str]]]) -> None:
+        self.entries = entries
+
+
+def _deferred_config_class() -> Any:
+    """SQLAlchemy's configurator for declarative classes whose mapping waits (the one its
+    DeferredReflection and automap extensions use): _DeferredDeclarativeConfig in 2.1,
+    _DeferredMapperConfig in 2.0. None if this SQLAlchemy has neither."""
+    from sqlalchemy.orm import decl_base
+
+    for name in ("_DeferredDeclarativeConfig", "_DeferredMapperConfig"):
+        cfg = getattr(decl_base, name, None)
+        if cfg is not None and isinstance(getattr(cfg, "_configs", None), dict):
+            return cfg
+    return None
+
+
+@contextlib.contextmanager
+def _mapping_deferred() -> Iterator[list[Any]]:
+    """While models are imported, every declarative class takes SQLAlchemy's deferred path.
+
+    SQLAlchemy decides per class: a class with a `_sa_decl_prepare` attribute (what its
+    DeferredReflection and automap bases carry) is scanned as usual -- columns, mixins,
+    `__table_args__`, inheritance, the Table in its MetaData -- and its Mapper is built later, by
+    `prepare()`. schemaguard reads only the tables, so it never calls prepare(): the Mapper, its
+    attribute instrumentation and events, about a third of the memory and half the time of
+    importing thousands of models, are never built. The attribute is put on the declarative bases
+    (DeclarativeBase, DeclarativeBaseNoMeta and, seen through the metaclass, declarative_base()'s
+    classes) for the import only. Yields the list the new configurations are collected into.
+    """
+    from sqlalchemy.orm import DeclarativeBase, DeclarativeBaseNoMeta, DeclarativeMeta
+
+    cfg_class = _deferred_config_class()
+    collected: list[Any] = []
+    if cfg_class is None:
+        yield collected
+        return
+    before = set(cfg_class._configs)
+    patched = [b for b in (DeclarativeBase, DeclarativeBaseNoMeta, DeclarativeMeta)
+               if "_sa_decl_prepare" not in b.__dict__]
+    for b in patched:
+        type.__setattr__(b, "_sa_decl_prepare", _DeferUnlessDataclass())
+    try:
+        yield collected
+    finally:
+        for b in patched:
+            type.__delattr__(b, "_sa_decl_prepare")
+        for ref in [r for r in cfg_class._configs if r not in before]:
+            cfg = cfg_class._configs[ref]
+            cls = ref()
+            # A class of the application's own that defers its mapping (DeferredReflection) stays
+            # registered for its prepare(); the ones deferred here are let go.
+            if cls is None or not _defers_itself(cls):
+                del cfg_class._configs[ref]
+            if cls is not None:
+                collected.append(cfg)
+
+
+class _DeferUnlessDataclass:
+    """The `_sa_decl_prepare` attribute, seen by SQLAlchemy's `hasattr(cls, "_sa_decl_prepare")`:
+    present for every declarative class except ORM dataclasses (MappedAsDataclass asks whether a
+    new class is mapped while it creates it, which a deferred class cannot answer)."""
+
+    def __get__(self, obj: Any, owner: Any = None) -> bool:
+        from sqlalchemy.orm import MappedAsDataclass
+
+        cls = obj if isinstance(obj, type) else owner
+        if isinstance(cls, type) and issubclass(cls, MappedAsDataclass):
+            raise AttributeError("_sa_decl_prepare")
+        return True
+
+
+def _defers_itself(cls: type) -> bool:
+    from sqlalchemy.orm import DeclarativeBase, DeclarativeBaseNoMeta
+
+    return any("_sa_decl_prepare" in vars(c) or "_sa_decl_prepare_nocascade" in vars(c)
+               for c in cls.__mro__ if c not in (DeclarativeBase, DeclarativeBaseNoMeta))
+
+
+def _attribute_keys(cfg: Any) -> dict[int, str]:
+    """{id(column): attribute name} for columns mapped under another name than their key."""
+    from sqlalchemy import Column as SAColumn
+
+    out: dict[int, str] = {}
+    for key, value in dict(getattr(cfg, "properties", {}) or {}).items():
+        cols: list[Any] = []
+        if isinstance(value, SAColumn):
+            cols = [value]
+        elif isinstance(getattr(value, "column", None), SAColumn):
+            cols = [value.column]
+        else:
+            cols = [c for c in getattr(value, "columns", ()) if isinstance(c, SAColumn)]
+        for c in cols:
+            out.setdefault(id(c), key)
+    return out
+
+
+def _import_deferred(module_part: str) -> tuple[Any, DeferredModels]:
+    """_import with the models' mappings deferred.
+
+    A models module may need its classes mapped while it is imported (inspect(User), mapper
+    events, `User.__mapper__`): that import fails. Then `_on_deferred_failure` runs (the command
+    line's: start again with plain imports); without one the failure is a ModelsError that says
+    how to import plainly.
+    """
+    try:
+        with _mapping_deferred() as configs:
+            module = _import(module_part)
+    except Exception as exc:
+        if _on_deferred_failure is not None:
+            _on_deferred_failure(exc)
+        error = exc if isinstance(exc, ModelsError) else _import_failed(module_part, exc)
+        raise ModelsError(
+            error.message.rstrip(".") + " (imported with the ORM mappings deferred)",
+            hint="if the models need their mappings while they are imported, "
+            "set_import_mode('mapped') imports them as the application does",
+        ) from exc
+    entries: list[tuple[type, Any, dict[int, str]]] = []
+    for cfg in configs:
+        cls = cfg.cls
+        # A single-table-inheritance subclass has no table of its own: its columns join the
+        # inherited one (the __table__ its class inherits).
+        table = getattr(cfg, "local_table", None)
+        if table is None:
+            table = getattr(cls, "__table__", None)
+        if table is not None and cls is not None:
+            entries.append((cls, table, _attribute_keys(cfg)))
+    return module, DeferredModels(entries)
 
 
 def _import(module_part: str) -> Any:
@@ -147,8 +312,8 @@ def _collect(obj: Any, target: str) -> tuple[list[MetaData], list[Any]]:
         md = getattr(item, "metadata", None)
         if isinstance(md, MetaData):
             metadatas.append(md)
-            reg = getattr(item, "registry", None)
-            if reg is not None and hasattr(reg, "mappers"):
+            reg = _registry_of(item)
+            if reg is not None:
                 registries.append(reg)
             continue
         raise ModelsError(
@@ -158,6 +323,41 @@ def _collect(obj: Any, target: str) -> tuple[list[MetaData], list[Any]]:
     if not metadatas:
         raise ModelsError(f"{target} holds no MetaData", hint="name a MetaData or a declarative base")
     return metadatas, registries
+
+
+def _registry_of(base: Any) -> Any:
+    """Where model source lines are looked up for a declarative base: its registry, whose mappers
+    name each table's class; or, when some of its classes are not mapped (a DeferredReflection
+    class not yet prepared: listing the mappers raises), its table-bearing subclasses."""
+    reg = getattr(base, "registry", None)
+    if reg is None:
+        return None
+    try:
+        reg.mappers  # noqa: B018 -- raises UnmappedClassError while a class is unmapped
+    except AttributeError:
+        return None
+    except Exception:
+        entries: list[tuple[type, Any, dict[int, str]]] = []
+        # The registry's mapped classes (imperative mappings included) ...
+        for manager in list(getattr(reg, "_managers", ())):
+            if getattr(manager, "is_mapped", False):
+                mapper = manager.mapper
+                keys = {id(c): k for k, c in mapper.columns.items()}
+                entries.append((mapper.class_, mapper.local_table, keys))
+        # ... and the base's subclasses that have a table but no mapper yet.
+        todo: list[type] = list(type.__subclasses__(base)) if isinstance(base, type) else []
+        seen: set[int] = set()
+        while todo:
+            cls = todo.pop(0)
+            if id(cls) in seen:
+                continue
+            seen.add(id(cls))
+            todo.extend(type.__subclasses__(cls))
+            table = vars(cls).get("__table__")
+            if table is not None and "__mapper__" not in vars(cls):
+                entries.append((cls, table, {}))
+        return DeferredModels(entries)
+    return reg
 
 
 def declared_tables(metadatas: list[MetaData]) -> list[SATable]:
@@ -288,6 +488,14 @@ def _autoincrement(table: Any, column: Any, dialect: Dialect, type_text: str | N
     return default is None or is_sequence_default(str(getattr(default, "arg", "")))
 
 
+def _info(item: Any) -> dict[str, Any]:
+    """A schema item's `info` dict without creating it: SQLAlchemy makes `.info` on first access
+    and stores it in the object's __dict__, which grows that dict for every column read (about
+    1.5 kB a column: 60 MB at 5,000 tables)."""
+    info = vars(item).get("info")
+    return info if isinstance(info, dict) else {}
+
+
 def table_snapshot(
     table: Any, dialect: Dialect, sources: SourceIndex | None = None, cache: dict[Any, Any] | None = None
 ) -> Table:
@@ -307,7 +515,7 @@ def table_snapshot(
                 default=None if is_sequence_default(ddl_default) else normalize_default(ddl_default, type_text),
                 autoincrement=_autoincrement(table, col, dialect, type_text),
                 key=col.key if col.key != col.name else None,
-                renamed_from=(col.info or {}).get("renamed_from"),
+                renamed_from=_info(col).get("renamed_from"),
                 source=sources.column(table, col) if sources else None,
             )
         )
@@ -363,7 +571,7 @@ def table_snapshot(
         indexes=tuple(indexes),
         uniques=tuple(sorted(uniques, key=lambda u: u.columns)),
         foreign_keys=tuple(sorted(fks, key=lambda f: f.columns)),
-        renamed_from=(table.info or {}).get("renamed_from"),
+        renamed_from=_info(table).get("renamed_from"),
         model=sources.model_name(table) if sources else None,
         source=sources.table(table) if sources else None,
         schema=table.schema,
@@ -434,8 +642,8 @@ def declared_snapshot(
             mds.append(item)
         else:
             mds.append(item.metadata)
-            reg = getattr(item, "registry", None)
-            if reg is not None and hasattr(reg, "mappers") and reg not in regs:
+            reg = _registry_of(item)
+            if reg is not None and reg not in regs:
                 regs.append(reg)
     sources = SourceIndex(regs)
     cache: dict[Any, Any] = {}

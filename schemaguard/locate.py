@@ -159,24 +159,40 @@ class SourceIndex:
     """Looks up model source positions from declarative registries; cheap when none are given."""
 
     def __init__(self, registries: list[Any]) -> None:
-        self._by_table: dict[int, Any] = {}
+        # Every class mapped to a table: the one that declares it (its own __table__) first, then
+        # the single-table-inheritance subclasses that add columns to it.
+        classes: dict[int, list[Any]] = {}
+        # Columns mapped under another attribute name, for classes imported with their mapping
+        # deferred (declared.DeferredModels: no Mapper to ask).
+        self._attr_keys: dict[int, str] = {}
         for reg in registries:
+            for cls, local, keys in getattr(reg, "entries", ()):
+                classes.setdefault(id(local), []).append((cls, local))
+                self._attr_keys.update(keys)
             for mapper in getattr(reg, "mappers", ()):
                 local = getattr(mapper, "local_table", None)
-                if local is not None and id(local) not in self._by_table:
-                    self._by_table[id(local)] = mapper.class_
+                if local is not None:
+                    classes.setdefault(id(local), []).append((mapper.class_, local))
+        self._by_table: dict[int, list[Any]] = {}
+        for key, pairs in classes.items():
+            unique = list({id(c): (c, t) for c, t in pairs}.values())
+            unique.sort(key=lambda p: (vars(p[0]).get("__table__") is not p[1],
+                                       getattr(p[0], "__module__", ""), p[0].__qualname__))
+            self._by_table[key] = [c for c, _t in unique]
         self._class_info: dict[int, tuple[str, int, dict[str, int]] | None] = {}
         self._module_files: dict[str | None, tuple[str | None, str | None]] = {}
         self._sources: dict[tuple[str, int], Source] = {}
 
     def model_name(self, table: Any) -> str | None:
-        cls = self._by_table.get(id(table))
-        return cls.__name__ if cls is not None else None
+        found = self._by_table.get(id(table))
+        return found[0].__name__ if found else None
 
     def _info(self, table: Any) -> tuple[str, int, dict[str, int]] | None:
-        cls = self._by_table.get(id(table))
-        if cls is None:
-            return None
+        found = self._by_table.get(id(table))
+        return self._class_source(found[0]) if found else None
+
+    def _class_source(self, cls: Any) -> tuple[str, int, dict[str, int]] | None:
+        """(file as shown, the class statement's line, {attribute: line}) of a class."""
         key = id(cls)
         if key in self._class_info:
             return self._class_info[key]
@@ -219,16 +235,27 @@ class SourceIndex:
         info = self._info(table)
         if not info:
             return None
-        path, class_line, attrs = info
-        cls = self._by_table.get(id(table))
+        for cls in self._by_table.get(id(table), ()):
+            where = self._class_source(cls)
+            line = self._attribute_line(cls, column, where[2]) if where else None
+            if where and line is not None:
+                return self._source(where[0], line)
+        return self._source(info[0], info[1])
+
+    def _attribute_line(self, cls: Any, column: Any, attrs: dict[str, int]) -> int | None:
         # The attribute name in the class can differ from the column name (mapped_column("x")).
         line = attrs.get(column.key) or attrs.get(column.name)
-        if line is None and cls is not None:
-            for mapper_attr in getattr(getattr(cls, "__mapper__", None), "column_attrs", ()):
-                if column in getattr(mapper_attr, "columns", ()):
-                    line = attrs.get(mapper_attr.key)
-                    break
-        return self._source(path, line or class_line)
+        if line is None and id(column) in self._attr_keys:
+            line = attrs.get(self._attr_keys[id(column)])
+        if line is None:
+            # Mapper.columns (attribute name -> column) is filled when the mapper is built;
+            # column_attrs would configure every mapper first, and a misconfigured relationship
+            # elsewhere in the models would raise here.
+            mapped = getattr(vars(cls).get("__mapper__"), "columns", None)
+            for attr_key, mapped_column in (mapped.items() if mapped is not None else ()):
+                if mapped_column is column:
+                    return attrs.get(attr_key)
+        return line
 
     def index(self, table: Any, index: Any) -> Source | None:
         cols = list(getattr(index, "columns", ()))

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 SNAPSHOT_FORMAT = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a declared object is defined: a file and a 1-based line."""
 
@@ -20,7 +19,7 @@ class Source:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Column:
     name: str
     # Canonical type text for the snapshot's dialect (see schemaguard.types); None when unknown.
@@ -35,7 +34,7 @@ class Column:
     source: Source | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Index:
     name: str | None
     # Column names, or normalized expression text for expression indexes.
@@ -44,14 +43,14 @@ class Index:
     source: Source | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UniqueConstraint:
     name: str | None
     columns: tuple[str, ...]
     source: Source | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ForeignKey:
     name: str | None
     columns: tuple[str, ...]
@@ -68,7 +67,7 @@ class ForeignKey:
         return f"{self.ref_table}.{','.join(self.ref_columns)}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     name: str
     columns: tuple[Column, ...]
@@ -83,20 +82,21 @@ class Table:
     # The schema a declared table names explicitly (Table(..., schema="sales")); None otherwise.
     schema: str | None = None
 
+    # Columns by name, built on first use (the diff asks for columns by name many times per
+    # table); left out of equality, hashing and the JSON form.
+    _by_name: dict[str, Column] | None = field(default=None, init=False, repr=False, compare=False, hash=False)
+
     def column(self, name: str) -> Column | None:
-        return self._columns_by_name.get(name)
-
-    @cached_property
-    def _columns_by_name(self) -> dict[str, Column]:
-        # Built on first use (the diff asks for columns by name many times per table); not a
-        # field, so equality and the JSON form do not see it.
-        by_name: dict[str, Column] = {}
-        for col in self.columns:
-            by_name.setdefault(col.name, col)
-        return by_name
+        by_name = self._by_name
+        if by_name is None:
+            by_name = {}
+            for col in self.columns:
+                by_name.setdefault(col.name, col)
+            object.__setattr__(self, "_by_name", by_name)
+        return by_name.get(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Schema:
     """A whole schema: what one side of a comparison holds."""
 
