@@ -847,7 +847,7 @@ def main() -> None:
     # Models are imported for their tables only: their ORM mappings are left undone
     # (declared._mapping_deferred), unless SCHEMAGUARD_IMPORT=mapped asks for a plain import.
     if os.environ.get("SCHEMAGUARD_IMPORT", "").strip().lower() != "mapped":
-        from .declared import set_import_mode
+        from .importmode import set_import_mode
 
         set_import_mode("deferred", on_failure=_again_with_mapped_imports)
     code: int = 0

@@ -8,12 +8,14 @@ import importlib.util
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import importmode
 from .defaults import is_sequence_default, normalize_default
 from .errors import ModelsError
+from .importmode import set_import_mode as set_import_mode
 from .snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .types import canonical_type
 
@@ -23,30 +25,6 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
 
     from .locate import SourceIndex
-
-
-# How load_target imports models. "mapped": as the application does, every declarative class
-# mapped by the ORM. "deferred": the classes' tables are built but their ORM mappings are left
-# undone (see _mapping_deferred). The command line uses "deferred" (SCHEMAGUARD_IMPORT=mapped turns
-# it off); the library keeps "mapped", because an application that calls schemaguard.check() may
-# use the same modules afterwards and needs them mapped.
-IMPORT_MODES = ("mapped", "deferred")
-import_mode = "mapped"
-# Called when an import with deferred mappings fails: the command line starts itself again with
-# plain imports (a failed import leaves half-imported modules behind; only a fresh interpreter
-# imports them exactly as the application would). Must not return.
-_on_deferred_failure: Callable[[BaseException], None] | None = None
-
-
-def set_import_mode(mode: str, on_failure: Callable[[BaseException], None] | None = None) -> None:
-    """Choose how models targets are imported ("mapped" or "deferred"). With "deferred", a models
-    module that fails to import while its mappings are deferred calls `on_failure` (which must not
-    return); without one, the failure is reported as a ModelsError."""
-    global import_mode, _on_deferred_failure
-    if mode not in IMPORT_MODES:
-        raise ValueError(f"unknown import mode {mode!r}")
-    import_mode = mode
-    _on_deferred_failure = on_failure
 
 
 def load_target(target: str) -> tuple[list[MetaData], list[Any]]:
@@ -62,7 +40,7 @@ def load_target(target: str) -> tuple[list[MetaData], list[Any]]:
     # (a JSON document must stay parseable).
     deferred: DeferredModels | None = None
     with contextlib.redirect_stdout(sys.stderr):
-        if import_mode == "deferred":
+        if importmode.mode == "deferred":
             module, deferred = _import_deferred(module_part)
         else:
             module = _import(module_part)
@@ -110,8 +88,8 @@ def _mapping_deferred() -> Iterator[list[Any]]:
     DeferredReflection and automap bases carry) is scanned as usual -- columns, mixins,
     `__table_args__`, inheritance, the Table in its MetaData -- and its Mapper is built later, by
     `prepare()`. schemaguard reads only the tables, so it never calls prepare(): the Mapper, its
-    attribute instrumentation and events, about a third of the memory and half the time of
-    importing thousands of models, are never built. The attribute is put on the declarative bases
+    attribute instrumentation and events -- about a third of the time and of the memory of
+    importing thousands of models -- are never built. The attribute is put on the declarative bases
     (DeclarativeBase, DeclarativeBaseNoMeta and, seen through the metaclass, declarative_base()'s
     classes) for the import only. Yields the list the new configurations are collected into.
     """
@@ -186,7 +164,7 @@ def _import_deferred(module_part: str) -> tuple[Any, DeferredModels]:
     """_import with the models' mappings deferred.
 
     A models module may need its classes mapped while it is imported (inspect(User), mapper
-    events, `User.__mapper__`): that import fails. Then `_on_deferred_failure` runs (the command
+    events, `User.__mapper__`): that import fails. Then `importmode.failure_hook` runs (the command
     line's: start again with plain imports); without one the failure is a ModelsError that says
     how to import plainly.
     """
@@ -194,8 +172,8 @@ def _import_deferred(module_part: str) -> tuple[Any, DeferredModels]:
         with _mapping_deferred() as configs:
             module = _import(module_part)
     except Exception as exc:
-        if _on_deferred_failure is not None:
-            _on_deferred_failure(exc)
+        if importmode.failure_hook is not None:
+            importmode.failure_hook(exc)
         error = exc if isinstance(exc, ModelsError) else _import_failed(module_part, exc)
         raise ModelsError(
             error.message.rstrip(".") + " (imported with the ORM mappings deferred)",

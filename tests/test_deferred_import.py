@@ -438,9 +438,9 @@ def test_the_command_line_defers_and_schemaguard_import_mapped_turns_it_off(tmp_
 
 
 def test_the_library_imports_models_plainly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from schemaguard import declared
+    from schemaguard import declared, importmode
 
-    assert declared.import_mode == "mapped"
+    assert importmode.mode == "mapped"
     models = tmp_path / "probe_lib.py"
     models.write_text(MODE_PROBE)
     log = tmp_path / "mode.log"
