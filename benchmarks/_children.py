@@ -196,11 +196,7 @@ def profile_child(url, models_file, out_path, top):
     # Public entry points only (module layout inside schemaguard changes): check() accepts
     # ready Schemas, so with both sides loaded its work is the compare phase alone.
     from schemaguard.compare import check, load_declared, load_live
-    from schemaguard.importmode import set_import_mode
     from schemaguard.report import render_check
-
-    # As the command line imports models: their ORM mappings deferred.
-    set_import_mode("deferred")
 
     declared = run("load_models", lambda: load_declared(f"{models_file}:Base", "postgresql"))
     live = run("reflect", lambda: load_live(url, schema=declared.schema))
@@ -210,7 +206,6 @@ def profile_child(url, models_file, out_path, top):
 
     buf = io.StringIO()
     buf.write(f"# schemaguard profile: {len(declared.tables)} tables, {len(found)} findings\n\n")
-    buf.write("Models imported with their ORM mappings deferred, as the command line imports them.\n\n")
     buf.write("cProfile per phase (profiler overhead inflates pure-Python phases ~1.5-2x; "
               "compare the shares, not the absolute times).\n")
     for label, wall, prof in sections:

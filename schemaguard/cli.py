@@ -812,17 +812,26 @@ def _print_timings(timings: dict[str, Any]) -> None:
     typer.echo(f"schemaguard: timings: {parts}", err=True)
 
 
+# The process's environment and working directory as it started: a models module may change
+# both while it is imported (load_dotenv(), os.chdir); a command started again must not inherit
+# that (APP_ENV or FORCE_SYNC set by the failed import would change what the guard allows).
+_STARTED_WITH: tuple[dict[str, str], str] | None = None
+
+
 def _again_with_mapped_imports(exc: BaseException) -> None:
-    """The models failed to import with their mappings deferred (a module that uses its classes
-    as mapped while it is imported, or a genuine error): run this same command again in a fresh
-    interpreter that imports them as the application does. The half-imported modules of the
-    failed attempt stay behind in this process; nothing has been read or written yet."""
+    """The models failed to import with their mappings deferred (SCHEMAGUARD_IMPORT=deferred): run
+    this same command again in a fresh interpreter that imports them as the application does,
+    with the environment and working directory this process started with. The half-imported
+    modules of the failed attempt stay behind in this process; nothing has been read or written
+    yet."""
     import subprocess
 
-    env = {**os.environ, "SCHEMAGUARD_IMPORT": "mapped"}
+    env, cwd = _STARTED_WITH if _STARTED_WITH is not None else (dict(os.environ), os.getcwd())
+    env = {**env, "SCHEMAGUARD_IMPORT": "mapped"}
     argv = list(getattr(sys, "orig_argv", [])) or [sys.executable, *sys.argv]
     sys.stdout.flush()
     sys.stderr.flush()
+    os.chdir(cwd)
     if os.name == "posix":
         os.execve(sys.executable, argv, env)
     code = subprocess.call([sys.executable, *argv[1:]], env=env)  # pragma: no cover - Windows
@@ -844,11 +853,14 @@ def main() -> None:
     import gc
 
     gc.set_threshold(200_000, 50, 50)
-    # Models are imported for their tables only: their ORM mappings are left undone
-    # (declared._mapping_deferred), unless SCHEMAGUARD_IMPORT=mapped asks for a plain import.
-    if os.environ.get("SCHEMAGUARD_IMPORT", "").strip().lower() != "mapped":
+    # SCHEMAGUARD_IMPORT=deferred: models imported for their tables only, their ORM mappings left
+    # undone (declared._mapping_deferred). Opt-in: tables that mapper events or configure-time
+    # hooks create are not built that way, and mapper errors are not raised (README).
+    if os.environ.get("SCHEMAGUARD_IMPORT", "").strip().lower() == "deferred":
         from .importmode import set_import_mode
 
+        global _STARTED_WITH
+        _STARTED_WITH = (dict(os.environ), os.getcwd())
         set_import_mode("deferred", on_failure=_again_with_mapped_imports)
     code: int = 0
     try:

@@ -177,8 +177,8 @@ def _import_deferred(module_part: str) -> tuple[Any, DeferredModels]:
         error = exc if isinstance(exc, ModelsError) else _import_failed(module_part, exc)
         raise ModelsError(
             error.message.rstrip(".") + " (imported with the ORM mappings deferred)",
-            hint="if the models need their mappings while they are imported, "
-            "set_import_mode('mapped') imports them as the application does",
+            hint="if the models need their mappings while they are imported, import them in a fresh "
+            "process with the default import mode (the modules of this attempt stay imported here)",
         ) from exc
     entries: list[tuple[type, Any, dict[int, str]]] = []
     for cfg in configs:
@@ -193,6 +193,10 @@ def _import_deferred(module_part: str) -> tuple[Any, DeferredModels]:
     return module, DeferredModels(entries)
 
 
+# Models files imported by path in this process: the target as given -> its module's name.
+_loaded_files: dict[str, str] = {}
+
+
 def _import(module_part: str) -> Any:
     is_path = (
         module_part.endswith(".py")
@@ -201,6 +205,11 @@ def _import(module_part: str) -> Any:
         or os.path.isfile(module_part)
     )
     if is_path:
+        # The same target loaded again in this process (sync and plan read the models twice) is
+        # the module already imported, even if the models changed the working directory.
+        known = _loaded_files.get(module_part)
+        if known is not None and known in sys.modules:
+            return sys.modules[known]
         path = Path(module_part)
         if not path.is_file():
             raise ModelsError(
@@ -220,6 +229,7 @@ def _import(module_part: str) -> Any:
             raise ModelsError(f"cannot load {module_part} as Python", hint="pass a .py file")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
+        _loaded_files[module_part] = name
         try:
             spec.loader.exec_module(module)
         except SyntaxError as exc:
