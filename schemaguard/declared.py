@@ -193,8 +193,9 @@ def _import_deferred(module_part: str) -> tuple[Any, DeferredModels]:
     return module, DeferredModels(entries)
 
 
-# Models files imported by path in this process: the target as given -> its module's name.
-_loaded_files: dict[str, str] = {}
+# Models files imported by path in this process: (the target as given, the working directory
+# before and after its import) -> its module's name.
+_loaded_files: dict[tuple[str, str], str] = {}
 
 
 def _import(module_part: str) -> Any:
@@ -206,8 +207,8 @@ def _import(module_part: str) -> Any:
     )
     if is_path:
         # The same target loaded again in this process (sync and plan read the models twice) is
-        # the module already imported, even if the models changed the working directory.
-        known = _loaded_files.get(module_part)
+        # the module already imported, even if importing it changed the working directory.
+        known = _loaded_files.get((module_part, os.getcwd()))
         if known is not None and known in sys.modules:
             return sys.modules[known]
         path = Path(module_part)
@@ -229,7 +230,8 @@ def _import(module_part: str) -> Any:
             raise ModelsError(f"cannot load {module_part} as Python", hint="pass a .py file")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
-        _loaded_files[module_part] = name
+        cwd_before = os.getcwd()
+        _loaded_files[(module_part, cwd_before)] = name
         try:
             spec.loader.exec_module(module)
         except SyntaxError as exc:
@@ -258,6 +260,8 @@ def _import(module_part: str) -> Any:
         except Exception as exc:
             del sys.modules[name]
             raise _import_failed(module_part, exc) from exc
+        if os.getcwd() != cwd_before:
+            _loaded_files[(module_part, os.getcwd())] = name
         return module
     if os.getcwd() not in sys.path and "" not in sys.path:
         sys.path.insert(0, os.getcwd())
