@@ -257,6 +257,9 @@ def _import(module_part: str) -> Any:
                     hint="pass the Python file that defines the models",
                 ) from exc
             raise _import_failed(module_part, exc) from exc
+        except SystemExit as exc:
+            del sys.modules[name]
+            raise _exited(module_part, exc) from exc
         except Exception as exc:
             del sys.modules[name]
             raise _import_failed(module_part, exc) from exc
@@ -277,8 +280,19 @@ def _import(module_part: str) -> Any:
             f"{module_part} is not valid Python ({exc.filename}, line {exc.lineno}: {exc.msg})",
             hint="fix the syntax error in the models module",
         ) from exc
+    except SystemExit as exc:
+        raise _exited(module_part, exc) from exc
     except Exception as exc:
         raise _import_failed(module_part, exc) from exc
+
+
+def _exited(what: str, exc: SystemExit) -> ModelsError:
+    """A models module that exits while imported: its exit status must not become schemaguard's
+    (3 would read as "database unreachable")."""
+    return ModelsError(
+        f"importing {what} called sys.exit({exc.code!r})",
+        hint="a models module must not exit when imported: put script code under if __name__ == '__main__'",
+    )
 
 
 def _import_failed(what: str, exc: BaseException) -> ModelsError:

@@ -232,6 +232,23 @@ def test_models_file_that_raises_value_error_keeps_its_message(tmp_path: Path, p
     assert_one_sentence(r.stderr, "ValueError", "SECRET_KEY is not set")
 
 
+@pytest.mark.parametrize("code", ["3", "0", "'no config'"])
+def test_models_file_that_exits_on_import_is_a_models_error(tmp_path: Path, project: tuple[Path, str], code: str) -> None:
+    # Its exit status must not become schemaguard's: 3 would read as "database unreachable", 0 as
+    # "no drift".
+    _, url = project
+    bad = write_models(tmp_path / f"exiting{len(code)}", f"import sys\nsys.exit({code})\n")
+    r = sg("check", "--models", f"{bad}:Base", "--db", url)
+    assert r.exit_code == 2
+    assert_one_sentence(r.stderr, "called sys.exit", "__main__")
+    pkg = tmp_path / f"exitpkg{len(code)}"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text(f"import sys\nsys.exit({code})\n")
+    proc = run_script("check", "--models", f"{pkg.name}:Base", "--db", url, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert_one_sentence(proc.stderr, "called sys.exit")
+
+
 # --------------------------------------------------------------------------------------------
 # exit 2: URLs, options, missing inputs
 
