@@ -854,8 +854,8 @@ def main() -> None:
 
     gc.set_threshold(200_000, 50, 50)
     # SCHEMAGUARD_IMPORT=deferred: models imported for their tables only, their ORM mappings left
-    # undone (declared._mapping_deferred). Opt-in: tables that mapper events or configure-time
-    # hooks create are not built that way, and mapper errors are not raised (README).
+    # undone (declared._mapping_deferred); models whose schema needs their mappers are imported
+    # again plainly. Opt-in: other mapper errors go unseen (README).
     if os.environ.get("SCHEMAGUARD_IMPORT", "").strip().lower() == "deferred":
         from .importmode import set_import_mode
 

@@ -160,6 +160,88 @@ def _attribute_keys(cfg: Any) -> dict[int, str]:
     return out
 
 
+class MappingsNeeded(Exception):
+    """The models imported with their mappings deferred, but what they declare depends on the
+    mappings being built (see _needs_mappings)."""
+
+
+# Events that run while mappers are built or configured: a listener can create tables, columns,
+# indexes (SQLAlchemy's versioned-history recipe, SQLAlchemy-Continuum), which a deferred import
+# never runs.
+_MAPPING_EVENTS = frozenset({
+    "instrument_class", "after_mapper_constructed", "before_mapper_configured", "mapper_configured",
+    "before_configured", "after_configured", "class_instrument",
+})
+
+
+_DISPATCHERS = frozenset({"_declare_first_for_registry", "_declare_last_for_registry"})
+
+
+def _mapping_hooks() -> set[tuple[Any, ...]] | None:
+    """The keys of every listener on a mapping event, or None if this SQLAlchemy does not keep
+    them where they are looked for (then nothing can be told apart, and the import is plain)."""
+    from sqlalchemy.event import registry
+
+    keys = getattr(registry, "_key_to_collection", None)
+    if not isinstance(keys, dict):
+        return None
+    found: set[tuple[Any, ...]] = set()
+    for key, listeners in list(keys.items()):
+        if not (isinstance(key, tuple) and len(key) == 3 and key[1] in _MAPPING_EVENTS):
+            continue
+        # Each registry's __declare_first__/__declare_last__ dispatchers are SQLAlchemy's own: they
+        # are judged by the hooks they dispatch to, below. Every other listener counts (an
+        # application's listener on Mapper arrives wrapped in a SQLAlchemy function).
+        fns = [ref() for ref in dict(listeners).values()]
+        if any(fn is not None and getattr(fn, "__name__", "") not in _DISPATCHERS for fn in fns):
+            found.add(key)
+    return found
+
+
+def _needs_mappings(configs: list[Any], hooks_before: set[tuple[Any, ...]] | None) -> str | None:
+    """Why these models cannot be read with their mappings deferred, or None.
+
+    A deferred import builds the tables but never the Mappers, so it must not be trusted where
+    building them changes the schema or fails: a listener on a mapping event added by the
+    import (held for an unmapped class, or on Mapper itself), a `__declare_first__` /
+    `__declare_last__` hook, or a table the Mapper would refuse (no primary key, no way to join
+    an inheriting table to its parent)."""
+    from sqlalchemy.orm.events import _MapperEventsHold
+
+    hooks_after = _mapping_hooks()
+    if hooks_before is None or hooks_after is None:
+        return "this SQLAlchemy does not show its event listeners"
+    if hooks_after - hooks_before:
+        return "a listener on a mapping event (instrument_class, after_mapper_constructed, ...)"
+    holds = getattr(_MapperEventsHold, "all_holds", None)
+    if holds is None:
+        return "this SQLAlchemy does not show its held mapper events"
+    for cfg in configs:
+        cls = cfg.cls
+        if cls is None:
+            continue
+        for c in cls.__mro__:
+            if any(key[1] in _MAPPING_EVENTS for key in holds.get(c, {})):
+                return f"a mapper event listener on {c.__name__}"
+        for hook in ("__declare_first__", "__declare_last__"):
+            fn = getattr(getattr(cls, hook, None), "__func__", getattr(cls, hook, None))
+            # SQLAlchemy's own (ConcreteBase builds its polymorphic union there) build no schema.
+            if fn is not None and not str(getattr(fn, "__module__", "")).startswith("sqlalchemy."):
+                return f"{cls.__name__} has __declare_first__ or __declare_last__"
+        table = vars(cls).get("__table__")
+        args_fn = getattr(cfg, "mapper_args_fn", None)
+        args = dict(args_fn() or {}) if callable(args_fn) else {}
+        if table is not None and not list(table.primary_key.columns) and "primary_key" not in args:
+            return f"{cls.__name__}'s table has no primary key"
+        inherits = getattr(cfg, "inherits", None)
+        parent = getattr(inherits, "__table__", None)
+        if (inherits is not None and table is not None and parent is not None and table is not parent
+                and not args.get("concrete") and "inherit_condition" not in args
+                and not any(fk.references(parent) for fk in table.foreign_keys)):
+            return f"{cls.__name__}'s table has no foreign key to {inherits.__name__}'s"
+    return None
+
+
 def _import_deferred(module_part: str) -> tuple[Any, DeferredModels]:
     """_import with the models' mappings deferred.
 
@@ -169,11 +251,20 @@ def _import_deferred(module_part: str) -> tuple[Any, DeferredModels]:
     how to import plainly.
     """
     try:
+        hooks_before = _mapping_hooks()
         with _mapping_deferred() as configs:
             module = _import(module_part)
+        reason = _needs_mappings(configs, hooks_before)
+        if reason is not None:
+            raise MappingsNeeded(reason)
     except Exception as exc:
         if importmode.failure_hook is not None:
             importmode.failure_hook(exc)
+        if isinstance(exc, MappingsNeeded):
+            raise ModelsError(
+                f"{module_part} cannot be read with its ORM mappings deferred: {exc}",
+                hint="import the models in a fresh process with the default import mode",
+            ) from exc
         error = exc if isinstance(exc, ModelsError) else _import_failed(module_part, exc)
         raise ModelsError(
             error.message.rstrip(".") + " (imported with the ORM mappings deferred)",

@@ -4,11 +4,11 @@ declared.py so that setting it imports nothing heavy (`schemaguard --help` stays
 "mapped" (the default): as the application does, every declarative class mapped by the ORM.
 "deferred" (SCHEMAGUARD_IMPORT=deferred on the command line): the classes' tables are built but
 their ORM mappings are left undone (declared._mapping_deferred) -- about a third less time and
-memory for thousands of models, but tables that mapper events or configure-time hooks create
-(history tables, SQLAlchemy-Continuum) are missing, and errors the Mapper would raise (a table
-without a primary key) are not. Only for a process that imports the models for schemaguard alone:
-an application that calls schemaguard.check() may use the same modules afterwards and needs them
-mapped.
+memory for thousands of models. Models whose schema depends on their mappers (mapping-event
+listeners, __declare_first__/__declare_last__, tables a Mapper refuses) are detected and
+imported plainly instead (declared._needs_mappings); other Mapper errors go unseen. Only for a
+process that imports the models for schemaguard alone: an application that calls
+schemaguard.check() may use the same modules afterwards and needs them mapped.
 """
 
 from __future__ import annotations

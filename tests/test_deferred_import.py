@@ -6,9 +6,9 @@ models file in this repository and for models that use the declarative features 
 (mixins, declared_attr, inheritance of three kinds, dataclasses, legacy bases, __table__, module
 level indexes over class attributes, an application's own DeferredReflection). A models module
 that needs its classes mapped while it is imported makes the command start again with plain
-imports, in the environment and directory it started with. What deferral cannot see (tables that
-mapper events create, errors the Mapper raises) is pinned down too, and the default -- plain
-imports, for the command line and the library -- sees them.
+imports, in the environment and directory it started with, and so do models whose schema needs
+their Mappers (tables that mapper events or configure hooks create, tables a Mapper refuses).
+The default -- plain imports, for the command line and the library -- is pinned down too.
 """
 
 from __future__ import annotations
@@ -440,81 +440,154 @@ def test_the_command_line_imports_plainly_unless_schemaguard_import_is_deferred(
     assert log.read_text().splitlines() == ["mapped", "deferred", "mapped"]
 
 
-# SQLAlchemy's versioned-history recipe (examples/versioned_history), condensed: a history table
-# per class, built when the class's Mapper is constructed.
-HISTORY = '''
-from sqlalchemy import Column, DateTime, Integer, String, Table, event, func, inspect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+# Models whose schema depends on their Mappers being built, or that a Mapper refuses. Each
+# logs its imports. A deferred import cannot see any of it, so it must not be trusted with them:
+# the command starts again with plain imports (two imports, the plain import's result).
+_LOG = """
+import os
+with open(os.environ["SG_IMPORT_LOG"], "a") as log:
+    log.write("imported\\n")
+"""
+NEEDS_MAPPERS: dict[str, str] = {
+    # SQLAlchemy's versioned-history recipe (examples/versioned_history), condensed: a history
+    # table per class, built when the class's Mapper is constructed (a held mapper event).
+    "history_recipe": '''
+        from sqlalchemy import Column, DateTime, Integer, String, Table, event, func
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+        def _history_table(mapper):
+            table = mapper.local_table
+            cols = [c._copy() for c in table.c]
+            for c in cols:
+                c.unique = False
+            cols.append(Column("version", Integer, primary_key=True, autoincrement=False))
+            cols.append(Column("changed", DateTime, server_default=func.now()))
+            Table(table.name + "_history", table.metadata, *cols)
 
-def _history_table(mapper):
-    table = mapper.local_table
-    cols = [c._copy() for c in table.c]
-    for c in cols:
-        c.unique = False
-    cols.append(Column("version", Integer, primary_key=True, autoincrement=False))
-    cols.append(Column("changed", DateTime, server_default=func.now()))
-    Table(table.name + "_history", table.metadata, *cols)
+        class Versioned:
+            def __init_subclass__(cls) -> None:
+                @event.listens_for(cls, "after_mapper_constructed")
+                def _constructed(mapper, class_):
+                    _history_table(mapper)
+                super().__init_subclass__()
 
+        class Base(DeclarativeBase):
+            pass
 
-class Versioned:
-    def __init_subclass__(cls) -> None:
-        @event.listens_for(cls, "after_mapper_constructed")
-        def _constructed(mapper, class_):
-            _history_table(mapper)
-        super().__init_subclass__()
+        class User(Versioned, Base):
+            __tablename__ = "users"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            name: Mapped[str] = mapped_column(String(50))
+    ''',
+    # An audit table per class from instrument_class on Mapper itself (SQLAlchemy-Continuum's way).
+    "mapper_listener": '''
+        from sqlalchemy import Column, Integer, String, Table, event
+        from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
+        @event.listens_for(Mapper, "instrument_class")
+        def _audit(mapper, cls):
+            t = mapper.local_table
+            Table(t.name + "_audit", t.metadata, Column("id", Integer, primary_key=True),
+                  Column("row_id", Integer, nullable=False))
 
-class Base(DeclarativeBase):
-    pass
+        class Base(DeclarativeBase):
+            pass
 
+        class User(Base):
+            __tablename__ = "users"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            email: Mapped[str] = mapped_column(String(100))
+    ''',
+    # An index added by __declare_last__, which runs when the mappers are configured.
+    "declare_last": '''
+        from sqlalchemy import Index, String
+        from sqlalchemy.orm import DeclarativeBase, Mapped, configure_mappers, mapped_column
 
-class User(Versioned, Base):
-    __tablename__ = "users"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(50))
-'''
+        class Base(DeclarativeBase):
+            pass
 
+        class User(Base):
+            __tablename__ = "users"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            email: Mapped[str] = mapped_column(String(100))
 
-def test_tables_that_mapper_events_build_are_there_by_default(tmp_path: Path) -> None:
-    """A plain import builds the Mapper, and with it the history table; deferral does not (the
-    documented price of SCHEMAGUARD_IMPORT=deferred), which is why it is not the default."""
-    import runpy
+            @classmethod
+            def __declare_last__(cls):
+                Index("ix_users_email_last", cls.__table__.c.email)
 
-    import sqlalchemy as sa
-
-    models = tmp_path / "history.py"
-    models.write_text(HISTORY)
-    base = runpy.run_path(str(models))["Base"]
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'app.db'}")
-    base.metadata.create_all(engine)
-    engine.dispose()
-    assert set(base.metadata.tables) == {"users", "users_history"}
-    args = ("check", "--models", f"{models}:Base", "--db", f"sqlite:///{tmp_path / 'app.db'}", "--format", "json")
-    plain = run_script(*args)
-    assert plain.returncode == 0, plain.stdout + plain.stderr
-    assert json.loads(plain.stdout)["findings"] == []
-    deferred = run_script(*args, env=DEFER)
-    assert [(f["kind"], f["table"]) for f in json.loads(deferred.stdout)["findings"]] == [("table_extra", "users_history")]
-
-
-def test_errors_the_mapper_raises_are_reported_by_default(tmp_path: Path) -> None:
-    models = tmp_path / "nopk.py"
-    models.write_text(textwrap.dedent('''
+        configure_mappers()
+    ''',
+    # Tables the Mapper refuses: the application cannot import these models at all.
+    "no_primary_key": '''
         from sqlalchemy import String
         from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
         class Base(DeclarativeBase):
             pass
 
-        class Log(Base):  # no primary key: the Mapper refuses it
+        class Log(Base):
             __tablename__ = "log"
             msg: Mapped[str] = mapped_column(String(100))
-    '''))
-    plain = run_script("snapshot", "--models", f"{models}:Base", "-o", str(tmp_path / "p.json"))
-    assert plain.returncode == 2 and "could not assemble any primary key" in plain.stderr, plain.stderr
-    deferred = run_script("snapshot", "--models", f"{models}:Base", "-o", str(tmp_path / "d.json"), env=DEFER)
-    assert deferred.returncode == 0, deferred.stderr  # the documented blind spot of deferral
+    ''',
+    "joined_without_key": '''
+        from sqlalchemy import String
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+        class Base(DeclarativeBase):
+            pass
+
+        class Employee(Base):
+            __tablename__ = "employee"
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+        class Engineer(Employee):
+            __tablename__ = "engineer"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            lang: Mapped[str] = mapped_column(String(20))
+    ''',
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEEDS_MAPPERS))
+def test_models_whose_schema_needs_their_mappers_are_imported_plainly(tmp_path: Path, name: str) -> None:
+    models = tmp_path / f"{name}.py"
+    models.write_text(_LOG + textwrap.dedent(NEEDS_MAPPERS[name]))
+    log = tmp_path / "imports.log"
+    runs = {}
+    for label, extra in (("plain", {}), ("deferred", DEFER)):
+        log.write_text("")
+        out = tmp_path / f"{label}.json"
+        proc = run_script("snapshot", "--models", f"{models}:Base", "-o", str(out),
+                          env={"SG_IMPORT_LOG": str(log), **extra})
+        runs[label] = (proc.returncode, proc.stderr.replace(str(out), "OUT"),
+                       out.read_text() if out.exists() else None, log.read_text().splitlines())
+    assert runs["plain"][3] == ["imported"]
+    assert runs["deferred"][3] == ["imported", "imported"], runs["deferred"]  # started again
+    assert runs["deferred"][:3] == runs["plain"][:3]
+    if name in ("no_primary_key", "joined_without_key"):
+        assert runs["plain"][0] == 2 and "Traceback" not in runs["plain"][1]
+    else:
+        assert runs["plain"][0] == 0, runs["plain"][1]
+        tables = [t["name"] for t in json.loads(runs["plain"][2])["tables"]]
+        assert len(tables) == (1 if name == "declare_last" else 2), tables
+
+
+def test_the_library_says_why_deferred_mappings_cannot_be_trusted(tmp_path: Path) -> None:
+    targets = {}
+    for name, source in NEEDS_MAPPERS.items():
+        path = tmp_path / f"{name}.py"
+        path.write_text(textwrap.dedent(source))
+        targets[name] = f"{path}:Base"
+    results = _compare(list(targets.values()), tmp_path)
+    reasons = {name: results[t]["deferred"].get("error", "no error") for name, t in targets.items()}
+    assert "cannot be read with its ORM mappings deferred" in reasons["history_recipe"]
+    assert "mapping event" in reasons["history_recipe"] or "mapper event" in reasons["history_recipe"]
+    assert "a listener on a mapping event" in reasons["mapper_listener"]
+    assert "__declare_first__ or __declare_last__" in reasons["declare_last"]
+    assert "has no primary key" in reasons["no_primary_key"]
+    assert "has no foreign key to Employee's" in reasons["joined_without_key"]
+    for name, t in targets.items():
+        assert results[t]["deferred_patch_left"] == [] and results[t]["deferred_configs_left"] == [], name
 
 
 def test_starting_again_uses_the_environment_and_directory_it_started_with(tmp_path: Path) -> None:
