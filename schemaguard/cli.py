@@ -196,7 +196,8 @@ ModelsOpt = Annotated[
         "-m",
         metavar="TARGET",
         help="Declared models: package.module:attr, path/to/file.py:attr, or a snapshot .json. Repeatable. "
-        "attr is a MetaData, a declarative base, or a list of them. Config key: models.",
+        "attr is a MetaData, a declarative base, or a list of them. Config key: models. "
+        "SCHEMAGUARD_IMPORT=deferred imports them without building their ORM mappers (faster; see README).",
         show_default=False,
     ),
 ]
