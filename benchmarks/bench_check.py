@@ -354,7 +354,7 @@ GNU_TIME = shutil.which("time", path="/usr/bin:/bin") or None
 CHILD_ENV: dict[str, str] = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def run_child(argv: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> ChildRun:
+def run_child(argv: list[str], cwd: Path, timeout: float) -> ChildRun:
     """Run argv, time it, and take its peak RSS.
 
     The peak RSS comes from GNU time (`%M`, the child's ru_maxrss) when /usr/bin/time exists.
@@ -366,7 +366,7 @@ def run_child(argv: list[str], cwd: Path, timeout: float, env: dict[str, str] | 
             tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         cmd = [GNU_TIME, "-f", "%M", "-o", rss.name, *argv] if GNU_TIME else argv
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=env or CHILD_ENV)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=CHILD_ENV)
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         try:
@@ -436,9 +436,6 @@ def bench_one(server: Any, n: int, args: argparse.Namespace, workdir: Path) -> d
         "sg": sg_cmd,
         "sgsnap": [*schemaguard_exe(), "check", "--models", str(declared_json), "--db", url,
                    "--format", "json", "--timings"],
-        # The same check with the models' ORM mappings deferred (SCHEMAGUARD_IMPORT=deferred, the
-        # opt-in): what deferral saves.
-        "sgdeferred": sg_cmd,
         "alembic": [sys.executable, str(CHILDREN), "alembic", url, str(models_file)],
         "models": [sys.executable, str(CHILDREN), "models", str(models_file)],
         "raw": [sys.executable, str(CHILDREN), "raw", url],
@@ -448,7 +445,6 @@ def bench_one(server: Any, n: int, args: argparse.Namespace, workdir: Path) -> d
     s = Samples()
     sg_doc: dict[str, Any] | None = None
     sgsnap_doc: dict[str, Any] | None = None
-    sgdeferred_doc: dict[str, Any] | None = None
     alembic_doc: dict[str, Any] | None = None
     t_measure = time.perf_counter()
     for rnd in range(args.warmup + args.runs):
@@ -456,8 +452,7 @@ def bench_one(server: Any, n: int, args: argparse.Namespace, workdir: Path) -> d
         order = tools[rnd % len(tools):] + tools[: rnd % len(tools)]
         walls = {}
         for tool in order:
-            env = {**CHILD_ENV, "SCHEMAGUARD_IMPORT": "deferred"} if tool == "sgdeferred" else None
-            run = run_child(commands[tool], workdir, args.timeout, env)
+            run = run_child(commands[tool], workdir, args.timeout)
             walls[tool] = run.wall
             if run.rc not in (0, 1):
                 raise RuntimeError(f"{tool} failed with exit {run.rc}: {run.stderr.strip()[-3000:]}")
@@ -466,15 +461,13 @@ def bench_one(server: Any, n: int, args: argparse.Namespace, workdir: Path) -> d
                 sg_doc = doc
             elif tool == "sgsnap":
                 sgsnap_doc = doc
-            elif tool == "sgdeferred":
-                sgdeferred_doc = doc
             elif tool == "alembic":
                 alembic_doc = doc
             if not timed:
                 continue
             s.add(f"{tool}.wall", run.wall)
             s.add(f"{tool}.rss", run.maxrss_mb)
-            if tool in ("sg", "sgsnap", "sgdeferred"):
+            if tool in ("sg", "sgsnap"):
                 for k, v in doc.get("timings", {}).items():
                     s.add(f"{tool}.{k}", v)
                 s.add(f"{tool}.reflect_compare", doc["timings"]["reflect"] + doc["timings"]["compare"])
@@ -501,9 +494,8 @@ def bench_one(server: Any, n: int, args: argparse.Namespace, workdir: Path) -> d
                     workdir, args.timeout)
     alembic_count = alc.json()["sql_statements"]
 
-    assert sg_doc is not None and alembic_doc is not None and sgsnap_doc is not None and sgdeferred_doc is not None
+    assert sg_doc is not None and alembic_doc is not None and sgsnap_doc is not None
     return {
-        "sgdeferred_findings": sgdeferred_doc["findings"],
         "n": n,
         "samples": s,
         "drifts": drifts,
@@ -540,10 +532,8 @@ def correctness(res: dict[str, Any]) -> dict[str, Any]:
     # source file and line included.
     as_set = collections.Counter(json.dumps(f, sort_keys=True) for f in res["sg_findings"])
     snap_set = collections.Counter(json.dumps(f, sort_keys=True) for f in res["sgsnap_findings"])
-    deferred_set = collections.Counter(json.dumps(f, sort_keys=True) for f in res["sgdeferred_findings"])
     return {
         "snapshot_same": as_set == snap_set,
-        "deferred_same": as_set == deferred_set,
         "expected": sum(expected.values()),
         "found": sum(got.values()),
         "missed": sorted(missed.elements()),
@@ -618,11 +608,10 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, elapsed: flo
         "",
         "### Where the time and memory go, and the floors",
         "",
-        "| N | models import alone | sg load_models / models import alone | sg with deferred mappings: total, "
-        "load_models, peak RSS | one raw query | sg r+c / one raw query | raw: import psycopg + query "
+        "| N | models import alone | sg load_models / models import alone | one raw query | sg r+c / one raw query | raw: import psycopg + query "
         "| sg r+c / (import psycopg + raw query) | sg from a snapshot: total | its r+c | its peak RSS "
-        "| findings equal to sg's: snapshot, deferred |",
-        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|",
+        "| findings equal to sg's |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|",
     ]
     for r in results:
         s = r["samples"]
@@ -631,12 +620,11 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, elapsed: flo
         lines.append(
             f"| {r['n']} | {f3(s.med('models.wall'))} s, {s.med('models.rss'):.0f} MB | "
             f"{ratio(s.med('sg.load_models'), s.med('models.imports'))} | "
-            f"{f3(s.med('sgdeferred.wall'))}, {f3(s.med('sgdeferred.load_models'))}, {s.med('sgdeferred.rss'):.0f} MB | "
             f"{f3(s.med('raw.query'))} | {ratio(rc, s.med('raw.query'))} | {f3(s.med('raw.import_query'))} | "
             f"{ratio(rc, s.med('raw.import_query'))} | "
             f"{f3(s.med('sgsnap.wall'))} ({ratio(s.med('sgsnap.wall'), s.med('alembic.wall'))} Alembic) | "
             f"{f3(s.med('sgsnap.reflect_compare'))} | {s.med('sgsnap.rss'):.0f} MB | "
-            f"{'yes' if c['snapshot_same'] else '**no**'}, {'yes' if c['deferred_same'] else '**no**'} |"
+            f"{'yes' if c['snapshot_same'] else '**no**'} |"
         )
     lines += [
         "",
@@ -645,14 +633,11 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, elapsed: flo
         "imports these models as the application does pays. *sg load_models / models import "
         "alone*: schemaguard's load_models phase (SQLAlchemy, the models, the declared snapshot with "
         "source lines) against that process's imports.",
-        "- *sg with deferred mappings*: the same check with `SCHEMAGUARD_IMPORT=deferred` (opt-in): "
-        "the models' tables are built but their ORM mappers are not.",
         "- *one raw query*: connect + the columns query alone; *raw: import psycopg + query* adds the "
         "driver's import, which schemaguard's reflect phase pays too.",
         "- *sg from a snapshot*: `schemaguard check --models declared.json` where declared.json was "
         "written by `schemaguard snapshot --models F:Base` (untimed): what a CI job whose models did "
-        "not change runs. Its findings, and the deferred run's, must equal the check's, file and "
-        "line included.",
+        "not change runs. Its findings must equal the check's, file and line included.",
         "",
         "## Details",
         "",

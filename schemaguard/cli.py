@@ -196,8 +196,7 @@ ModelsOpt = Annotated[
         "-m",
         metavar="TARGET",
         help="Declared models: package.module:attr, path/to/file.py:attr, or a snapshot .json. Repeatable. "
-        "attr is a MetaData, a declarative base, or a list of them. Config key: models. "
-        "SCHEMAGUARD_IMPORT=deferred imports them without building their ORM mappers (faster; see README).",
+        "attr is a MetaData, a declarative base, or a list of them. Config key: models.",
         show_default=False,
     ),
 ]
@@ -813,32 +812,6 @@ def _print_timings(timings: dict[str, Any]) -> None:
     typer.echo(f"schemaguard: timings: {parts}", err=True)
 
 
-# The process's environment and working directory as it started: a models module may change
-# both while it is imported (load_dotenv(), os.chdir); a command started again must not inherit
-# that (APP_ENV or FORCE_SYNC set by the failed import would change what the guard allows).
-_STARTED_WITH: tuple[dict[str, str], str] | None = None
-
-
-def _again_with_mapped_imports(exc: BaseException) -> None:
-    """The models failed to import with their mappings deferred (SCHEMAGUARD_IMPORT=deferred): run
-    this same command again in a fresh interpreter that imports them as the application does,
-    with the environment and working directory this process started with. The half-imported
-    modules of the failed attempt stay behind in this process; nothing has been read or written
-    yet."""
-    import subprocess
-
-    env, cwd = _STARTED_WITH if _STARTED_WITH is not None else (dict(os.environ), os.getcwd())
-    env = {**env, "SCHEMAGUARD_IMPORT": "mapped"}
-    argv = list(getattr(sys, "orig_argv", [])) or [sys.executable, *sys.argv]
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.chdir(cwd)
-    if os.name == "posix":
-        os.execve(sys.executable, argv, env)
-    code = subprocess.call([sys.executable, *argv[1:]], env=env)  # pragma: no cover - Windows
-    os._exit(code)  # pragma: no cover
-
-
 def main() -> None:
     """Console-script entry point."""
     # Windows consoles and pipes: never crash printing a non-ASCII table name.
@@ -854,15 +827,6 @@ def main() -> None:
     import gc
 
     gc.set_threshold(200_000, 50, 50)
-    # SCHEMAGUARD_IMPORT=deferred: models imported for their tables only, their ORM mappings left
-    # undone (declared._mapping_deferred); models whose schema needs their mappers are imported
-    # again plainly. Opt-in: other mapper errors go unseen (README).
-    if os.environ.get("SCHEMAGUARD_IMPORT", "").strip().lower() == "deferred":
-        from .importmode import set_import_mode
-
-        global _STARTED_WITH
-        _STARTED_WITH = (dict(os.environ), os.getcwd())
-        set_import_mode("deferred", on_failure=_again_with_mapped_imports)
     code: int = 0
     try:
         app(prog_name="schemaguard")

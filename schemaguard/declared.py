@@ -8,14 +8,12 @@ import importlib.util
 import os
 import sys
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import importmode
 from .defaults import is_sequence_default, normalize_default
 from .errors import ModelsError
-from .importmode import set_import_mode as set_import_mode
 from .snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .types import canonical_type
 
@@ -38,12 +36,8 @@ def load_target(target: str) -> tuple[list[MetaData], list[Any]]:
         )
     # Whatever the models print while importing goes to stderr: stdout carries only the report
     # (a JSON document must stay parseable).
-    deferred: DeferredModels | None = None
     with contextlib.redirect_stdout(sys.stderr):
-        if importmode.mode == "deferred":
-            module, deferred = _import_deferred(module_part)
-        else:
-            module = _import(module_part)
+        module = _import(module_part)
     obj: Any = module
     for part in attr_path.split("."):
         try:
@@ -53,235 +47,16 @@ def load_target(target: str) -> tuple[list[MetaData], list[Any]]:
                 f"{module_part} has no attribute {attr_path!r}",
                 hint="name a MetaData, a declarative base, or a list of them",
             ) from None
-    metadatas, registries = _collect(obj, target)
-    if deferred is not None and deferred.entries:
-        registries.append(deferred)
-    return metadatas, registries
+    return _collect(obj, target)
 
 
-class DeferredModels:
-    """The declarative classes an import with deferred mapping built, standing in for the mappers
-    of their registry where source lines are looked up: (class, table, {column id: attribute})."""
+class ClassTables:
+    """Declarative classes and their tables, standing in for a registry's mappers where source
+    lines are looked up when those mappers cannot be listed: (class, table, {column id: attribute
+    name})."""
 
     def __init__(self, entries: list[tuple[type, Any, dict[int, str]]]) -> None:
         self.entries = entries
-
-
-def _deferred_config_class() -> Any:
-    """SQLAlchemy's configurator for declarative classes whose mapping waits (the one its
-    DeferredReflection and automap extensions use): _DeferredDeclarativeConfig in 2.1,
-    _DeferredMapperConfig in 2.0. None if this SQLAlchemy has neither."""
-    from sqlalchemy.orm import decl_base
-
-    for name in ("_DeferredDeclarativeConfig", "_DeferredMapperConfig"):
-        cfg = getattr(decl_base, name, None)
-        if cfg is not None and isinstance(getattr(cfg, "_configs", None), dict):
-            return cfg
-    return None
-
-
-@contextlib.contextmanager
-def _mapping_deferred() -> Iterator[list[Any]]:
-    """While models are imported, every declarative class takes SQLAlchemy's deferred path.
-
-    SQLAlchemy decides per class: a class with a `_sa_decl_prepare` attribute (what its
-    DeferredReflection and automap bases carry) is scanned as usual -- columns, mixins,
-    `__table_args__`, inheritance, the Table in its MetaData -- and its Mapper is built later, by
-    `prepare()`. schemaguard reads only the tables, so it never calls prepare(): the Mapper, its
-    attribute instrumentation and events -- about a third of the time and of the memory of
-    importing thousands of models -- are never built. The attribute is put on the declarative bases
-    (DeclarativeBase, DeclarativeBaseNoMeta and, seen through the metaclass, declarative_base()'s
-    classes) for the import only. Yields the list the new configurations are collected into.
-    """
-    from sqlalchemy.orm import DeclarativeBase, DeclarativeBaseNoMeta, DeclarativeMeta
-
-    cfg_class = _deferred_config_class()
-    collected: list[Any] = []
-    if cfg_class is None:
-        yield collected
-        return
-    before = set(cfg_class._configs)
-    patched = [b for b in (DeclarativeBase, DeclarativeBaseNoMeta, DeclarativeMeta)
-               if "_sa_decl_prepare" not in b.__dict__]
-    for b in patched:
-        type.__setattr__(b, "_sa_decl_prepare", _DeferUnlessDataclass())
-    try:
-        yield collected
-    finally:
-        for b in patched:
-            type.__delattr__(b, "_sa_decl_prepare")
-        for ref in [r for r in cfg_class._configs if r not in before]:
-            cfg = cfg_class._configs[ref]
-            cls = ref()
-            # A class of the application's own that defers its mapping (DeferredReflection) stays
-            # registered for its prepare(); the ones deferred here are let go.
-            if cls is None or not _defers_itself(cls):
-                del cfg_class._configs[ref]
-            if cls is not None:
-                collected.append(cfg)
-
-
-class _DeferUnlessDataclass:
-    """The `_sa_decl_prepare` attribute, seen by SQLAlchemy's `hasattr(cls, "_sa_decl_prepare")`:
-    present for every declarative class except ORM dataclasses (MappedAsDataclass asks whether a
-    new class is mapped while it creates it, which a deferred class cannot answer)."""
-
-    def __get__(self, obj: Any, owner: Any = None) -> bool:
-        from sqlalchemy.orm import MappedAsDataclass
-
-        cls = obj if isinstance(obj, type) else owner
-        if isinstance(cls, type) and issubclass(cls, MappedAsDataclass):
-            raise AttributeError("_sa_decl_prepare")
-        return True
-
-
-def _defers_itself(cls: type) -> bool:
-    from sqlalchemy.orm import DeclarativeBase, DeclarativeBaseNoMeta
-
-    return any("_sa_decl_prepare" in vars(c) or "_sa_decl_prepare_nocascade" in vars(c)
-               for c in cls.__mro__ if c not in (DeclarativeBase, DeclarativeBaseNoMeta))
-
-
-def _attribute_keys(cfg: Any) -> dict[int, str]:
-    """{id(column): attribute name} for columns mapped under another name than their key."""
-    from sqlalchemy import Column as SAColumn
-
-    out: dict[int, str] = {}
-    for key, value in dict(getattr(cfg, "properties", {}) or {}).items():
-        cols: list[Any] = []
-        if isinstance(value, SAColumn):
-            cols = [value]
-        elif isinstance(getattr(value, "column", None), SAColumn):
-            cols = [value.column]
-        else:
-            cols = [c for c in getattr(value, "columns", ()) if isinstance(c, SAColumn)]
-        for c in cols:
-            out.setdefault(id(c), key)
-    return out
-
-
-class MappingsNeeded(Exception):
-    """The models imported with their mappings deferred, but what they declare depends on the
-    mappings being built (see _needs_mappings)."""
-
-
-# Events that run while mappers are built or configured: a listener can create tables, columns,
-# indexes (SQLAlchemy's versioned-history recipe, SQLAlchemy-Continuum), which a deferred import
-# never runs.
-_MAPPING_EVENTS = frozenset({
-    "instrument_class", "after_mapper_constructed", "before_mapper_configured", "mapper_configured",
-    "before_configured", "after_configured", "class_instrument",
-})
-
-
-_DISPATCHERS = frozenset({"_declare_first_for_registry", "_declare_last_for_registry"})
-
-
-def _mapping_hooks() -> set[tuple[Any, ...]] | None:
-    """The keys of every listener on a mapping event, or None if this SQLAlchemy does not keep
-    them where they are looked for (then nothing can be told apart, and the import is plain)."""
-    from sqlalchemy.event import registry
-
-    keys = getattr(registry, "_key_to_collection", None)
-    if not isinstance(keys, dict):
-        return None
-    found: set[tuple[Any, ...]] = set()
-    for key, listeners in list(keys.items()):
-        if not (isinstance(key, tuple) and len(key) == 3 and key[1] in _MAPPING_EVENTS):
-            continue
-        # Each registry's __declare_first__/__declare_last__ dispatchers are SQLAlchemy's own: they
-        # are judged by the hooks they dispatch to, below. Every other listener counts (an
-        # application's listener on Mapper arrives wrapped in a SQLAlchemy function).
-        fns = [ref() for ref in dict(listeners).values()]
-        if any(fn is not None and getattr(fn, "__name__", "") not in _DISPATCHERS for fn in fns):
-            found.add(key)
-    return found
-
-
-def _needs_mappings(configs: list[Any], hooks_before: set[tuple[Any, ...]] | None) -> str | None:
-    """Why these models cannot be read with their mappings deferred, or None.
-
-    A deferred import builds the tables but never the Mappers, so it must not be trusted where
-    building them changes the schema or fails: a listener on a mapping event added by the
-    import (held for an unmapped class, or on Mapper itself), a `__declare_first__` /
-    `__declare_last__` hook, or a table the Mapper would refuse (no primary key, no way to join
-    an inheriting table to its parent)."""
-    from sqlalchemy.orm.events import _MapperEventsHold
-
-    hooks_after = _mapping_hooks()
-    if hooks_before is None or hooks_after is None:
-        return "this SQLAlchemy does not show its event listeners"
-    if hooks_after - hooks_before:
-        return "a listener on a mapping event (instrument_class, after_mapper_constructed, ...)"
-    holds = getattr(_MapperEventsHold, "all_holds", None)
-    if holds is None:
-        return "this SQLAlchemy does not show its held mapper events"
-    for cfg in configs:
-        cls = cfg.cls
-        if cls is None:
-            continue
-        for c in cls.__mro__:
-            if any(key[1] in _MAPPING_EVENTS for key in holds.get(c, {})):
-                return f"a mapper event listener on {c.__name__}"
-        for hook in ("__declare_first__", "__declare_last__"):
-            fn = getattr(getattr(cls, hook, None), "__func__", getattr(cls, hook, None))
-            # SQLAlchemy's own (ConcreteBase builds its polymorphic union there) build no schema.
-            if fn is not None and not str(getattr(fn, "__module__", "")).startswith("sqlalchemy."):
-                return f"{cls.__name__} has __declare_first__ or __declare_last__"
-        table = vars(cls).get("__table__")
-        args_fn = getattr(cfg, "mapper_args_fn", None)
-        args = dict(args_fn() or {}) if callable(args_fn) else {}
-        if table is not None and not list(table.primary_key.columns) and "primary_key" not in args:
-            return f"{cls.__name__}'s table has no primary key"
-        inherits = getattr(cfg, "inherits", None)
-        parent = getattr(inherits, "__table__", None)
-        if (inherits is not None and table is not None and parent is not None and table is not parent
-                and not args.get("concrete") and "inherit_condition" not in args
-                and not any(fk.references(parent) for fk in table.foreign_keys)):
-            return f"{cls.__name__}'s table has no foreign key to {inherits.__name__}'s"
-    return None
-
-
-def _import_deferred(module_part: str) -> tuple[Any, DeferredModels]:
-    """_import with the models' mappings deferred.
-
-    A models module may need its classes mapped while it is imported (inspect(User), mapper
-    events, `User.__mapper__`): that import fails. Then `importmode.failure_hook` runs (the command
-    line's: start again with plain imports); without one the failure is a ModelsError that says
-    how to import plainly.
-    """
-    try:
-        hooks_before = _mapping_hooks()
-        with _mapping_deferred() as configs:
-            module = _import(module_part)
-        reason = _needs_mappings(configs, hooks_before)
-        if reason is not None:
-            raise MappingsNeeded(reason)
-    except Exception as exc:
-        if importmode.failure_hook is not None:
-            importmode.failure_hook(exc)
-        if isinstance(exc, MappingsNeeded):
-            raise ModelsError(
-                f"{module_part} cannot be read with its ORM mappings deferred: {exc}",
-                hint="import the models in a fresh process with the default import mode",
-            ) from exc
-        error = exc if isinstance(exc, ModelsError) else _import_failed(module_part, exc)
-        raise ModelsError(
-            error.message.rstrip(".") + " (imported with the ORM mappings deferred)",
-            hint="if the models need their mappings while they are imported, import them in a fresh "
-            "process with the default import mode (the modules of this attempt stay imported here)",
-        ) from exc
-    entries: list[tuple[type, Any, dict[int, str]]] = []
-    for cfg in configs:
-        cls = cfg.cls
-        # A single-table-inheritance subclass has no table of its own: its columns join the
-        # inherited one (the __table__ its class inherits).
-        table = getattr(cfg, "local_table", None)
-        if table is None:
-            table = getattr(cls, "__table__", None)
-        if table is not None and cls is not None:
-            entries.append((cls, table, _attribute_keys(cfg)))
-    return module, DeferredModels(entries)
 
 
 # Models files imported by path in this process: (the target as given, the working directory
@@ -453,7 +228,7 @@ def _registry_of(base: Any) -> Any:
             table = vars(cls).get("__table__")
             if table is not None and "__mapper__" not in vars(cls):
                 entries.append((cls, table, {}))
-        return DeferredModels(entries)
+        return ClassTables(entries)
     return reg
 
 

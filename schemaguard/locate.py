@@ -162,8 +162,8 @@ class SourceIndex:
         # Every class mapped to a table: the one that declares it (its own __table__) first, then
         # the single-table-inheritance subclasses that add columns to it.
         classes: dict[int, list[Any]] = {}
-        # Columns mapped under another attribute name, for classes imported with their mapping
-        # deferred (declared.DeferredModels: no Mapper to ask).
+        # Columns mapped under another attribute name, for classes whose mapper cannot be asked
+        # (declared.ClassTables).
         self._attr_keys: dict[int, str] = {}
         for reg in registries:
             for cls, local, keys in getattr(reg, "entries", ()):
