@@ -258,6 +258,9 @@ def test_declarative_features_give_the_tables_they_declare(tmp_path: Path) -> No
     assert {t["name"] for t in by_name["broken_relationship"]["tables"]} == {"users", "addresses"}
 
 
+# Models whose schema depends on their mappers being built, or that a mapper refuses: the
+# history recipe's tables, an audit table from a listener on Mapper, a __declare_last__ index,
+# and two tables no mapper accepts. Each logs its imports (one import, nothing skipped).
 _LOG = """
 import os
 with open(os.environ["SG_IMPORT_LOG"], "a") as log:
