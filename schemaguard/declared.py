@@ -52,10 +52,9 @@ def load_target(target: str) -> tuple[list[MetaData], list[Any]]:
 
 class ClassTables:
     """Declarative classes and their tables, standing in for a registry's mappers where source
-    lines are looked up when those mappers cannot be listed: (class, table, {column id: attribute
-    name})."""
+    lines are looked up when those mappers cannot be listed: (class, table) pairs."""
 
-    def __init__(self, entries: list[tuple[type, Any, dict[int, str]]]) -> None:
+    def __init__(self, entries: list[tuple[type, Any]]) -> None:
         self.entries = entries
 
 
@@ -209,13 +208,11 @@ def _registry_of(base: Any) -> Any:
     except AttributeError:
         return None
     except Exception:
-        entries: list[tuple[type, Any, dict[int, str]]] = []
+        entries: list[tuple[type, Any]] = []
         # The registry's mapped classes (imperative mappings included) ...
         for manager in list(getattr(reg, "_managers", ())):
             if getattr(manager, "is_mapped", False):
-                mapper = manager.mapper
-                keys = {id(c): k for k, c in mapper.columns.items()}
-                entries.append((mapper.class_, mapper.local_table, keys))
+                entries.append((manager.mapper.class_, manager.mapper.local_table))
         # ... and the base's subclasses that have a table but no mapper yet.
         todo: list[type] = list(type.__subclasses__(base)) if isinstance(base, type) else []
         seen: set[int] = set()
@@ -227,7 +224,7 @@ def _registry_of(base: Any) -> Any:
             todo.extend(type.__subclasses__(cls))
             table = vars(cls).get("__table__")
             if table is not None and "__mapper__" not in vars(cls):
-                entries.append((cls, table, {}))
+                entries.append((cls, table))
         return ClassTables(entries)
     return reg
 

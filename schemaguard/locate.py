@@ -162,13 +162,10 @@ class SourceIndex:
         # Every class mapped to a table: the one that declares it (its own __table__) first, then
         # the single-table-inheritance subclasses that add columns to it.
         classes: dict[int, list[Any]] = {}
-        # Columns mapped under another attribute name, for classes whose mapper cannot be asked
-        # (declared.ClassTables).
-        self._attr_keys: dict[int, str] = {}
         for reg in registries:
-            for cls, local, keys in getattr(reg, "entries", ()):
+            # declared.ClassTables: (class, table) pairs where a registry's mappers cannot be listed.
+            for cls, local in getattr(reg, "entries", ()):
                 classes.setdefault(id(local), []).append((cls, local))
-                self._attr_keys.update(keys)
             for mapper in getattr(reg, "mappers", ()):
                 local = getattr(mapper, "local_table", None)
                 if local is not None:
@@ -245,8 +242,6 @@ class SourceIndex:
     def _attribute_line(self, cls: Any, column: Any, attrs: dict[str, int]) -> int | None:
         # The attribute name in the class can differ from the column name (mapped_column("x")).
         line = attrs.get(column.key) or attrs.get(column.name)
-        if line is None and id(column) in self._attr_keys:
-            line = attrs.get(self._attr_keys[id(column)])
         if line is None:
             # Mapper.columns (attribute name -> column) is filled when the mapper is built;
             # column_attrs would configure every mapper first, and a misconfigured relationship
