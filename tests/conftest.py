@@ -10,11 +10,24 @@ import itertools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pgserver import PgServer, find_bindir, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench_check() -> Any:
+    """benchmarks/bench_check.py as a module: its model generator and drift plan are fixtures of
+    the scale, source-scan and catalog tests too."""
+    import sys
+
+    if str(ROOT / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_check as module
+
+    return module
 _counter = itertools.count()
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, bench_check
 
 from schemaguard.locate import _classes, _statement_starts, _statement_starts_by_token
 
@@ -152,16 +151,8 @@ def test_tricky_file(tmp_path: Path) -> None:
 
 
 def test_generated_benchmark_models(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("bench_check", ROOT / "benchmarks" / "bench_check.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules["bench_check"] = bench
-    try:
-        spec.loader.exec_module(bench)
-        path = tmp_path / "models_300.py"
-        path.write_text(bench.generate_models(300, 5), encoding="utf-8")
-    finally:
-        sys.modules.pop("bench_check", None)
+    path = tmp_path / "models_300.py"
+    path.write_text(bench_check().generate_models(300, 5), encoding="utf-8")
     assert _classes(str(path)) == by_parser(path)
 
 

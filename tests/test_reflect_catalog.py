@@ -10,7 +10,6 @@ earlier on the search path), both paths must give equal Schemas, field for field
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import ROOT, engine_for
+from conftest import bench_check, engine_for
 from golden import CASES, CASES_DIR, apply_live, live_sql
 from hypothesis import given, note
 from sqlalchemy import event
@@ -189,12 +188,8 @@ def test_empty_database(pg_url: str) -> None:
 def test_benchmark_schema(pg_url: str, tmp_path: Path) -> None:
     """The benchmark's generated models (mixed types, server defaults, an enum, FKs, indexes,
     uniques), created and then drifted as the benchmark does it."""
-    spec = importlib.util.spec_from_file_location("bench_check", ROOT / "benchmarks" / "bench_check.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules["bench_check"] = bench
+    bench = bench_check()
     try:
-        spec.loader.exec_module(bench)
         models = tmp_path / "models_250.py"
         models.write_text(bench.generate_models(250, 5), encoding="utf-8")
         module = bench.load_module(models, "_sg_bench_models_250")
@@ -208,7 +203,6 @@ def test_benchmark_schema(pg_url: str, tmp_path: Path) -> None:
         finally:
             eng.dispose()
     finally:
-        sys.modules.pop("bench_check", None)
         sys.modules.pop("_sg_bench_models_250", None)
     assert len(assert_same(pg_url).tables) == 250
 
