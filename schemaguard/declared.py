@@ -294,6 +294,7 @@ def _ddl_default(column: Any, dialect: Dialect, cache: dict[Any, str | None] | N
 
 def _default_key(server_default: Any) -> tuple[Any, ...] | None:
     from sqlalchemy.schema import DefaultClause
+    from sqlalchemy.sql.cache_key import HasCacheKey
     from sqlalchemy.sql.elements import False_, Null, TextClause, True_
 
     if type(server_default) is not DefaultClause:
@@ -307,7 +308,9 @@ def _default_key(server_default: Any) -> tuple[Any, ...] | None:
     if kind in (True_, False_, Null):
         return (kind.__name__,)
     try:
-        cache_key = arg._generate_cache_key()
+        # HasCacheKey's own method, not the element's: that one memoizes the key on the model's
+        # expression (about 300 bytes each, kept for the life of the process).
+        cache_key = HasCacheKey._generate_cache_key(arg) if isinstance(arg, HasCacheKey) else None
         if cache_key is None:
             return None
         key = (cache_key.key, tuple(bp.effective_value for bp in cache_key.bindparams))
@@ -335,7 +338,7 @@ def _fk_target(fk: Any) -> tuple[str | None, str, str]:
 def _autoincrement(table: Any, column: Any, dialect: Dialect, type_text: str | None) -> bool:
     if dialect.name == "sqlite":
         # SQLite: only a lone INTEGER PRIMARY KEY is the auto-numbered rowid, whatever the model says.
-        pk = list(table.primary_key.columns)
+        pk = list(table.primary_key)  # iterating: .columns is memoized on the constraint
         return len(pk) == 1 and pk[0] is column and type_text == "INTEGER"
     if column.identity is not None:
         return True
@@ -413,7 +416,7 @@ def table_snapshot(
             uniques.append(
                 UniqueConstraint(
                     name=str(cons.name) if isinstance(cons.name, str) else None,
-                    columns=tuple(c.name for c in cons.columns),
+                    columns=tuple(c.name for c in cons),
                     source=sources.table(table) if sources else None,
                 )
             )
@@ -436,7 +439,7 @@ def table_snapshot(
     return Table(
         name=table.name,
         columns=tuple(columns),
-        primary_key=tuple(c.name for c in table.primary_key.columns),
+        primary_key=tuple(c.name for c in table.primary_key),
         indexes=tuple(indexes),
         uniques=tuple(sorted(uniques, key=lambda u: u.columns)),
         foreign_keys=tuple(sorted(fks, key=lambda f: f.columns)),

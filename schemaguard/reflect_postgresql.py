@@ -169,7 +169,9 @@ def reflect_catalog(
     # Constraints first: a primary key's columns are NOT NULL whatever the catalog row says, and
     # knowing them (as column numbers) lets the columns be built in one pass.
     constraint_rows = _rows(conn, _CONSTRAINTS.format(set_columns=set_columns, tables=namespaces_where), params)
-    column_rows = _rows(conn, _COLUMNS.format(tables=tables_where), params)
+    # Read once, in order: taken from the result row by row rather than as a list (at 5,000
+    # tables, 50,000 rows held at once are about 25 MB of peak memory).
+    column_rows = conn.exec_driver_sql(_COLUMNS.format(tables=tables_where), params)
     index_rows = _rows(conn, _INDEXES.format(tables=namespaces_where), params)
 
     pk_keys: dict[int, list[int]] = {}  # table oid -> its primary key's column numbers, in key order

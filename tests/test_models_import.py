@@ -438,3 +438,86 @@ def test_models_that_change_directory_and_environment_while_imported(tmp_path: P
     assert doc["mode"] == "safe", doc
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT name FROM users").fetchall() == [("kept",)]
+
+
+def test_reading_the_models_leaves_their_objects_as_it_found_them(tmp_path: Path) -> None:
+    """SQLAlchemy memoizes on first access (Index.columns, a constraint's columns, an expression's
+    cache key, .info) and keeps the result on the model's object for the life of the process. At
+    5,000 tables each of those is megabytes of peak memory for nothing: a snapshot reads around
+    them. Two memos are SQLAlchemy's own answers that the snapshot needs and are left: the primary
+    key's autoincrement column and a type's affinity."""
+    from sqlalchemy import (
+        Boolean,
+        Column,
+        DateTime,
+        ForeignKey,
+        Index,
+        Integer,
+        MetaData,
+        String,
+        Table,
+        UniqueConstraint,
+        func,
+        text,
+        true,
+    )
+
+    from schemaguard.declared import declared_snapshot, load_target
+
+    md = MetaData()
+    Table("a", md, Column("id", Integer, primary_key=True),
+              Column("at", DateTime(timezone=True), server_default=func.now()),
+              Column("n", Integer, server_default=text("0")), Column("b", Boolean, server_default=true()),
+              Column("code", String(10), unique=True, index=True),
+              UniqueConstraint("n", "b"), Index("ix_n_lower", "n", func.lower(text("code"))))
+    Table("b", md, Column("id", Integer, primary_key=True), Column("a_id", ForeignKey("a.id")),
+          Column("x", String(5), server_default=func.lower("X")), Index("ix_b_x", "x"))
+    models = tmp_path / "orm_models.py"
+    models.write_text(textwrap.dedent('''
+        from sqlalchemy import ForeignKey, Index, String, func
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+        class Base(DeclarativeBase):
+            pass
+
+        class Event(Base):
+            __tablename__ = "events"
+            __table_args__ = (Index("ix_events_title_day", "title", "day"),)
+            id: Mapped[int] = mapped_column(primary_key=True)
+            title: Mapped[str] = mapped_column(String(80), index=True)
+            day: Mapped[int] = mapped_column(server_default="1")
+            created: Mapped[str] = mapped_column(String(40), server_default=func.now())
+
+        class Ticket(Base):
+            __tablename__ = "tickets"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    '''))
+    orm_mds, registries = load_target(f"{models}:Base")
+
+    def objects(metadata: MetaData) -> list[object]:
+        out: list[object] = []
+        for t in metadata.tables.values():
+            out += [t, *t.columns, *t.constraints, *t.indexes, *t.foreign_keys]
+            for c in t.columns:
+                out.append(c.type)
+                if c.server_default is not None:
+                    out += [c.server_default, getattr(c.server_default, "arg", None)]
+        # true()/false()/null() are one shared object each, not one per column.
+        return [o for o in out if hasattr(o, "__dict__") and type(o).__name__ not in ("True_", "False_", "Null")]
+
+    allowed = {"_autoincrement_column", "_type_affinity"}
+    for mds, regs in (([md], []), (orm_mds, registries)):
+        before = [(o, set(vars(o))) for m in mds for o in objects(m)]
+        for dialect in ("postgresql", "sqlite"):
+            snap = declared_snapshot(mds, dialect, registries=regs)
+            assert snap.tables and all(t.columns for t in snap.tables)
+        grown = {f"{type(o).__name__} {getattr(o, 'name', '')}": set(vars(o)) - keys - allowed
+                 for o, keys in before}
+        assert not {k: v for k, v in grown.items() if v}, grown
+    # The ORM models' source lines were found (the lookup ran, it did not skip the objects).
+    snap = declared_snapshot(orm_mds, "postgresql", registries=registries)
+    events = next(t for t in snap.tables if t.name == "events")
+    assert events.source is not None and events.source.line == 8
+    assert {i.name: i.source.line for i in events.indexes if i.source} == {
+        "ix_events_title": 12, "ix_events_title_day": 8}
