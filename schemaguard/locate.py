@@ -261,7 +261,8 @@ class SourceIndex:
     def index(self, table: Any, index: Any) -> Source | None:
         # The collection behind Index.columns: that property builds (and keeps on the model's
         # index) a read-only copy of it the first time it is asked.
-        cols = list(getattr(index, "_columns", None) or getattr(index, "columns", ()))
+        collection: Any = getattr(index, "_columns", None) or getattr(index, "columns", ())
+        cols = list(collection)
         if len(cols) == 1:
             return self.column(table, cols[0])
         return self.table(table)
