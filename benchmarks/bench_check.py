@@ -608,17 +608,19 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, elapsed: flo
         "",
         "### Where the time and memory go, and the floors",
         "",
-        "| N | models import alone | sg load_models / models import alone | one raw query | sg r+c / one raw query | raw: import psycopg + query "
+        "| N | models import alone | peak RSS over the models' own: sg / Alembic | sg load_models / models import alone | one raw query | sg r+c / one raw query | raw: import psycopg + query "
         "| sg r+c / (import psycopg + raw query) | sg from a snapshot: total | its r+c | its peak RSS "
         "| findings equal to sg's |",
-        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|",
     ]
     for r in results:
         s = r["samples"]
         rc = s.med("sg.reflect_compare")
+        models_rss = s.med("models.rss")
         c = r["correctness"]
         lines.append(
-            f"| {r['n']} | {f3(s.med('models.wall'))} s, {s.med('models.rss'):.0f} MB | "
+            f"| {r['n']} | {f3(s.med('models.wall'))} s, {models_rss:.0f} MB | "
+            f"+{s.med('sg.rss') - models_rss:.0f} / +{s.med('alembic.rss') - models_rss:.0f} MB | "
             f"{ratio(s.med('sg.load_models'), s.med('models.imports'))} | "
             f"{f3(s.med('raw.query'))} | {ratio(rc, s.med('raw.query'))} | {f3(s.med('raw.import_query'))} | "
             f"{ratio(rc, s.med('raw.import_query'))} | "
@@ -630,7 +632,8 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, elapsed: flo
         "",
         "- *models import alone*: a process that imports SQLAlchemy and the generated models module "
         "and does nothing else, then leaves with os._exit (wall time, peak RSS): what any tool that "
-        "imports these models as the application does pays. *sg load_models / models import "
+        "imports these models as the application does pays. *peak RSS over the models' own*: each "
+        "tool's peak less that process's, the memory the tool itself adds to the models. *sg load_models / models import "
         "alone*: schemaguard's load_models phase (SQLAlchemy, the models, the declared snapshot with "
         "source lines) against that process's imports.",
         "- *one raw query*: connect + the columns query alone; *raw: import psycopg + query* adds the "
