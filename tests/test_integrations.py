@@ -475,3 +475,60 @@ def test_docs_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     namespace: dict[str, Any] = {}
     exec(compile(example, str(DOCS), "exec"), namespace)
     assert len(namespace["new"]) == 0 and len(namespace["matched"]) == 1
+
+
+def test_docs_snapshot_recipe_runs_and_skips_the_import_on_a_cache_hit(tmp_path: Path, pg_url: str) -> None:
+    """The snapshot recipe's steps, run by bash as the runner would: the version for the key, the
+    models' snapshot on a cache miss, the check against production's snapshot. On a cache hit the
+    models are never imported (here they would fail to), and the findings are the ones a check of
+    the live database with the models imported gives."""
+    (recipe,) = [b for b in (yaml.safe_load(b) for b in fenced_blocks("yaml"))
+                 if isinstance(b, list) and any("models-snapshot" == s.get("id") for s in b)]
+    by_id = {s.get("id") or s["name"]: s for s in recipe}
+    cache = by_id["models-snapshot"]
+    assert cache["uses"].startswith("actions/cache@") and cache["with"]["path"] == ".schemaguard/declared.json"
+    assert "SCHEMAGUARD_VERSION" in cache["with"]["key"] and "hashFiles(" in cache["with"]["key"]
+    (version_step,) = [s for s in recipe if "GITHUB_ENV" in s.get("run", "")]
+    (snapshot_step,) = [s for s in recipe if s.get("if") == "steps.models-snapshot.outputs.cache-hit != 'true'"]
+    (check_step,) = [s for s in recipe if "schemaguard check" in s.get("run", "")]
+
+    root = tmp_path / "repo"
+    models = write_models(root / "myapp")
+    create_db(pg_url, models, "ALTER TABLE users DROP COLUMN name", "ALTER TABLE posts ADD COLUMN draft boolean")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+           "GITHUB_ENV": str(root / ".github_env")}
+    env.pop("DATABASE_URL", None)
+
+    def run(script: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],  # noqa: PLW1510
+                              cwd=root, env=env, capture_output=True, text=True, timeout=180)
+
+    # The production job (with credentials) publishes the live schema.
+    prod = run(f"schemaguard snapshot --db '{pg_url}' -o prod-schema.json")
+    assert prod.returncode == 0, prod.stderr
+    assert run(version_step["run"]).returncode == 0
+    from schemaguard import __version__
+    assert (root / ".github_env").read_text().strip() == f"SCHEMAGUARD_VERSION={__version__}"
+
+    # Cache miss: the snapshot is written, and the check finds the drift.
+    snap = run(snapshot_step["run"])
+    assert snap.returncode == 0 and (root / ".schemaguard" / "declared.json").is_file(), snap.stderr
+    first = run(check_step["run"])
+    assert first.returncode == 1, first.stderr
+    assert "column_missing" in first.stdout and "column_extra" in first.stdout
+
+    # What the recipe reports is what a check importing the models against the live database gives.
+    def findings(*args: str) -> list[dict[str, Any]]:
+        r = run(" ".join(["schemaguard", "check", *args, "--format", "json"]))
+        assert r.returncode == 1, r.stderr
+        return [{k: v for k, v in f.items() if k != "message"} for f in json.loads(r.stdout)["findings"]]
+
+    live = findings("--models", "myapp/models.py:Base", "--db", f"'{pg_url}'")
+    assert findings("--models", ".schemaguard/declared.json", "--db", "prod-schema.json") == live
+    assert {(f["kind"], f["table"], f["column"]) for f in live} == {
+        ("column_missing", "users", "name"), ("column_extra", "posts", "draft")}
+
+    # Cache hit: the snapshot step is skipped and the models are not imported.
+    models.write_text('raise SystemExit("the models were imported")\n')
+    again = run(check_step["run"])
+    assert again.returncode == 1 and again.stdout == first.stdout, again.stderr
