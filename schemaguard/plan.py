@@ -8,6 +8,7 @@ Nothing here touches a database: `build_plan` is pure, `make_plan` reflects read
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -147,6 +148,25 @@ class Plan:
         return [stmt for s in self.steps for stmt in s.statements]
 
 
+@dataclass(frozen=True)
+class ReferencingKey:
+    """A PostgreSQL foreign key that references a table of the compared schema, as the catalog has
+    it: the referencing table's schema and name, and everything needed to put the key back."""
+
+    schema: str
+    table: str
+    name: str
+    columns: tuple[str, ...]
+    ref_schema: str
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    ondelete: str = "NO ACTION"
+    onupdate: str = "NO ACTION"
+    deferrable: bool = False
+    initially_deferred: bool = False
+    match_full: bool = False
+
+
 @dataclass
 class LiveLookups:
     """What a plan reads from the live database beyond the snapshot, when it has one: a table to
@@ -158,6 +178,9 @@ class LiveLookups:
     index_sql: Callable[[str, str], str | None] | None = None
     # Whether a table has rows (True/False), None when that cannot be had quickly.
     has_rows: Callable[[str], bool | None] | None = None
+    # PostgreSQL: every foreign key, from any schema, that references one of these tables of the
+    # compared schema (a force reset must release the ones whose tables it keeps).
+    referencing_keys: Callable[[Sequence[str]], list[ReferencingKey]] | None = None
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -840,37 +863,61 @@ class _Builder:
         # The keys of the tables that stay, put back on the new tables; NOT VALID, because the
         # rows they reference are gone: new rows are checked, old ones are left as they are.
         declared_name = {live: name for name, live in drops}
-        for table, fk in kept_keys:
-            fkc = _foreign_key(fk.name, table.name, table.schema or self.schema, list(fk.columns),
-                               declared_name.get(fk.ref_table, fk.ref_table),
-                               fk.ref_schema or self.schema, list(fk.ref_columns),
-                               ondelete=_action(fk.ondelete), onupdate=_action(fk.onupdate))
+        for key in kept_keys:
+            fkc = _foreign_key(key.name, key.table, self.key_schema(key), list(key.columns),
+                               declared_name.get(key.ref_table, key.ref_table), self.schema, list(key.ref_columns),
+                               ondelete=_action(key.ondelete), onupdate=_action(key.onupdate),
+                               deferrable=key.deferrable or None,
+                               initially="DEFERRED" if key.initially_deferred else None,
+                               match="FULL" if key.match_full else None)
             fkc.dialect_options["postgresql"]["not_valid"] = True
-            step = self.step("add_foreign_key", table.name, fk.columns[0] if len(fk.columns) == 1 else None,
+            step = self.step("add_foreign_key", key.table, key.columns[0] if len(key.columns) == 1 else None,
                              self.render.ddl(AddConstraint(fkc)), undo=self.render.ddl(DropConstraint(fkc)))
             step.details["not_valid"] = True
+            if self.key_schema(key) is not None and self.key_schema(key) != self.schema:
+                step.details["schema"] = key.schema
 
-    def release_foreign_keys(self, dropped: set[str]) -> list[tuple[Any, Any]]:
+    def release_foreign_keys(self, dropped: set[str]) -> list[Any]:
         """PostgreSQL refuses to drop a table that a kept table's foreign key references (a table
-        the models do not declare, or one left out of the comparison): drop those keys first, as
-        steps of their own, and return them to be put back. SQLite drops the table regardless (the
-        sync turns foreign_keys off, so no ON DELETE action fires on the kept table's rows)."""
-        if not self.pg or self.live_schema is None:
+        the models do not declare, one left out of the comparison, or a table of another schema):
+        drop those keys first, as steps of their own, and return them to be put back. SQLite drops
+        the table regardless (the sync turns foreign_keys off, so no ON DELETE action fires on the
+        kept table's rows)."""
+        if not self.pg:
             return []
-        kept = []
-        for table in self.live_schema.tables:
-            if table.name in dropped:
-                continue
-            for fk in table.foreign_keys:
-                if fk.ref_table in dropped and (fk.ref_schema in (None, table.schema, self.schema)) and fk.name:
-                    kept.append((table, fk))
-                    stub = self.render.ddl(DropConstraint(_foreign_key(
-                        fk.name, table.name, table.schema or self.schema, list(fk.columns), fk.ref_table,
-                        fk.ref_schema or self.schema, list(fk.ref_columns))))
-                    step = self.step("drop_constraint", table.name, fk.columns[0] if len(fk.columns) == 1 else None,
-                                     stub, undo="the key is put back by this plan (NOT VALID) after the reset")
-                    step.details["references"] = fk.ref_table
+        if self.live.referencing_keys is not None:
+            keys = self.live.referencing_keys(sorted(dropped))
+            # The reset drops these tables (in the schema whose tables it drops): their own keys go
+            # with them.
+            homes = {k.ref_schema for k in keys}
+            kept = [k for k in keys if not (k.schema in homes and k.table in dropped)]
+        elif self.live_schema is not None:
+            # No database to ask (a plan from a snapshot): the keys the live snapshot holds.
+            kept = [
+                ReferencingKey(table.schema or self.schema or "", table.name, fk.name, fk.columns,
+                               fk.ref_schema or self.schema or "", fk.ref_table, fk.ref_columns,
+                               fk.ondelete, fk.onupdate)
+                for table in self.live_schema.tables if table.name not in dropped
+                for fk in table.foreign_keys
+                if fk.ref_table in dropped and fk.ref_schema in (None, table.schema, self.schema) and fk.name
+            ]
+        else:
+            return []
+        for key in kept:
+            stub = self.render.ddl(DropConstraint(_foreign_key(
+                key.name, key.table, self.key_schema(key), list(key.columns), key.ref_table,
+                self.schema, list(key.ref_columns))))
+            step = self.step("drop_constraint", key.table, key.columns[0] if len(key.columns) == 1 else None,
+                             stub, undo="the key is put back by this plan (NOT VALID) after the reset")
+            step.details["references"] = key.ref_table
+            if self.key_schema(key) is not None and self.key_schema(key) != self.schema:
+                step.details["schema"] = key.schema
         return kept
+
+    def key_schema(self, key: ReferencingKey) -> str | None:
+        """The schema to name a released key's table with: the compared schema's tables as the rest
+        of the plan names them, another schema's always by name."""
+        return self.schema if key.schema in ("", key.ref_schema) else key.schema
 
     def drop_order(self, drops: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """The drops ordered by the live database's keys (a referencing table before the table it
@@ -1056,12 +1103,60 @@ def _lookups(engine: Engine, dialect: str, schema: str | None, live: Any = None)
                 return None
             return found is not None
 
+    def referencing_keys(tables: Sequence[str]) -> list[ReferencingKey]:
+        with readonly_connection(engine) as conn:
+            # pg_constraint.conparentid is PostgreSQL 11's; before it, partitions had no keys of their own.
+            sql = _REFERENCING_KEYS.replace(
+                "k.conparentid = 0", "k.conparentid = 0" if (conn.dialect.server_version_info or (11,)) >= (11,) else "true")
+            rows = conn.exec_driver_sql(sql, {"schema": schema, "tables": list(tables)}).all()
+        out = []
+        for nsp, rel, name, cols, ref_nsp, ref_rel, ref_cols, upd, dele, match, deferrable, deferred, definition in rows:
+            ondelete = _FK_ACTIONS.get(dele, "NO ACTION")
+            # PostgreSQL 15's ON DELETE SET NULL (columns): the column list only the definition spells.
+            m = re.search(r"ON DELETE (SET (?:NULL|DEFAULT) \([^)]*\))", definition or "")
+            if m:
+                ondelete = m.group(1)
+            out.append(ReferencingKey(nsp, rel, name, tuple(cols), ref_nsp, ref_rel, tuple(ref_cols),
+                                      ondelete=ondelete, onupdate=_FK_ACTIONS.get(upd, "NO ACTION"),
+                                      deferrable=bool(deferrable), initially_deferred=bool(deferred),
+                                      match_full=match == "f"))
+        return out
+
     return LiveLookups(
         rebuild_source=reader(engine, schema, live) if dialect == "sqlite" else None,
         column_type=column_type,
         index_sql=index_sql,
         has_rows=has_rows,
+        referencing_keys=referencing_keys if dialect == "postgresql" else None,
     )
+
+
+# pg_constraint.confupdtype/confdeltype.
+_FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+
+# The foreign keys, from any schema, that reference the named tables of the compared schema
+# (without one, the tables the search path shows, as the plan's unqualified DROP TABLE finds them).
+# conparentid = 0: a partition's copy of its parent's key goes with the parent's.
+_REFERENCING_KEYS = """
+SELECT n.nspname, c.relname, k.conname,
+       ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u(attnum, i)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum ORDER BY u.i),
+       rn.nspname, rt.relname,
+       ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY u(attnum, i)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.i),
+       k.confupdtype, k.confdeltype, k.confmatchtype, k.condeferrable, k.condeferred,
+       pg_catalog.pg_get_constraintdef(k.oid)
+FROM pg_catalog.pg_constraint k
+JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_class rt ON rt.oid = k.confrelid
+JOIN pg_catalog.pg_namespace rn ON rn.oid = rt.relnamespace
+WHERE k.contype = 'f' AND k.conparentid = 0
+  AND rt.relname = ANY(%(tables)s)
+  AND CASE WHEN %(schema)s::text IS NULL THEN pg_catalog.pg_table_is_visible(rt.oid)
+           ELSE rn.nspname = %(schema)s::text END
+ORDER BY n.nspname, c.relname, k.conname
+"""
 
 
 def _existing_types_and_sequences(engine: Engine, schema: str | None) -> tuple[list[str], list[str]]:

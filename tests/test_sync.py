@@ -316,6 +316,61 @@ def force_with_an_outside_key(db_url: str, *, enforced: bool) -> None:
     check.dispose()
 
 
+@pytest.mark.parametrize("compared", [None, "app"])
+def test_force_reset_releases_keys_that_tables_in_other_schemas_hold(pg_url: str, compared: str | None) -> None:
+    """A table in another schema (never compared, never dropped) references a table the reset
+    drops. PostgreSQL refuses the DROP while that key exists: it is dropped first, as its own step
+    naming its schema, and put back NOT VALID (with its actions and its deferrability) on the new
+    table; the other schema's rows are untouched. Compared here: the default schema (public, the
+    outside table in billing) and a named one (app, the outside table in public)."""
+    home, outside = ("public", "billing") if compared is None else ("app", "public")
+    setup(pg_url, [
+        "CREATE SCHEMA IF NOT EXISTS app", "CREATE SCHEMA IF NOT EXISTS billing",
+        f"CREATE TABLE {home}.users (id INTEGER PRIMARY KEY, email VARCHAR(100))",
+        f"INSERT INTO {home}.users VALUES (1, 'ada@example.com'), (2, NULL)",
+        f"CREATE TABLE {home}.orders (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES {home}.users (id))",
+        f"CREATE TABLE {outside}.invoices (id INTEGER PRIMARY KEY, user_id INTEGER, "
+        f'CONSTRAINT "Invoice user" FOREIGN KEY (user_id) REFERENCES {home}.users (id) '
+        "ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED)",
+        f"INSERT INTO {outside}.invoices VALUES (10, 1), (11, 2), (12, NULL)",
+        # A key between two tables of the other schema, and one from it to a table the reset keeps.
+        f"CREATE TABLE {outside}.notes (id INTEGER PRIMARY KEY, invoice_id INTEGER REFERENCES {outside}.invoices (id))",
+    ])
+    stamp_eng = engine_for(pg_url)
+    with stamp_eng.begin() as conn:
+        write_stamp(conn, "development")
+    stamp_eng.dispose()
+    md = models()
+    if compared is not None:
+        for t in md.tables.values():
+            t.schema = compared
+    result = safe_sync(pg_url, md, mode="force", schema=compared, yes=True, environ=DEV_FORCE)
+    assert result.applied, result
+    steps = result.plan.steps
+    assert (steps[0].kind, steps[0].table, steps[0].details.get("schema")) == ("drop_constraint", "invoices", outside)
+    assert steps[0].statements == [f'ALTER TABLE {outside}.invoices DROP CONSTRAINT "Invoice user"']
+    last = steps[-1]
+    assert (last.kind, last.table, last.details.get("schema"), last.details.get("not_valid")) == (
+        "add_foreign_key", "invoices", outside, True)
+    ref = "users" if compared is None else "app.users"
+    assert last.statements == [
+        f'ALTER TABLE {outside}.invoices ADD CONSTRAINT "Invoice user" FOREIGN KEY(user_id) REFERENCES {ref} (id) '
+        "ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED NOT VALID"
+    ]
+    # Only the key into a dropped table was released.
+    assert [s for s in steps if s.details.get("schema") == outside] == [steps[0], last]
+    eng = engine_for(pg_url)
+    with eng.connect() as conn:
+        assert conn.exec_driver_sql(f"SELECT id, user_id FROM {outside}.invoices ORDER BY id").fetchall() == [
+            (10, 1), (11, 2), (12, None)]
+        assert conn.exec_driver_sql(f"SELECT count(*) FROM {home}.users").scalar() == 0
+        (definition,) = conn.exec_driver_sql(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'Invoice user'").one()
+        assert definition.startswith("FOREIGN KEY (user_id) REFERENCES") and definition.endswith(
+            "(id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED NOT VALID")
+    eng.dispose()
+
+
 SYNC_KEYS = {"schemaguard", "mode", "environment", "allowed", "steps", "skipped", "database", "refusal", "dry_run",
              "applied", "dropped_rows", "failed", "remaining", "summary"}
 
