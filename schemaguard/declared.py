@@ -313,7 +313,9 @@ def _default_key(server_default: Any) -> tuple[Any, ...] | None:
         cache_key = HasCacheKey._generate_cache_key(arg) if isinstance(arg, HasCacheKey) else None
         if cache_key is None:
             return None
-        key = (cache_key.key, tuple(bp.effective_value for bp in cache_key.bindparams))
+        # Bound values by type and spelling, not by equality: 1, 1.0, True and Decimal("1.00") are
+        # equal in Python and render differently.
+        key = (cache_key.key, tuple((type(v), repr(v)) for v in (bp.effective_value for bp in cache_key.bindparams)))
         hash(key)
     except Exception:  # an element SQLAlchemy cannot key, or an unhashable bound value
         return None

@@ -261,8 +261,8 @@ class SourceIndex:
     def index(self, table: Any, index: Any) -> Source | None:
         # The collection behind Index.columns: that property builds (and keeps on the model's
         # index) a read-only copy of it the first time it is asked.
-        collection: Any = getattr(index, "_columns", None) or getattr(index, "columns", ())
-        cols = list(collection)
+        collection: Any = getattr(index, "_columns", None)
+        cols = list(collection if collection is not None else getattr(index, "columns", ()))
         if len(cols) == 1:
             return self.column(table, cols[0])
         return self.table(table)

@@ -478,22 +478,57 @@ def test_docs_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_docs_snapshot_recipe_runs_and_skips_the_import_on_a_cache_hit(tmp_path: Path, pg_url: str) -> None:
-    """The snapshot recipe's steps, run by bash as the runner would: the version for the key, the
-    models' snapshot on a cache miss, the check against production's snapshot. On a cache hit the
-    models are never imported (here they would fail to), and the findings are the ones a check of
-    the live database with the models imported gives."""
+    """The snapshot recipe's steps, run by bash as the runner would, with its cache key computed as
+    hashFiles does: the key sees the models file and changes with it; the snapshot is written on a
+    miss and saved whatever the check finds; on a hit the models are never imported (here they
+    would fail to), and the findings are the ones a check of the live database with the models
+    imported gives."""
+    import glob
+    import hashlib
+
     (recipe,) = [b for b in (yaml.safe_load(b) for b in fenced_blocks("yaml"))
-                 if isinstance(b, list) and any("models-snapshot" == s.get("id") for s in b)]
-    by_id = {s.get("id") or s["name"]: s for s in recipe}
-    cache = by_id["models-snapshot"]
-    assert cache["uses"].startswith("actions/cache@") and cache["with"]["path"] == ".schemaguard/declared.json"
-    assert "SCHEMAGUARD_VERSION" in cache["with"]["key"] and "hashFiles(" in cache["with"]["key"]
+                 if isinstance(b, list) and any(s.get("id") == "models-snapshot" for s in b)]
+    miss = "steps.models-snapshot.outputs.cache-hit != 'true'"
     (version_step,) = [s for s in recipe if "GITHUB_ENV" in s.get("run", "")]
-    (snapshot_step,) = [s for s in recipe if s.get("if") == "steps.models-snapshot.outputs.cache-hit != 'true'"]
+    (guard,) = [s for s in recipe if str(s.get("if", "")).startswith("hashFiles(")]
+    (restore,) = [s for s in recipe if s.get("id") == "models-snapshot"]
+    (snapshot_step,) = [s for s in recipe if s.get("if") == miss and "run" in s]
+    (save,) = [s for s in recipe if s.get("uses", "").startswith("actions/cache/save@")]
     (check_step,) = [s for s in recipe if "schemaguard check" in s.get("run", "")]
+    steps_in_order = [version_step, guard, restore, snapshot_step, save, check_step]
+    assert [recipe.index(s) for s in steps_in_order] == sorted(recipe.index(s) for s in steps_in_order)
+    assert restore["uses"].startswith("actions/cache/restore@")
+    path = ".schemaguard/declared.json"
+    assert restore["with"]["path"] == save["with"]["path"] == path
+    # Saved before the check, on a miss only, under the key the restore computed.
+    assert save["if"] == miss and save["with"]["key"] == "${{ steps.models-snapshot.outputs.cache-primary-key }}"
+    assert f"-o {path}" in snapshot_step["run"] and f"--models {path}" in check_step["run"]
 
     root = tmp_path / "repo"
     models = write_models(root / "myapp")
+    (root / "requirements.txt").write_text("schemaguard\n")
+    target = re.search(r"--models (\S+)", snapshot_step["run"]).group(1)  # type: ignore[union-attr]
+    assert target == "myapp/models.py:Base"
+
+    def hash_files(expression: str) -> str:
+        """hashFiles(...) as GitHub computes it: '' when no file matches, else a digest of the
+        matched files' digests (only whether it changes matters here)."""
+        patterns = re.findall(r"'([^']+)'", expression)
+        files = sorted({f for p in patterns for f in glob.glob(str(root / p), recursive=True) if Path(f).is_file()})
+        if not files:
+            return ""
+        return hashlib.sha256(b"".join(hashlib.sha256(Path(f).read_bytes()).digest() for f in files)).hexdigest()
+
+    key_expr = restore["with"]["key"]
+    (files_expr,) = re.findall(r"hashFiles\([^)]*\)", key_expr)
+    assert target in key_expr and "${{ env.SCHEMAGUARD_VERSION }}" in key_expr
+    # The guard's patterns match, so it lets the job go on; and they are among the key's.
+    (guard_expr,) = re.findall(r"hashFiles\([^)]*\)", guard["if"])
+    assert set(re.findall(r"'([^']+)'", guard_expr)) <= set(re.findall(r"'([^']+)'", files_expr))
+    assert hash_files(guard_expr) != ""
+    key_before = hash_files(files_expr)
+    assert key_before != ""
+
     create_db(pg_url, models, "ALTER TABLE users DROP COLUMN name", "ALTER TABLE posts ADD COLUMN draft boolean")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
            "GITHUB_ENV": str(root / ".github_env")}
@@ -509,10 +544,12 @@ def test_docs_snapshot_recipe_runs_and_skips_the_import_on_a_cache_hit(tmp_path:
     assert run(version_step["run"]).returncode == 0
     from schemaguard import __version__
     assert (root / ".github_env").read_text().strip() == f"SCHEMAGUARD_VERSION={__version__}"
+    # The guard's own command fails the job (it runs only when nothing matches).
+    assert run(guard["run"]).returncode == 1
 
     # Cache miss: the snapshot is written, and the check finds the drift.
     snap = run(snapshot_step["run"])
-    assert snap.returncode == 0 and (root / ".schemaguard" / "declared.json").is_file(), snap.stderr
+    assert snap.returncode == 0 and (root / path).is_file(), snap.stderr
     first = run(check_step["run"])
     assert first.returncode == 1, first.stderr
     assert "column_missing" in first.stdout and "column_extra" in first.stdout
@@ -523,12 +560,26 @@ def test_docs_snapshot_recipe_runs_and_skips_the_import_on_a_cache_hit(tmp_path:
         assert r.returncode == 1, r.stderr
         return [{k: v for k, v in f.items() if k != "message"} for f in json.loads(r.stdout)["findings"]]
 
-    live = findings("--models", "myapp/models.py:Base", "--db", f"'{pg_url}'")
-    assert findings("--models", ".schemaguard/declared.json", "--db", "prod-schema.json") == live
+    live = findings("--models", target, "--db", f"'{pg_url}'")
+    assert findings("--models", path, "--db", "prod-schema.json") == live
     assert {(f["kind"], f["table"], f["column"]) for f in live} == {
         ("column_missing", "users", "name"), ("column_extra", "posts", "draft")}
 
-    # Cache hit: the snapshot step is skipped and the models are not imported.
+    # The key follows the models: a changed model is a miss.
+    original = models.read_text()
+    models.write_text(original + "\n# a change\n")
+    assert hash_files(files_expr) != key_before
+    models.write_text(original)
+    assert hash_files(files_expr) == key_before
+
+    # So is a module added beside them (the models may import it).
+    (root / "myapp" / "helpers.py").write_text("")
+    assert hash_files(files_expr) != key_before
+    (root / "myapp" / "helpers.py").unlink()
+
+    # Cache hit (same key): the snapshot step is skipped and the models are not imported.
+    models_text = models.read_text()
     models.write_text('raise SystemExit("the models were imported")\n')
     again = run(check_step["run"])
     assert again.returncode == 1 and again.stdout == first.stdout, again.stderr
+    models.write_text(models_text)

@@ -469,7 +469,8 @@ def test_reading_the_models_leaves_their_objects_as_it_found_them(tmp_path: Path
               Column("at", DateTime(timezone=True), server_default=func.now()),
               Column("n", Integer, server_default=text("0")), Column("b", Boolean, server_default=true()),
               Column("code", String(10), unique=True, index=True),
-              UniqueConstraint("n", "b"), Index("ix_n_lower", "n", func.lower(text("code"))))
+              UniqueConstraint("n", "b"), Index("ix_n_lower", "n", func.lower(text("code"))),
+          Index("ix_lower_only", func.lower(text("code"))))
     Table("b", md, Column("id", Integer, primary_key=True), Column("a_id", ForeignKey("a.id")),
           Column("x", String(5), server_default=func.lower("X")), Index("ix_b_x", "x"))
     models = tmp_path / "orm_models.py"
@@ -521,3 +522,29 @@ def test_reading_the_models_leaves_their_objects_as_it_found_them(tmp_path: Path
     assert events.source is not None and events.source.line == 8
     assert {i.name: i.source.line for i in events.indexes if i.source} == {
         "ix_events_title": 12, "ix_events_title_day": 8}
+
+
+def test_equal_looking_defaults_compile_apart() -> None:
+    """Each distinct server default is compiled once per snapshot, keyed by SQLAlchemy's cache
+    key and its bound values. Values that Python holds equal but that render differently (1, 1.0,
+    True, Decimal("1.00")) must not share the first one's text."""
+    from decimal import Decimal
+
+    from sqlalchemy import Column, Integer, MetaData, Numeric, Table, literal
+
+    from schemaguard.declared import declared_snapshot
+
+    values = [1, 1.0, True, Decimal("1.00"), Decimal("1.0")]
+    md = MetaData()
+    Table("t", md, Column("id", Integer, primary_key=True),
+          *[Column(f"c{i}", Numeric(5, 2), server_default=literal(v, Numeric(5, 2))) for i, v in enumerate(values)])
+    for dialect in ("postgresql", "sqlite"):
+        together = {c.name: c.default for c in declared_snapshot([md], dialect).tables[0].columns if c.name != "id"}
+        alone = {}
+        for i, v in enumerate(values):
+            one = MetaData()
+            Table("t", one, Column("id", Integer, primary_key=True),
+                  Column(f"c{i}", Numeric(5, 2), server_default=literal(v, Numeric(5, 2))))
+            alone[f"c{i}"] = declared_snapshot([one], dialect).tables[0].columns[1].default
+        assert together == alone, dialect
+        assert len(set(alone.values())) > 1, alone  # they do render differently
