@@ -165,6 +165,8 @@ class ReferencingKey:
     deferrable: bool = False
     initially_deferred: bool = False
     match_full: bool = False
+    # The referencing table is partitioned: PostgreSQL cannot add a NOT VALID key to it.
+    partitioned: bool = False
 
 
 @dataclass
@@ -261,6 +263,8 @@ class _Builder:
         self.created: set[str] = set()
         # live table name -> the name it has once the plan's renames ran
         self.table_names: dict[str, str] = {}
+        # (live table, live column) -> the models' name, where the two differ only in style
+        self.declared_column_names: dict[tuple[str, str], str] = {}
         # (live table name, declared column name) -> the column's name when its step runs
         self.column_names: dict[tuple[str, str], str] = {}
         # (live table name, declared column name) of missing columns this plan does not add
@@ -439,6 +443,7 @@ class _Builder:
                     self.column_names[(c.table, c.column)] = old
             elif c.kind == "column_name_style" and c.table is not None:
                 self.column_names[(c.table, c.declared.name)] = c.live.name
+                self.declared_column_names[(c.table, c.live.name)] = c.declared.name
         if self.mode == "force":
             self.build_force(changes)
             return
@@ -854,7 +859,8 @@ class _Builder:
             ordered = list(self.tables)
         md = MetaData()
         drops = [(name, live_name.get(name, name)) for name in reversed(ordered) if name not in missing]
-        kept_keys = self.release_foreign_keys({live for _, live in drops})
+        declared_name = {live: name for name, live in drops}
+        kept_keys = self.release_foreign_keys(declared_name)
         for name, live in self.drop_order(drops):
             self.step("drop_table", live, None, self.render.ddl(DropTable(Table(live, md, schema=self.schema_for(name)))),
                       hazards=["force_reset", "drop_table"], destructive=True,
@@ -862,29 +868,39 @@ class _Builder:
         self.create_tables(ordered)
         # The keys of the tables that stay, put back on the new tables; NOT VALID, because the
         # rows they reference are gone: new rows are checked, old ones are left as they are.
-        declared_name = {live: name for name, live in drops}
         for key in kept_keys:
-            fkc = _foreign_key(key.name, key.table, self.key_schema(key), list(key.columns),
-                               declared_name.get(key.ref_table, key.ref_table), self.schema, list(key.ref_columns),
-                               ondelete=_action(key.ondelete), onupdate=_action(key.onupdate),
+            ref_name = declared_name.get(key.ref_table, key.ref_table)
+            # The new table's columns have the models' names (`id` where the database said `"Id"`).
+            ref_columns = [self.declared_column_names.get((key.ref_table, c), c) for c in key.ref_columns]
+            ondelete = key.ondelete
+            fkc = _foreign_key(key.name, key.table, self.key_schema(key, declared_name), list(key.columns),
+                               ref_name, self.schema_for(ref_name), ref_columns,
+                               ondelete=_action(ondelete), onupdate=_action(key.onupdate),
                                deferrable=key.deferrable or None,
                                initially="DEFERRED" if key.initially_deferred else None,
                                match="FULL" if key.match_full else None)
-            fkc.dialect_options["postgresql"]["not_valid"] = True
+            hazards: list[str] = []
+            if key.partitioned:
+                # PostgreSQL refuses NOT VALID on a partitioned table: the key is validated, and
+                # fails (rolling the reset back) if the table holds rows that referenced the old rows.
+                hazards = ["add_foreign_key_validating"]
+            else:
+                fkc.dialect_options["postgresql"]["not_valid"] = True
             step = self.step("add_foreign_key", key.table, key.columns[0] if len(key.columns) == 1 else None,
-                             self.render.ddl(AddConstraint(fkc)), undo=self.render.ddl(DropConstraint(fkc)))
-            step.details["not_valid"] = True
-            if self.key_schema(key) is not None and self.key_schema(key) != self.schema:
-                step.details["schema"] = key.schema
+                             self.render.ddl(AddConstraint(fkc)), hazards=hazards,
+                             undo=self.render.ddl(DropConstraint(fkc)))
+            step.details["not_valid"] = not key.partitioned
+            self.note_schema(step, key, declared_name)
 
-    def release_foreign_keys(self, dropped: set[str]) -> list[Any]:
+    def release_foreign_keys(self, declared_name: Mapping[str, str]) -> list[ReferencingKey]:
         """PostgreSQL refuses to drop a table that a kept table's foreign key references (a table
         the models do not declare, one left out of the comparison, or a table of another schema):
         drop those keys first, as steps of their own, and return them to be put back. SQLite drops
         the table regardless (the sync turns foreign_keys off, so no ON DELETE action fires on the
-        kept table's rows)."""
+        kept table's rows). `declared_name`: the dropped tables, live name -> declared name."""
         if not self.pg:
             return []
+        dropped = set(declared_name)
         if self.live.referencing_keys is not None:
             keys = self.live.referencing_keys(sorted(dropped))
             # The reset drops these tables (in the schema whose tables it drops): their own keys go
@@ -894,9 +910,8 @@ class _Builder:
         elif self.live_schema is not None:
             # No database to ask (a plan from a snapshot): the keys the live snapshot holds.
             kept = [
-                ReferencingKey(table.schema or self.schema or "", table.name, fk.name, fk.columns,
-                               fk.ref_schema or self.schema or "", fk.ref_table, fk.ref_columns,
-                               fk.ondelete, fk.onupdate)
+                ReferencingKey(table.schema or "", table.name, fk.name, fk.columns, fk.ref_schema or "",
+                               fk.ref_table, fk.ref_columns, fk.ondelete, fk.onupdate)
                 for table in self.live_schema.tables if table.name not in dropped
                 for fk in table.foreign_keys
                 if fk.ref_table in dropped and fk.ref_schema in (None, table.schema, self.schema) and fk.name
@@ -905,19 +920,24 @@ class _Builder:
             return []
         for key in kept:
             stub = self.render.ddl(DropConstraint(_foreign_key(
-                key.name, key.table, self.key_schema(key), list(key.columns), key.ref_table,
-                self.schema, list(key.ref_columns))))
+                key.name, key.table, self.key_schema(key, declared_name), list(key.columns), key.ref_table,
+                None, list(key.ref_columns))))
             step = self.step("drop_constraint", key.table, key.columns[0] if len(key.columns) == 1 else None,
                              stub, undo="the key is put back by this plan (NOT VALID) after the reset")
             step.details["references"] = key.ref_table
-            if self.key_schema(key) is not None and self.key_schema(key) != self.schema:
-                step.details["schema"] = key.schema
+            self.note_schema(step, key, declared_name)
         return kept
 
-    def key_schema(self, key: ReferencingKey) -> str | None:
-        """The schema to name a released key's table with: the compared schema's tables as the rest
-        of the plan names them, another schema's always by name."""
-        return self.schema if key.schema in ("", key.ref_schema) else key.schema
+    def key_schema(self, key: ReferencingKey, declared_name: Mapping[str, str]) -> str | None:
+        """The schema to name a released key's table with: a table of the dropped tables' own
+        schema as the plan names those (`schema_for`), another schema's always by name."""
+        if key.schema in ("", key.ref_schema):
+            return self.schema_for(declared_name.get(key.ref_table, key.ref_table))
+        return key.schema
+
+    def note_schema(self, step: Step, key: ReferencingKey, declared_name: Mapping[str, str]) -> None:
+        if key.schema not in ("", key.ref_schema):
+            step.details["schema"] = key.schema
 
     def drop_order(self, drops: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """The drops ordered by the live database's keys (a referencing table before the table it
@@ -1105,21 +1125,25 @@ def _lookups(engine: Engine, dialect: str, schema: str | None, live: Any = None)
 
     def referencing_keys(tables: Sequence[str]) -> list[ReferencingKey]:
         with readonly_connection(engine) as conn:
-            # pg_constraint.conparentid is PostgreSQL 11's; before it, partitions had no keys of their own.
-            sql = _REFERENCING_KEYS.replace(
-                "k.conparentid = 0", "k.conparentid = 0" if (conn.dialect.server_version_info or (11,)) >= (11,) else "true")
+            version = conn.dialect.server_version_info or (11,)
+            prep = conn.dialect.identifier_preparer
+            # conparentid is PostgreSQL 11's (before it, partitions had no keys of their own);
+            # ON DELETE SET NULL (columns) is 15's.
+            sql = _REFERENCING_KEYS.format(
+                own="k.conparentid = 0" if version >= (11,) else "true",
+                set_columns=_ATTNAMES.format(nums="k.confdelsetcols", rel="k.conrelid") if version >= (15,) else "NULL",
+            )
             rows = conn.exec_driver_sql(sql, {"schema": schema, "tables": list(tables)}).all()
         out = []
-        for nsp, rel, name, cols, ref_nsp, ref_rel, ref_cols, upd, dele, match, deferrable, deferred, definition in rows:
+        for (nsp, rel, relkind, name, cols, ref_nsp, ref_rel, ref_cols, upd, dele, match, deferrable, deferred,
+             set_cols) in rows:
             ondelete = _FK_ACTIONS.get(dele, "NO ACTION")
-            # PostgreSQL 15's ON DELETE SET NULL (columns): the column list only the definition spells.
-            m = re.search(r"ON DELETE (SET (?:NULL|DEFAULT) \([^)]*\))", definition or "")
-            if m:
-                ondelete = m.group(1)
+            if set_cols and ondelete in ("SET NULL", "SET DEFAULT"):
+                ondelete += " (" + ", ".join(prep.quote(c) for c in set_cols) + ")"
             out.append(ReferencingKey(nsp, rel, name, tuple(cols), ref_nsp, ref_rel, tuple(ref_cols),
                                       ondelete=ondelete, onupdate=_FK_ACTIONS.get(upd, "NO ACTION"),
                                       deferrable=bool(deferrable), initially_deferred=bool(deferred),
-                                      match_full=match == "f"))
+                                      match_full=match == "f", partitioned=relkind == "p"))
         return out
 
     return LiveLookups(
@@ -1134,24 +1158,28 @@ def _lookups(engine: Engine, dialect: str, schema: str | None, live: Any = None)
 # pg_constraint.confupdtype/confdeltype.
 _FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
+# Column names for an array of column numbers, in the array's order.
+_ATTNAMES = (
+    "ARRAY(SELECT a.attname FROM unnest({nums}) WITH ORDINALITY u(attnum, i) "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = {rel} AND a.attnum = u.attnum ORDER BY u.i)"
+)
+
 # The foreign keys, from any schema, that reference the named tables of the compared schema
 # (without one, the tables the search path shows, as the plan's unqualified DROP TABLE finds them).
-# conparentid = 0: a partition's copy of its parent's key goes with the parent's.
+# {own}: a partition's copy of its parent's key goes with the parent's.
 _REFERENCING_KEYS = """
-SELECT n.nspname, c.relname, k.conname,
-       ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u(attnum, i)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum ORDER BY u.i),
+SELECT n.nspname, c.relname, c.relkind, k.conname,
+       """ + _ATTNAMES.format(nums="k.conkey", rel="k.conrelid") + """,
        rn.nspname, rt.relname,
-       ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY u(attnum, i)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.i),
+       """ + _ATTNAMES.format(nums="k.confkey", rel="k.confrelid") + """,
        k.confupdtype, k.confdeltype, k.confmatchtype, k.condeferrable, k.condeferred,
-       pg_catalog.pg_get_constraintdef(k.oid)
+       {set_columns}
 FROM pg_catalog.pg_constraint k
 JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_class rt ON rt.oid = k.confrelid
 JOIN pg_catalog.pg_namespace rn ON rn.oid = rt.relnamespace
-WHERE k.contype = 'f' AND k.conparentid = 0
+WHERE k.contype = 'f' AND {own}
   AND rt.relname = ANY(%(tables)s)
   AND CASE WHEN %(schema)s::text IS NULL THEN pg_catalog.pg_table_is_visible(rt.oid)
            ELSE rn.nspname = %(schema)s::text END
@@ -1263,7 +1291,6 @@ def _regclass(conn: Any, table: str, schema: str | None) -> str:
 def _constant(default: str) -> bool:
     """A normalized server default that SQLite's ADD COLUMN accepts: a number, a string, a
     boolean or NULL; not an expression such as current_timestamp."""
-    import re
 
     return bool(re.fullmatch(r"-?\d+(\.\d+)?|'(?:[^']|'')*'|true|false|null", default.strip(), re.IGNORECASE))
 
@@ -1374,7 +1401,6 @@ def _foreign_key(name: str | None, table: str, schema: str | None, columns: Sequ
 def _metadata_only(live: str, declared: str) -> bool:
     """PostgreSQL changes these types in the catalog only, without rewriting the table or its
     indexes: a longer VARCHAR, VARCHAR to TEXT or to an unbounded VARCHAR (binary-coercible)."""
-    import re
 
     def varchar(t: str) -> int | None | bool:  # the length; None unbounded; False not character
         m = re.fullmatch(r"(?:CHARACTER VARYING|VARCHAR)(?:\((\d+)\))?", t.strip().upper())

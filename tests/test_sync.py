@@ -371,6 +371,89 @@ def test_force_reset_releases_keys_that_tables_in_other_schemas_hold(pg_url: str
     eng.dispose()
 
 
+def _force(pg_url: str, statements: list[str], md: sa.MetaData, schema: str | None = None):  # type: ignore[no-untyped-def]
+    setup(pg_url, statements)
+    stamp_eng = engine_for(pg_url)
+    with stamp_eng.begin() as conn:
+        write_stamp(conn, "development")
+    stamp_eng.dispose()
+    return safe_sync(pg_url, md, mode="force", schema=schema, yes=True, environ=DEV_FORCE)
+
+
+def _key_target(pg_url: str, name: str) -> str:
+    eng = engine_for(pg_url)
+    with eng.connect() as conn:
+        target = conn.exec_driver_sql(
+            "SELECT confrelid::regclass::text || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conname = %(n)s", {"n": name}).scalar()
+    eng.dispose()
+    return str(target)
+
+
+def test_force_reset_of_models_bound_to_a_schema_puts_keys_back_on_that_schema(pg_url: str) -> None:
+    """Models declared with schema="app", synced without --schema: the other schema's key is put
+    back on app.users, never on a public.users that the search path finds first."""
+    md = sa.MetaData(schema="app")
+    sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+    result = _force(pg_url, [
+        "CREATE SCHEMA app", "CREATE TABLE app.users (id INTEGER PRIMARY KEY)", "INSERT INTO app.users VALUES (1)",
+        "CREATE TABLE public.users (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE public.invoices (id INTEGER PRIMARY KEY, user_id INTEGER, "
+        "CONSTRAINT inv_user FOREIGN KEY (user_id) REFERENCES app.users (id))",
+        "INSERT INTO public.invoices VALUES (1, 1)",
+    ], md)
+    assert result.applied
+    assert _key_target(pg_url, "inv_user") == "app.users FOREIGN KEY (user_id) REFERENCES app.users(id) NOT VALID"
+
+
+def test_force_reset_put_back_follows_column_spelling_and_set_null_columns(pg_url: str) -> None:
+    """The new table has the models' column names (id where the database said "Id"), and a key's
+    ON DELETE SET NULL (columns) list survives, whatever its column names hold."""
+    md = sa.MetaData()
+    sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+    result = _force(pg_url, [
+        'CREATE TABLE users ("Id" INTEGER PRIMARY KEY)',
+        "CREATE SCHEMA billing",
+        'CREATE TABLE billing.inv (id INTEGER PRIMARY KEY, "user (id)" INTEGER, other INTEGER, '
+        'CONSTRAINT inv_user FOREIGN KEY ("user (id)") REFERENCES users ("Id") ON DELETE SET NULL ("user (id)"))',
+    ], md)
+    assert result.applied
+    assert _key_target(pg_url, "inv_user") == (
+        'users FOREIGN KEY ("user (id)") REFERENCES users(id) ON DELETE SET NULL ("user (id)") NOT VALID')
+
+
+@pytest.mark.parametrize("rows_reference", [False, True])
+def test_force_reset_with_a_partitioned_table_holding_a_key(pg_url: str, rows_reference: bool) -> None:
+    """PostgreSQL cannot put a NOT VALID key on a partitioned table: the key is put back validated.
+    With no row referencing the old rows the reset goes through; with one, it fails and nothing
+    changes."""
+    md = sa.MetaData()
+    sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+    statements = [
+        "CREATE TABLE users (id INTEGER PRIMARY KEY)", "INSERT INTO users VALUES (1)",
+        "CREATE SCHEMA billing",
+        "CREATE TABLE billing.events (id INTEGER, user_id INTEGER REFERENCES users (id)) PARTITION BY RANGE (id)",
+        "CREATE TABLE billing.events_1 PARTITION OF billing.events FOR VALUES FROM (0) TO (100)",
+        f"INSERT INTO billing.events VALUES (1, {1 if rows_reference else 'NULL'})",
+    ]
+    if rows_reference:
+        with pytest.raises(SyncFailed, match="violates foreign key constraint"):
+            _force(pg_url, statements, md)
+        eng = engine_for(pg_url)
+        with eng.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM users").scalar() == 1
+        eng.dispose()
+        return
+    result = _force(pg_url, statements, md)
+    assert result.applied
+    kinds = [(s.kind, s.table, s.details.get("schema")) for s in result.plan.steps]
+    # One release: the partition's copy of the key goes with its parent's.
+    assert kinds.count(("drop_constraint", "events", "billing")) == 1 and not any(k[1] == "events_1" for k in kinds)
+    last = result.plan.steps[-1]
+    assert last.hazards == ["add_foreign_key_validating"] and "NOT VALID" not in last.sql
+    assert _key_target(pg_url, "events_user_id_fkey").startswith("users FOREIGN KEY (user_id) REFERENCES users(id)")
+
+
 SYNC_KEYS = {"schemaguard", "mode", "environment", "allowed", "steps", "skipped", "database", "refusal", "dry_run",
              "applied", "dropped_rows", "failed", "remaining", "summary"}
 
