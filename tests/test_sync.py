@@ -359,6 +359,11 @@ def test_force_reset_releases_keys_that_tables_in_other_schemas_hold(pg_url: str
     ]
     # Only the key into a dropped table was released.
     assert [s for s in steps if s.details.get("schema") == outside] == [steps[0], last]
+    # The text formats name the other schema's table with its schema.
+    from schemaguard.report.plan import plan_sql, step_where
+
+    assert step_where(steps[0]) == f"{outside}.invoices.user_id"
+    assert f"-- step 1: drop_constraint {outside}.invoices.user_id" in plan_sql(result.plan)
     eng = engine_for(pg_url)
     with eng.connect() as conn:
         assert conn.exec_driver_sql(f"SELECT id, user_id FROM {outside}.invoices ORDER BY id").fetchall() == [

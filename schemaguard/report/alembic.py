@@ -14,7 +14,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .plan import _one_line
+from .plan import _one_line, step_where
 
 if TYPE_CHECKING:
     from ..plan import Plan, Step
@@ -79,7 +79,7 @@ def plan_alembic(
 
 
 def _title(step: Step, *, hazards: bool = True) -> str:
-    text = f"{step.kind} {_where(step.table, step.column)}"
+    text = f"{step.kind} {step_where(step)}"
     if hazards and step.hazards:
         text += f" [{', '.join(step.hazards)}]"
     if hazards and step.details.get("rebuild"):

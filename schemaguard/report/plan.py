@@ -43,6 +43,14 @@ SQLITE_ADVICE = {
 }
 
 
+def step_where(step: Step) -> str:
+    """table.column of a step; a table of another schema than the compared one (a force reset's
+    released keys) is named with that schema."""
+    where = ".".join(p for p in (step.table, step.column) if p)
+    other = step.details.get("schema")
+    return f"{other}.{where}" if other else where
+
+
 def advice(hazard: str, dialect: str) -> str | None:
     """What a hazard means on this database, and the safer recipe where there is one."""
     if dialect == "sqlite" and hazard in SQLITE_ADVICE:
@@ -60,7 +68,7 @@ def plan_findings(plan: Plan) -> list[Finding]:
 
     out: list[Finding] = []
     for n, step in enumerate(plan.steps, 1):
-        where = ".".join(p for p in (step.table, step.column) if p)
+        where = step_where(step)
         for hazard in step.hazards:
             rule = OPERATIONS[hazard]  # every hazard is an operation kind that lint knows
             numbers = data_note(step)
@@ -152,7 +160,7 @@ def plan_markdown(plan: Plan, decision: Decision | None = None) -> str:
     if plan.steps:
         lines += ["| # | step | object | hazards | numbers |", "|---:|---|---|---|---|"]
         for n, step in enumerate(plan.steps, 1):
-            where = ".".join(p for p in (step.table, step.column) if p)
+            where = step_where(step)
             kind = f"`{step.kind}`" + (" · data loss" if step.destructive else "")
             lines.append(f"| {n} | {kind} | {_cell(where)} | {', '.join(f'`{h}`' for h in step.hazards)} "
                          f"| {_cell(data_note(step))} |")
@@ -194,7 +202,7 @@ def plan_sql(plan: Plan) -> str:
     if not plan.steps:
         out.append("-- nothing to do")
     for n, step in enumerate(plan.steps, 1):
-        where = f"{step.table}.{step.column}" if step.column else step.table
+        where = step_where(step)
         hazards = f" [{', '.join(step.hazards)}]" if step.hazards else ""
         numbers = f" ({data_note(step)})" if data_note(step) else ""
         out.append("")
@@ -235,7 +243,7 @@ def print_plan(plan: Plan, console: Console | None = None, decision: Decision | 
     if not plan.steps:
         console.print(Text("✔ Nothing to do in this mode.", style="bold green"))
     for n, step in enumerate(plan.steps, 1):
-        where = f"{step.table}.{step.column}" if step.column else step.table
+        where = step_where(step)
         line = Text.assemble((f"{n:>3}. ", "bold"), (step.kind, "bold"), "  ", where)
         if step.destructive:
             line.append("  data loss", style="bold magenta")
