@@ -90,6 +90,9 @@ class Step:
     # add_unique over a column this plan adds with a default: every existing row gets the same
     # value, so the step fails on a table with two rows or more (measure() checks, and skips it).
     same_value_in_every_row: str | None = field(default=None, repr=False)
+    # add_foreign_key over columns whose only unique constraint an add_unique of this plan makes:
+    # (table, columns) of that constraint (measure() skips the key when it skips the constraint).
+    requires_unique: tuple[str, frozenset[str]] | None = field(default=None, repr=False)
 
     @property
     def sql(self) -> str:
@@ -269,6 +272,15 @@ class _Builder:
         self.column_names: dict[tuple[str, str], str] = {}
         # (live table name, declared column name) of missing columns this plan does not add
         self.not_added: set[tuple[str, str]] = set()
+        # Foreign keys to add, decided once every other change is planned (they depend on the
+        # columns, types and unique constraints the rest of the plan leaves).
+        self.fk_adds: list[Change] = []
+        # foreign_key_mismatch: the steps that drop the database's key, by id of the change.
+        self.replaced_fks: dict[int, list[Step]] = {}
+        # (table, column) whose type this plan changes to the declared one.
+        self.type_changed: set[tuple[str, str]] = set()
+        # (table, columns) of the unique constraints and unique indexes this plan adds.
+        self.uniques_added: set[tuple[str, frozenset[str]]] = set()
         # (table, column) -> the Column an add_column step adds (folded into a rebuild on SQLite)
         self.added_columns: dict[tuple[str, str], Any] = {}
         # (table, column) -> the default an added column gives every existing row
@@ -359,6 +371,15 @@ class _Builder:
         from .rebuild import Op
 
         self.rebuilds.setdefault(c.table or "", []).append(Op(kind, column, what, list(hazards), apply, omit, c))
+
+    def drop_from_rebuilds(self, c: Change) -> None:
+        """Take a change's operations out of the SQLite rebuilds (its key is kept as it is)."""
+        for table, ops in list(self.rebuilds.items()):
+            kept = [op for op in ops if op.change is not c]
+            if kept:
+                self.rebuilds[table] = kept
+            else:
+                del self.rebuilds[table]
 
     def finish_rebuilds(self) -> None:
         """One rebuild step per SQLite table, holding every change to that table that needs it and
@@ -455,6 +476,8 @@ class _Builder:
                 self.skip(c.kind, c, f"{c.kind} is not planned by this version of schemaguard")
             else:
                 handler(c)
+        for c in self.fk_adds:
+            self.add_fk_if_it_can_hold(c)
 
     def naming_reason(self, c: Change) -> str:
         from .rules import BY_KIND
@@ -601,6 +624,8 @@ class _Builder:
         self.step("alter_column", table, name,
                   self.render.alembic(lambda op: op.alter_column(table, name, **kw)), hazards=hazards,
                   undo=reason if reason else (lambda op: op.alter_column(table, name, **back)))
+        if type_:
+            self.type_changed.add((table, name))
 
     # --- indexes and constraints ---
     def on_index_missing(self, c: Change) -> None:
@@ -614,6 +639,9 @@ class _Builder:
         cols = [self.index_element(table, e) for e in sa_idx.expressions]
         name = sa_idx.name
         hazards = ["create_index_blocking"] if self.pg else []
+        partial = any(v is not None for k, v in sa_idx.dialect_kwargs.items() if k.endswith("_where"))
+        if sa_idx.unique and all(isinstance(x, str) for x in cols) and not partial:
+            self.uniques_added.add((self.target(table), frozenset(cols)))
         self.step("create_index", self.target(table), c.column,
                   self.render.alembic(lambda op: op.create_index(
                       name, self.target(table), cols, unique=bool(sa_idx.unique), schema=self.schema_of(c))),
@@ -686,6 +714,7 @@ class _Builder:
         step = self.step("add_unique", self.target(table), c.column, self.render.alembic(ops), hazards=hazards,
                          undo=undo)
         step.details["columns"] = cols
+        self.uniques_added.add((self.target(table), frozenset(cols)))
         filled = [(col, self.added_defaults[(self.target(table), col)]) for col in cols
                   if (self.target(table), col) in self.added_defaults]
         if filled and len(filled) == len(cols):
@@ -719,10 +748,83 @@ class _Builder:
                   undo=lambda op: op.create_unique_constraint(name, table, cols, schema=self.schema_of(c)))
 
     def on_foreign_key_missing(self, c: Change) -> None:
+        self.fk_adds.append(c)
+
+    def add_fk_if_it_can_hold(self, c: Change) -> None:
+        """Add a foreign key unless the database would refuse it once the rest of the plan ran: a
+        column of the key, or the one it references, is not added; the referenced columns have no
+        primary key or unique constraint of their own; the two sides' types cannot be compared.
+        A key that replaces the database's one (foreign_key_mismatch) keeps the old one then."""
+        if not self.fk_can_hold(c):
+            for step in self.replaced_fks.pop(id(c), []):
+                if step in self.steps:
+                    self.steps.remove(step)
+            # A SQLite rebuild that would have dropped it is left out too.
+            self.drop_from_rebuilds(c)
+
+    def fk_can_hold(self, c: Change) -> bool:
         table = c.table or ""
-        if self.blocked_by_missing_column("add_foreign_key", c, c.declared.columns):
-            return
+        fk = c.declared
+        if self.blocked_by_missing_column("add_foreign_key", c, fk.columns):
+            return False
+        ref_live = str(c.details.get("table") or fk.ref_table)
+        ref_declared = list(c.details.get("columns") or fk.ref_columns)
+        missing = [x for x in ref_declared if (ref_live, x) in self.not_added or (fk.ref_table, x) in self.not_added]
+        if missing:
+            self.skip("add_foreign_key", c, f"the column {', '.join(missing)} it references in {fk.ref_table} is not "
+                      "added by this plan (see above)")
+            return False
+        live_ref = self.live_table(ref_live)
+        requires = None
+        if live_ref is not None and fk.ref_table not in self.created:
+            ref_cols = frozenset(self.col(ref_live, x) for x in ref_declared)
+            keys = [frozenset(live_ref.primary_key)] + [frozenset(u.columns) for u in live_ref.uniques]
+            keys += [frozenset(i.columns) for i in live_ref.indexes if i.unique]
+            if ref_cols not in keys:
+                if (self.target(ref_live), ref_cols) not in self.uniques_added:
+                    self.skip("add_foreign_key", c, f"{fk.ref_table} ({', '.join(sorted(ref_cols))}) has no primary key "
+                              "or unique constraint in the database, and this plan does not add one: the key needs "
+                              "one to reference")
+                    return False
+                requires = (self.target(ref_live), ref_cols)
+            if self.pg:
+                local_live = self.live_table(table)
+                for mine, theirs in zip(fk.columns, ref_declared, strict=False):
+                    a = self.final_type(table, local_live, mine, c.declared_table)
+                    b = self.final_type(ref_live, live_ref, theirs, None, declared_table_name=fk.ref_table)
+                    if a and b and not _comparable(a, b):
+                        self.skip("add_foreign_key", c, f"{table}.{mine} ({a}) cannot reference {fk.ref_table}.{theirs} "
+                                  f"({b}) once this plan ran: PostgreSQL has no comparison between the two types; "
+                                  "change one of the types first")
+                        return False
+        before = len(self.steps)
         self.add_fk(c, table)
+        if requires is not None and len(self.steps) > before:
+            self.steps[-1].requires_unique = requires
+        return True
+
+    def live_table(self, name: str) -> Any:
+        if self.live_schema is None:
+            return None
+        return next((t for t in self.live_schema.tables if t.name == name), None)
+
+    def final_type(self, table: str, live_table: Any, column: str, declared_table: Any,
+                   declared_table_name: str | None = None) -> str | None:
+        """A column's type once the plan ran: the declared one where the plan adds the column or
+        changes its type, else the database's."""
+        live_name = self.col(table, column)
+        live_col = next((x for x in live_table.columns if x.name == live_name), None) if live_table is not None else None
+        if live_col is not None and (self.target(table), live_name) not in self.type_changed:
+            return str(live_col.type) if live_col.type else None
+        if declared_table is not None:
+            found = next((x for x in declared_table.columns if x.name == column), None)
+            return str(found.type) if found is not None and found.type else None
+        sa_table = self.tables.get(declared_table_name or table)
+        if sa_table is None or column not in sa_table.c:
+            return None
+        from .types import canonical_type
+
+        return canonical_type(sa_table.c[column].type, self.dialect)
 
     def add_fk(self, c: Change, table: str) -> None:
         fk = c.declared
@@ -787,8 +889,11 @@ class _Builder:
         if self.mode == "safe":
             self.skip("drop_constraint", c, SAFE_NEVER_ALTERS + " or constraint")
             return
+        before = len(self.steps)
         if self.drop_fk(c):
-            self.add_fk(c, c.table or "")
+            # The old key is dropped only if the new one can be added (see add_fk_if_it_can_hold).
+            self.replaced_fks[id(c)] = self.steps[before:]
+            self.fk_adds.append(c)
 
     # --- whole tables ---
     def create_tables(self, names: Iterable[str]) -> None:
@@ -1268,6 +1373,14 @@ def _skip_duplicate_unique(plan: Plan, step: Step, rows: int) -> None:
         "so the unique constraint would fail: add the column, backfill distinct values, then add the constraint",
         "unique_missing",
     ))
+    needed = (step.table, frozenset(step.details.get("columns") or ()))
+    for fk in [s for s in plan.steps if s.kind == "add_foreign_key" and s.requires_unique == needed]:
+        plan.steps.remove(fk)
+        plan.skipped.append(Skipped(
+            "add_foreign_key", fk.table, fk.column,
+            f"it references {step.table} ({', '.join(sorted(needed[1]))}), whose unique constraint is skipped above",
+            "foreign_key_missing",
+        ))
 
 
 def _estimate(conn: Any, table: str, schema: str | None) -> int | None:
@@ -1396,6 +1509,31 @@ def _foreign_key(name: str | None, table: str, schema: str | None, columns: Sequ
                                **{k: v for k, v in options.items() if v is not None})
     local.append_constraint(fkc)
     return fkc
+
+
+# PostgreSQL type families whose members a foreign key can compare (measured on PostgreSQL 15: a
+# key column may reference a column of its own family or, numbers, of a wider one).
+_FK_FAMILIES = {
+    "SMALLINT": "int", "INTEGER": "int", "BIGINT": "int",
+    "NUMERIC": "numeric", "DECIMAL": "numeric",
+    "REAL": "float", "DOUBLE PRECISION": "float", "FLOAT": "float",
+    "VARCHAR": "text", "CHARACTER VARYING": "text", "TEXT": "text", "CHAR": "text", "CHARACTER": "text",
+    "DATE": "datetime", "TIMESTAMP": "datetime", "TIMESTAMPTZ": "datetime",
+    "TIMESTAMP WITH TIME ZONE": "datetime", "TIMESTAMP WITHOUT TIME ZONE": "datetime",
+    "UUID": "uuid", "BOOLEAN": "boolean",
+}
+_FK_WIDER = {("int", "numeric"), ("int", "float"), ("numeric", "float")}
+
+
+def _comparable(local: str, referenced: str) -> bool:
+    """Whether PostgreSQL can build a foreign key from a column of type `local` to one of type
+    `referenced` (canonical texts). Types outside the known families are given the benefit of
+    the doubt: the database decides, and a refusal rolls the sync back."""
+    a = _FK_FAMILIES.get(local.split("(")[0].strip().upper())
+    b = _FK_FAMILIES.get(referenced.split("(")[0].strip().upper())
+    if a is None or b is None:
+        return True
+    return a == b or (a, b) in _FK_WIDER
 
 
 def _metadata_only(live: str, declared: str) -> bool:

@@ -459,6 +459,101 @@ def test_force_reset_with_a_partitioned_table_holding_a_key(pg_url: str, rows_re
     assert _key_target(pg_url, "events_user_id_fkey").startswith("users FOREIGN KEY (user_id) REFERENCES users(id)")
 
 
+def _parent_child(parent_cols: list[sa.Column], parent_args: tuple = (), ref: str = "parents.code") -> sa.MetaData:  # type: ignore[type-arg]
+    md = sa.MetaData()
+    sa.Table("parents", md, *parent_cols, *parent_args)
+    sa.Table("children", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("parent_code", sa.ForeignKey(ref)))
+    return md
+
+
+def _sync_leaves_only_skipped(db_url: str, live: list[str], md: sa.MetaData, mode: str) -> object:
+    setup(db_url, live)
+    result = safe_sync(db_url, md, mode=mode, environ=DEV)
+    skipped = {(s.finding, s.table) for s in result.plan.skipped}
+    # What remains is exactly what the plan said it skips; the key is among it, with its reason.
+    assert {(f.kind, f.table) for f in result.remaining} <= skipped
+    (fk,) = [s for s in result.plan.skipped if s.kind == "add_foreign_key"]
+    assert not [s for s in result.plan.steps if s.kind == "add_foreign_key"]
+    return fk
+
+
+def test_a_key_to_a_column_the_plan_cannot_add_is_skipped(db_url: str) -> None:
+    md = _parent_child([sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                        sa.Column("code", sa.String(20), nullable=False, unique=True)])
+    fk = _sync_leaves_only_skipped(db_url, [
+        "CREATE TABLE parents (id INTEGER PRIMARY KEY)", "INSERT INTO parents VALUES (1)",
+        "CREATE TABLE children (id INTEGER PRIMARY KEY, parent_code VARCHAR(20))",
+    ], md, "alter")
+    assert "the column code it references in parents is not added" in fk.reason
+
+
+def test_a_key_to_columns_without_a_unique_constraint_is_skipped(db_url: str) -> None:
+    """The models say parents.code is the primary key; the database's parents has another one,
+    which a plan never changes: nothing makes code unique, so the key cannot be added."""
+    md = _parent_child([sa.Column("code", sa.String(20), primary_key=True)])
+    fk = _sync_leaves_only_skipped(db_url, [
+        "CREATE TABLE parents (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE children (id INTEGER PRIMARY KEY, parent_code VARCHAR(20))",
+    ], md, "alter")
+    assert "has no primary key or unique constraint in the database, and this plan does not add one" in fk.reason
+
+
+def test_a_key_waits_for_the_unique_constraint_the_plan_adds(db_url: str) -> None:
+    md = _parent_child([sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                        sa.Column("code", sa.String(20), unique=True)])
+    setup(db_url, ["CREATE TABLE parents (id INTEGER PRIMARY KEY, code VARCHAR(20))",
+                   "INSERT INTO parents VALUES (1, 'a'), (2, 'b')",
+                   "CREATE TABLE children (id INTEGER PRIMARY KEY, parent_code VARCHAR(20))",
+                   "INSERT INTO children VALUES (1, 'a')"])
+    result = safe_sync(db_url, md, mode="safe", environ=DEV)
+    assert result.applied and result.remaining == []
+    kinds = [s.kind for s in result.plan.steps]
+    if db_url.startswith("postgresql"):
+        assert kinds == ["add_unique", "add_foreign_key"]
+    else:  # the key in a rebuild of children; the unique index after it, checked before COMMIT
+        assert sorted(kinds) == ["add_foreign_key", "add_unique"]
+
+
+def test_a_key_whose_unique_constraint_is_skipped_for_duplicates_is_skipped_too(pg_url: str) -> None:
+    """code is added with one default for every row, so its unique constraint would fail on a
+    table of two rows: measuring the plan skips it, and the key that needs it."""
+    md = _parent_child([sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                        sa.Column("code", sa.String(20), nullable=False, server_default="x", unique=True)])
+    fk = _sync_leaves_only_skipped(pg_url, [
+        "CREATE TABLE parents (id INTEGER PRIMARY KEY)", "INSERT INTO parents VALUES (1), (2)",
+        "CREATE TABLE children (id INTEGER PRIMARY KEY, parent_code VARCHAR(20))",
+    ], md, "safe")
+    assert "whose unique constraint is skipped above" in fk.reason
+
+
+def test_a_key_between_types_postgresql_cannot_compare_is_skipped(pg_url: str) -> None:
+    """The models say parents.code is an INTEGER; the database has it as VARCHAR and safe mode
+    never changes a type: children.parent_code (INTEGER) cannot reference it."""
+    md = _parent_child([sa.Column("code", sa.Integer, primary_key=True, autoincrement=False)])
+    md.tables["children"].c.parent_code.type = sa.Integer()
+    fk = _sync_leaves_only_skipped(pg_url, [
+        "CREATE TABLE parents (code VARCHAR(20) PRIMARY KEY)",
+        "CREATE TABLE children (id INTEGER PRIMARY KEY, parent_code INTEGER)",
+    ], md, "safe")
+    assert "(INTEGER) cannot reference parents.code (VARCHAR(20))" in fk.reason
+
+
+def test_a_replaced_key_that_cannot_hold_keeps_the_old_one(pg_url: str) -> None:
+    """foreign_key_mismatch: the models point children.parent_code at parents.code, which has no
+    unique constraint; the database's key (to parents.id) is kept rather than dropped for nothing."""
+    md = _parent_child([sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                        sa.Column("code", sa.Integer)])
+    md.tables["children"].c.parent_code.type = sa.Integer()
+    setup(pg_url, ["CREATE TABLE parents (id INTEGER PRIMARY KEY, code INTEGER)",
+                   "CREATE TABLE children (id INTEGER PRIMARY KEY, parent_code INTEGER "
+                   "CONSTRAINT children_parent_fk REFERENCES parents (id))"])
+    result = safe_sync(pg_url, md, mode="alter", environ=DEV)
+    assert not [s for s in result.plan.steps if "children_parent_fk" in s.sql]
+    assert [s.finding for s in result.plan.skipped if s.kind == "add_foreign_key"] == ["foreign_key_mismatch"]
+    assert _key_target(pg_url, "children_parent_fk") == "parents FOREIGN KEY (parent_code) REFERENCES parents(id)"
+
+
 SYNC_KEYS = {"schemaguard", "mode", "environment", "allowed", "steps", "skipped", "database", "refusal", "dry_run",
              "applied", "dropped_rows", "failed", "remaining", "summary"}
 
