@@ -171,6 +171,11 @@ class ReferencingKey:
     # The referencing table is partitioned: PostgreSQL cannot add a NOT VALID key to it.
     partitioned: bool = False
 
+    @property
+    def other_schema(self) -> str | None:
+        """The referencing table's schema when it is not the referenced tables' own."""
+        return self.schema if self.schema not in ("", self.ref_schema) else None
+
 
 @dataclass
 class LiveLookups:
@@ -804,20 +809,18 @@ class _Builder:
         return True
 
     def live_table(self, name: str) -> Any:
-        if self.live_schema is None:
-            return None
-        return next((t for t in self.live_schema.tables if t.name == name), None)
+        return self.live_schema.table(name) if self.live_schema is not None else None
 
     def final_type(self, table: str, live_table: Any, column: str, declared_table: Any,
                    declared_table_name: str | None = None) -> str | None:
         """A column's type once the plan ran: the declared one where the plan adds the column or
         changes its type, else the database's."""
         live_name = self.col(table, column)
-        live_col = next((x for x in live_table.columns if x.name == live_name), None) if live_table is not None else None
+        live_col = live_table.column(live_name) if live_table is not None else None
         if live_col is not None and (self.target(table), live_name) not in self.type_changed:
             return str(live_col.type) if live_col.type else None
         if declared_table is not None:
-            found = next((x for x in declared_table.columns if x.name == column), None)
+            found = declared_table.column(column)
             return str(found.type) if found is not None and found.type else None
         sa_table = self.tables.get(declared_table_name or table)
         if sa_table is None or column not in sa_table.c:
@@ -977,10 +980,9 @@ class _Builder:
             ref_name = declared_name.get(key.ref_table, key.ref_table)
             # The new table's columns have the models' names (`id` where the database said `"Id"`).
             ref_columns = [self.declared_column_names.get((key.ref_table, c), c) for c in key.ref_columns]
-            ondelete = key.ondelete
             fkc = _foreign_key(key.name, key.table, self.key_schema(key, declared_name), list(key.columns),
                                ref_name, self.schema_for(ref_name), ref_columns,
-                               ondelete=_action(ondelete), onupdate=_action(key.onupdate),
+                               ondelete=_action(key.ondelete), onupdate=_action(key.onupdate),
                                deferrable=key.deferrable or None,
                                initially="DEFERRED" if key.initially_deferred else None,
                                match="FULL" if key.match_full else None)
@@ -995,7 +997,8 @@ class _Builder:
                              self.render.ddl(AddConstraint(fkc)), hazards=hazards,
                              undo=self.render.ddl(DropConstraint(fkc)))
             step.details["not_valid"] = not key.partitioned
-            self.note_schema(step, key, declared_name)
+            if key.other_schema:
+                step.details["schema"] = key.other_schema
 
     def release_foreign_keys(self, declared_name: Mapping[str, str]) -> list[ReferencingKey]:
         """PostgreSQL refuses to drop a table that a kept table's foreign key references (a table
@@ -1030,19 +1033,14 @@ class _Builder:
             step = self.step("drop_constraint", key.table, key.columns[0] if len(key.columns) == 1 else None,
                              stub, undo="the key is put back by this plan (NOT VALID) after the reset")
             step.details["references"] = key.ref_table
-            self.note_schema(step, key, declared_name)
+            if key.other_schema:
+                step.details["schema"] = key.other_schema
         return kept
 
     def key_schema(self, key: ReferencingKey, declared_name: Mapping[str, str]) -> str | None:
         """The schema to name a released key's table with: a table of the dropped tables' own
         schema as the plan names those (`schema_for`), another schema's always by name."""
-        if key.schema in ("", key.ref_schema):
-            return self.schema_for(declared_name.get(key.ref_table, key.ref_table))
-        return key.schema
-
-    def note_schema(self, step: Step, key: ReferencingKey, declared_name: Mapping[str, str]) -> None:
-        if key.schema not in ("", key.ref_schema):
-            step.details["schema"] = key.schema
+        return key.other_schema or self.schema_for(declared_name.get(key.ref_table, key.ref_table))
 
     def drop_order(self, drops: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """The drops ordered by the live database's keys (a referencing table before the table it
@@ -1229,6 +1227,8 @@ def _lookups(engine: Engine, dialect: str, schema: str | None, live: Any = None)
             return found is not None
 
     def referencing_keys(tables: Sequence[str]) -> list[ReferencingKey]:
+        from .reflect_postgresql import _FK_ACTIONS
+
         with readonly_connection(engine) as conn:
             version = conn.dialect.server_version_info or (11,)
             prep = conn.dialect.identifier_preparer
@@ -1259,9 +1259,6 @@ def _lookups(engine: Engine, dialect: str, schema: str | None, live: Any = None)
         referencing_keys=referencing_keys if dialect == "postgresql" else None,
     )
 
-
-# pg_constraint.confupdtype/confdeltype.
-_FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
 # Column names for an array of column numbers, in the array's order.
 _ATTNAMES = (
@@ -1404,7 +1401,6 @@ def _regclass(conn: Any, table: str, schema: str | None) -> str:
 def _constant(default: str) -> bool:
     """A normalized server default that SQLite's ADD COLUMN accepts: a number, a string, a
     boolean or NULL; not an expression such as current_timestamp."""
-
     return bool(re.fullmatch(r"-?\d+(\.\d+)?|'(?:[^']|'')*'|true|false|null", default.strip(), re.IGNORECASE))
 
 

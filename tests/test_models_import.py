@@ -366,8 +366,6 @@ NEEDS_MAPPERS: dict[str, str] = {
 }
 
 
-
-
 @pytest.mark.parametrize("name", sorted(NEEDS_MAPPERS))
 def test_what_the_mappers_build_or_refuse_is_seen(tmp_path: Path, name: str) -> None:
     models = tmp_path / f"{name}.py"

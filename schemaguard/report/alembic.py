@@ -14,7 +14,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .plan import _one_line, step_where
+from .plan import _one_line, step_where, table_column
 
 if TYPE_CHECKING:
     from ..plan import Plan, Step
@@ -42,7 +42,7 @@ def plan_alembic(
     if plan.skipped:
         doc.append("")
         doc.append(f"Not in this revision (skipped by --mode {plan.mode}):")
-        doc += [f"- {s.kind} {_where(s.table, s.column)}: {_one_line(s.reason)}" for s in plan.skipped]
+        doc += [f"- {s.kind} {table_column(s.table, s.column)}: {_one_line(s.reason)}" for s in plan.skipped]
     doc += ["", f"Revision ID: {revision}", "Revises:" + (f" {down_revision}" if down_revision else ""), f"Create Date: {created:%Y-%m-%d %H:%M:%S}"]
     out = ['"""' + "\n".join(line.replace('"""', "'''").replace("\\", "/") for line in doc) + '\n"""']
     out += [
@@ -106,7 +106,3 @@ def _indent(lines: list[str]) -> list[str]:
         # they are, since they are inside the string.
         out.append("    " + line)
     return out
-
-
-def _where(table: str | None, column: str | None) -> str:
-    return ".".join(p for p in (table, column) if p)

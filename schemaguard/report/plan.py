@@ -43,12 +43,16 @@ SQLITE_ADVICE = {
 }
 
 
+def table_column(table: str | None, column: str | None) -> str:
+    """table.column, or whichever of the two there is."""
+    return ".".join(p for p in (table, column) if p)
+
+
 def step_where(step: Step) -> str:
     """table.column of a step; a table of another schema than the compared one (a force reset's
     released keys) is named with that schema."""
-    where = ".".join(p for p in (step.table, step.column) if p)
     other = step.details.get("schema")
-    return f"{other}.{where}" if other else where
+    return ".".join(p for p in (other, step.table, step.column) if p)
 
 
 def advice(hazard: str, dialect: str) -> str | None:
@@ -86,7 +90,7 @@ def plan_findings(plan: Plan) -> list[Finding]:
             ))
     for s in plan.skipped:
         drift = DRIFT[s.finding or s.kind]  # the check finding the skipped change leaves behind
-        where = ".".join(p for p in (s.table, s.column) if p)
+        where = table_column(s.table, s.column)
         out.append(Finding(
             code=drift.code,
             kind=s.finding or s.kind,
@@ -171,7 +175,7 @@ def plan_markdown(plan: Plan, decision: Decision | None = None) -> str:
             lines += ["Hazards:", ""] + [f"- `{h}`: {advice(h, plan.dialect)}" for h in hazards] + [""]
     if plan.skipped:
         lines += [f"Skipped by --mode {plan.mode}:", ""]
-        lines += [f"- `{s.kind}` {_cell('.'.join(x for x in (s.table, s.column) if x))}: {_cell(_one_line(s.reason))}"
+        lines += [f"- `{s.kind}` {_cell(table_column(s.table, s.column))}: {_cell(_one_line(s.reason))}"
                   for s in plan.skipped]
         lines.append("")
     return "\n".join(lines)
@@ -213,7 +217,7 @@ def plan_sql(plan: Plan) -> str:
         out.append("")
         out.append(f"-- skipped by --mode {plan.mode}:")
         for s in plan.skipped:
-            where = ".".join(x for x in (s.table, s.column) if x)
+            where = table_column(s.table, s.column)
             out.append(f"--   {s.kind} {where}: {_one_line(s.reason)}")
     return "\n".join(out) + "\n"
 
@@ -260,6 +264,6 @@ def print_plan(plan: Plan, console: Console | None = None, decision: Decision | 
         console.print()
         console.rule(Text(f"skipped by --mode {plan.mode} ({len(plan.skipped)})", style="bold"), align="left")
         for s in plan.skipped:
-            where = ".".join(x for x in (s.table, s.column) if x)
+            where = table_column(s.table, s.column)
             console.print(Text.assemble(("  – ", "dim"), (s.kind, "bold"), f"  {where}"))
             console.print(Padding(Text(s.reason), (0, 0, 0, 6)))
