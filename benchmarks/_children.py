@@ -154,7 +154,7 @@ def sgcount_child(url, models_file):
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    from schemaguard.compare import check
+    from schemaguard.checking.check import check
 
     engine = create_engine(_sa_url(url), poolclass=NullPool)
     statements = []
@@ -190,12 +190,13 @@ def profile_child(url, models_file, out_path, top):
         import sqlalchemy  # noqa: F401
         import sqlalchemy.dialects.postgresql  # noqa: F401
 
-        from schemaguard import compare, findings, rules  # noqa: F401
+        from schemaguard import rules  # noqa: F401
+        from schemaguard.checking import check  # noqa: F401
 
     run("import (sqlalchemy + schemaguard)", imports)
     # Public entry points only (module layout inside schemaguard changes): check() accepts
     # ready Schemas, so with both sides loaded its work is the compare phase alone.
-    from schemaguard.compare import check, load_declared, load_live
+    from schemaguard.checking.check import check, load_declared, load_live
     from schemaguard.report import render_check
 
     declared = run("load_models", lambda: load_declared(f"{models_file}:Base", "postgresql"))

@@ -25,26 +25,26 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .changes import diff
-    from .compare import check
-    from .declared import declared_snapshot
+    from .apply.sync import SyncFailed, SyncRefused, safe_sync
+    from .checking.check import check
+    from .drift.diff import diff
     from .errors import DatabaseError, PolicyRefused, SchemaguardError, UsageError
-    from .findings import CheckResult, Finding
-    from .reflect import reflect_live
-    from .snapshot import Schema
-    from .sync import SyncFailed, SyncRefused, safe_sync
+    from .live.reflect import reflect_live
+    from .rules.findings import CheckResult, Finding
+    from .schema.snapshot import Schema
+    from .sources.declared import declared_snapshot
 
 _LAZY = {
-    "check": ("compare", "check"),
-    "safe_sync": ("sync", "safe_sync"),
-    "SyncRefused": ("sync", "SyncRefused"),
-    "SyncFailed": ("sync", "SyncFailed"),
-    "declared_snapshot": ("declared", "declared_snapshot"),
-    "reflect_live": ("reflect", "reflect_live"),
-    "diff": ("changes", "diff"),
-    "Finding": ("findings", "Finding"),
-    "CheckResult": ("findings", "CheckResult"),
-    "Schema": ("snapshot", "Schema"),
+    "check": ("checking.check", "check"),
+    "safe_sync": ("apply.sync", "safe_sync"),
+    "SyncRefused": ("apply.sync", "SyncRefused"),
+    "SyncFailed": ("apply.sync", "SyncFailed"),
+    "declared_snapshot": ("sources.declared", "declared_snapshot"),
+    "reflect_live": ("live.reflect", "reflect_live"),
+    "diff": ("drift.diff", "diff"),
+    "Finding": ("rules.findings", "Finding"),
+    "CheckResult": ("rules.findings", "CheckResult"),
+    "Schema": ("schema.snapshot", "Schema"),
     "SchemaguardError": ("errors", "SchemaguardError"),
     "UsageError": ("errors", "UsageError"),
     "DatabaseError": ("errors", "DatabaseError"),

@@ -14,7 +14,7 @@ from pathlib import Path
 from conftest import engine_for
 from typer.testing import CliRunner
 
-from schemaguard.cli import app
+from schemaguard.cli.app import app
 
 SECRET = "s3cr3t-XYZ"
 

@@ -15,10 +15,10 @@ from conftest import engine_for
 from plan_scenario import MODELS, PG_LIVE, SQLITE_LIVE
 
 import schemaguard
-from schemaguard.compare import load_live
+from schemaguard.checking.check import load_live
 from schemaguard.plan import make_plan
 from schemaguard.report.alembic import plan_alembic
-from schemaguard.snapshot import dump_snapshot
+from schemaguard.schema.snapshot import dump_snapshot
 
 WHEN = datetime(2026, 11, 24, 12, 0, 0)
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import engine_for
 
 import schemaguard
-from schemaguard.baseline import (
+from schemaguard.checking.baseline import (
     Baseline,
     apply_baseline,
     fingerprint,
@@ -23,8 +23,8 @@ from schemaguard.baseline import (
     write_baseline,
 )
 from schemaguard.errors import UsageError
-from schemaguard.findings import Finding
 from schemaguard.lint import lint_paths
+from schemaguard.rules.findings import Finding
 
 MIGRATION = """\
 -- 0001: the release that cleaned up users

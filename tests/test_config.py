@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import assert_one_sentence, create_db, sg, write_models
 
-from schemaguard.config import Config, find_config, load_config
+from schemaguard.cli.config import Config, find_config, load_config
 from schemaguard.errors import ConfigError
 
 EXTRA_TABLES = (
@@ -256,7 +256,7 @@ def test_config_that_is_a_directory(tree: Path) -> None:
 
 
 def test_ignore_entry_with_unknown_kind_is_a_config_error(tmp_path: Path) -> None:
-    from schemaguard.config import load_config
+    from schemaguard.cli.config import load_config
     from schemaguard.errors import ConfigError
 
     cfg = tmp_path / "schemaguard.toml"
@@ -336,7 +336,7 @@ def test_environment_without_a_section_gets_the_top_level(tree: Path, name: str 
 
 
 def test_environment_names_ignore_case_as_the_guard_does(tree: Path) -> None:
-    from schemaguard.guard import environment
+    from schemaguard.apply.guard import environment
 
     cfg_path = tree / "schemaguard.toml"
     cfg_path.write_text(ENVIRONMENTS_TOML)

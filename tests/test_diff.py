@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from schemaguard.changes import diff, pair
+from schemaguard.drift.diff import diff, pair
 from schemaguard.rules import judge
-from schemaguard.snapshot import Column, ForeignKey, Index, Schema, Table
+from schemaguard.schema.snapshot import Column, ForeignKey, Index, Schema, Table
 
 
 def col(name: str, type_: str = "INTEGER", nullable: bool = True, **kw) -> Column:  # type: ignore[no-untyped-def]

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from test_property import build_metadata
 from test_sync_property import declared_schemas, drifted
 
-from schemaguard import changes
-from schemaguard.compare import _select, load_declared, load_live
-from schemaguard.declared import declared_snapshot
-from schemaguard.snapshot import Schema
+from schemaguard.checking.check import _select, load_declared, load_live
+from schemaguard.drift import diff as changes
+from schemaguard.schema.snapshot import Schema
+from schemaguard.sources.declared import declared_snapshot
 
 
 def both_ways(declared: Schema, live: Schema, monkeypatch: pytest.MonkeyPatch, **kw: Any) -> list[Any]:

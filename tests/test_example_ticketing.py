@@ -20,8 +20,8 @@ import pytest
 from conftest import ROOT, engine_for
 
 import schemaguard
-from schemaguard.declared import declared_snapshot, load_target
-from schemaguard.snapshot import Table, schema_to_dict
+from schemaguard.schema.snapshot import Table, schema_to_dict
+from schemaguard.sources.declared import declared_snapshot, load_target
 
 EXAMPLE = ROOT / "examples" / "ticketing"
 MODELS = f"{EXAMPLE / 'models.py'}:Base"
@@ -319,7 +319,7 @@ def test_app_never_wipes_the_schema() -> None:
 
 
 def test_include_one_table_keeps_references_to_the_others() -> None:
-    from schemaguard.compare import check
+    from schemaguard.checking.check import check
 
     result = check(f"sqlite:///{EXAMPLE / 'legacy.db'}", f"{EXAMPLE / 'models.py'}:Base", include=["payments"])
     assert result.findings == []

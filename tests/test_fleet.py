@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from cli_helpers import sg, write_models
 from conftest import engine_for
 
-from schemaguard.fleet import Target, check_fleet, in_shard, parse_shard
+from schemaguard.checking.fleet import Target, check_fleet, in_shard, parse_shard
 
 MODELS = '''\
 from sqlalchemy import Column, ForeignKey, Integer, String
@@ -200,7 +200,7 @@ def test_a_pattern_that_matches_nothing_is_a_usage_error(pg_url: str, tmp_path: 
 
 def test_progress_is_reported_per_target_and_models_load_once(fleet_url: str, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    import schemaguard.declared as declared
+    import schemaguard.sources.declared as declared
 
     loads = []
     real = declared.load_target

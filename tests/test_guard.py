@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from schemaguard.guard import (
+from schemaguard.apply.guard import (
     ALTER_REFUSED,
     FORCE_SYNC_REFUSED,
     Environment,
@@ -171,8 +171,8 @@ def _models() -> sa.MetaData:
 )
 def test_truth_table_end_to_end(template_db: Path, tmp_path: Path, mode: str, env: str, force: bool,
                                 recorded: str | None, terminal: tuple[bool, bool]) -> None:
-    from schemaguard.stamp import write_stamp
-    from schemaguard.sync import SyncRefused, safe_sync
+    from schemaguard.apply.stamp import write_stamp
+    from schemaguard.apply.sync import SyncRefused, safe_sync
 
     interactive, yes = terminal
     want_mode, want_allowed, want_refusal, _confirm = expected(mode, env, force, recorded, interactive, yes)

@@ -22,8 +22,8 @@ import typer
 import yaml  # PyYAML: installed with the test extras (optuna requires it)
 from cli_helpers import create_db, runner, write_models
 
-from schemaguard.cli import app
-from schemaguard.config import load_config
+from schemaguard.cli.app import app
+from schemaguard.cli.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / "examples" / "ci" / "github-actions.yml"
@@ -449,7 +449,7 @@ def test_docs_toml_examples_load(tmp_path: Path) -> None:
 
 
 def test_docs_baseline_example_is_what_write_baseline_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from schemaguard.baseline import write_baseline
+    from schemaguard.checking.baseline import write_baseline
     from schemaguard.lint import lint_paths
 
     (example,) = fenced_blocks("json")

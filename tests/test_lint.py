@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from schemaguard.errors import UsageError
-from schemaguard.findings import Finding
 from schemaguard.lint import (
     BY_CODE,
     BY_KIND,
@@ -34,6 +33,7 @@ from schemaguard.lint import (
     policy_finding,
 )
 from schemaguard.lint.sqltypes import classify, make_type
+from schemaguard.rules.findings import Finding
 
 CASES = Path(__file__).resolve().parent / "lint_cases"
 
@@ -568,7 +568,7 @@ def test_unreadable_file_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_config_ignores_apply(tmp_path: Path) -> None:
-    from schemaguard.findings import IgnoreRule
+    from schemaguard.rules.findings import IgnoreRule
 
     result = lint_paths([CASES / "sql" / "drop_table.fail.sql"], ignore=[IgnoreRule(kind="SG301", table="legacy_*")])
     assert sorted(f.table or "" for f in result.findings) == ["audit_log", "reporting.daily_totals"]
@@ -645,11 +645,11 @@ runner = CliRunner()
 def app() -> typer.Typer:
     """schemaguard's own app once lint is registered there; until then the same command on an app
     with the CLI's error handling."""
-    from schemaguard.cli import app as main_app
+    from schemaguard.cli.app import app as main_app
 
     if any((c.name or getattr(c.callback, "__name__", "")) == "lint" for c in main_app.registered_commands):
         return main_app
-    from schemaguard.lint.command import standalone_app
+    from schemaguard.cli.lint import standalone_app
 
     return standalone_app()
 

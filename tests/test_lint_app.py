@@ -17,9 +17,9 @@ import pytest
 from typer.testing import CliRunner
 
 from schemaguard.errors import UsageError
-from schemaguard.findings import Finding
 from schemaguard.lint import javascript as js
 from schemaguard.lint import lint_alembic, lint_javascript, lint_paths
+from schemaguard.rules.findings import Finding
 
 APP = Path(__file__).resolve().parent / "lint_cases" / "app"
 SCRIPTS = sorted(p for p in APP.iterdir() if p.suffix in js.SUFFIXES)
@@ -375,7 +375,7 @@ def test_missing_extra_is_one_clear_error(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("without_extra")
 def test_missing_extra_on_the_cli_exits_2_in_one_sentence() -> None:
-    from schemaguard.lint.command import standalone_app
+    from schemaguard.cli.lint import standalone_app
 
     r = CliRunner().invoke(standalone_app(), ["lint", str(APP / "server.js")])
     assert r.exit_code == 2
@@ -385,7 +385,7 @@ def test_missing_extra_on_the_cli_exits_2_in_one_sentence() -> None:
 
 
 def test_cli_json_on_the_app_folder() -> None:
-    from schemaguard.lint.command import standalone_app
+    from schemaguard.cli.lint import standalone_app
 
     r = CliRunner().invoke(standalone_app(), ["lint", str(APP), "--format", "json"])
     assert r.exit_code == 1, r.stderr

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from schemaguard.findings import DOCS_BASE, Finding
 from schemaguard.lint import LINT_RULES, lint_alembic, lint_javascript, lint_sql, policy_finding
 from schemaguard.lint.rules import LintRule
+from schemaguard.rules.findings import DOCS_BASE, Finding
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
 SECTIONS = (

@@ -1,6 +1,6 @@
 """Model source lines come from a scan of the text that must agree with Python's own parser.
 
-schemaguard.locate reads class and attribute lines without ast.parse (too slow and too big for
+schemaguard.sources.locate reads class and attribute lines without ast.parse (too slow and too big for
 models modules of thousands of classes). The reference here is the parser: for every models file
 in the repository, the benchmark's generated module and a file written to trip a scanner
 (strings and comments that look like code, continuation lines, nested and repeated classes, tabs),
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, bench_check
 
-from schemaguard.locate import _classes, _statement_starts, _statement_starts_by_token
+from schemaguard.sources.locate import _classes, _statement_starts, _statement_starts_by_token
 
 
 def by_parser(path: Path) -> dict[str, tuple[int, dict[str, int]]]:

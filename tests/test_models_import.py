@@ -196,8 +196,8 @@ TARGET_ATTR = {"dataclasses_nometa_annotated": "BOTH"}
 # Loads each target in a fresh interpreter and prints its declared snapshot as JSON.
 _SNAPSHOTS = r'''
 import json, sys
-from schemaguard import declared as D
-from schemaguard.snapshot import dump_snapshot
+from schemaguard.sources import declared as D
+from schemaguard.schema.snapshot import dump_snapshot
 
 out = {}
 for target in sys.argv[1:]:
@@ -460,7 +460,7 @@ def test_reading_the_models_leaves_their_objects_as_it_found_them(tmp_path: Path
         true,
     )
 
-    from schemaguard.declared import declared_snapshot, load_target
+    from schemaguard.sources.declared import declared_snapshot, load_target
 
     md = MetaData()
     Table("a", md, Column("id", Integer, primary_key=True),
@@ -530,7 +530,7 @@ def test_equal_looking_defaults_compile_apart() -> None:
 
     from sqlalchemy import Column, Integer, MetaData, Numeric, Table, literal
 
-    from schemaguard.declared import declared_snapshot
+    from schemaguard.sources.declared import declared_snapshot
 
     values = [1, 1.0, True, Decimal("1.00"), Decimal("1.0")]
     md = MetaData()

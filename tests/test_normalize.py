@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from conftest import engine_for
 from sqlalchemy.dialects import postgresql as pg
 
-from schemaguard.changes import diff
-from schemaguard.declared import declared_snapshot, dialect_for
-from schemaguard.defaults import normalize_default
-from schemaguard.reflect import _sqlite_index_body, reflect_live
-from schemaguard.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
-from schemaguard.types import canonical_text, canonical_type, is_narrowing
+from schemaguard.drift.diff import diff
+from schemaguard.live.reflect import _sqlite_index_body, reflect_live
+from schemaguard.schema.defaults import normalize_default
+from schemaguard.schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from schemaguard.schema.types import canonical_text, canonical_type, is_narrowing
+from schemaguard.sources.declared import declared_snapshot, dialect_for
 
 PG = dialect_for("postgresql")
 SQLITE = dialect_for("sqlite")

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import engine_for
 
-from schemaguard.compare import check
+from schemaguard.checking.check import check
 from schemaguard.errors import UsageError
 
 

@@ -13,9 +13,9 @@ from cli_helpers import sg, write_models
 from conftest import engine_for
 
 import schemaguard
-from schemaguard.changes import diff
-from schemaguard.declared import declared_snapshot
+from schemaguard.drift.diff import diff
 from schemaguard.plan import Plan, build_plan, make_plan
+from schemaguard.sources.declared import declared_snapshot
 
 SAFE_KINDS = {"create_table", "add_column", "create_index", "add_unique", "add_foreign_key"}
 
@@ -327,7 +327,7 @@ def test_cli_plan_formats_and_never_writes(sqlite_url: str, tmp_path: Path) -> N
 def test_plan_json_reports_the_environment_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from schemaguard.cli import app
+    from schemaguard.cli.app import app
 
     models = tmp_path / "models.py"
     models.write_text(

@@ -30,7 +30,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from sqlalchemy.dialects import postgresql as pg
 
-from schemaguard.compare import check
+from schemaguard.checking.check import check
 
 # --- The types a column may have ---------------------------------------------------------------
 # Each kind: how to build the SQLAlchemy type from drawn parameters, whether it may be part of a

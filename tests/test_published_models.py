@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import engine_for
 
-from schemaguard.compare import check
+from schemaguard.checking.check import check
 
 optuna_models = pytest.importorskip("optuna.storages._rdb.models")
 

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from conftest import engine_for
 
 import schemaguard
+from schemaguard.apply.sync import SyncFailed, safe_sync
 from schemaguard.plan import make_plan
-from schemaguard.sync import SyncFailed, safe_sync
 
 DEV = {"SCHEMAGUARD_ENV": "development"}
 

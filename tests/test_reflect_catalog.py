@@ -1,4 +1,4 @@
-"""The PostgreSQL catalog path (schemaguard.reflect_postgresql) gives exactly the inspector's Schema.
+"""The PostgreSQL catalog path (schemaguard.dialects.postgresql) gives exactly the inspector's Schema.
 
 The inspector path (SQLAlchemy's get_multi_* calls) is the reference: on every golden case, on the
 property tests' random schemas, on the benchmark's generated schema, and on a schema written to
@@ -23,8 +23,8 @@ from hypothesis import given, note
 from sqlalchemy import event
 
 from schemaguard.errors import UsageError
-from schemaguard.reflect import create_engine_for, reflect_live
-from schemaguard.snapshot import Schema, dump_snapshot
+from schemaguard.live.reflect import create_engine_for, reflect_live
+from schemaguard.schema.snapshot import Schema, dump_snapshot
 
 pytestmark = pytest.mark.postgres
 
@@ -274,7 +274,7 @@ def test_unknown_reflect_type_signature_falls_back(pg_url: str, monkeypatch: pyt
     """Another SQLAlchemy's private _reflect_type: the inspector path serves, with the same result."""
     from sqlalchemy.dialects.postgresql.base import PGDialect
 
-    from schemaguard import reflect_postgresql
+    from schemaguard.dialects import postgresql as reflect_postgresql
 
     apply_live(pg_url, "CREATE TABLE t (id serial PRIMARY KEY, v varchar(3) DEFAULT 'x')")
     expected = reflect_live(pg_url, method="inspector")

@@ -20,13 +20,13 @@ import pytest
 from conftest import ROOT
 
 import schemaguard
-from schemaguard.findings import Finding
-from schemaguard.guard import Environment, decide
+from schemaguard.apply.guard import Environment, decide
 from schemaguard.lint import lint_paths
-from schemaguard.lint.report import render_lint
 from schemaguard.plan import make_plan
 from schemaguard.report import render_check
+from schemaguard.report.lint import render_lint
 from schemaguard.report.plan import plan_findings, render_plan
+from schemaguard.rules.findings import Finding
 
 GOLDEN = Path(__file__).parent / "report_golden"
 UPDATE = os.environ.get("SCHEMAGUARD_UPDATE_GOLDEN") == "1"
@@ -203,7 +203,7 @@ def test_markdown_has_a_mermaid_er_diagram_of_the_affected_tables(what: str, tmp
 
 def test_markdown_names_that_mermaid_cannot_take_are_reduced(tmp_path: Path) -> None:
     from schemaguard.report.mermaid import er_diagram
-    from schemaguard.snapshot import Column, ForeignKey, Schema, Table
+    from schemaguard.schema.snapshot import Column, ForeignKey, Schema, Table
 
     t = Table(name="Order Items", columns=(Column("id", "INTEGER", False), Column("qty\"x", "NUMERIC(10, 2)", True)),
               primary_key=("id",), foreign_keys=(ForeignKey(None, ("id",), "9lives", ("id",)),))

@@ -25,10 +25,10 @@ from golden import (
     models_target,
 )
 
-from schemaguard.changes import Change, diff
-from schemaguard.findings import DOCS_BASE, SEVERITIES, Rule, severity_rank
+from schemaguard.drift.diff import Change, diff
 from schemaguard.rules import BY_CODE, BY_KIND, REDIRECTS, RULES
-from schemaguard.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from schemaguard.rules.findings import DOCS_BASE, SEVERITIES, Rule, severity_rank
+from schemaguard.schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "rules"
@@ -631,7 +631,7 @@ def test_golden_findings_respect_floors() -> None:
 def test_golden_case_changes_judged_at_or_above_floor(case: Path, db_url: str) -> None:
     """Run a golden case's real diff and judge every Change it yields with the registry's rules:
     no severity below a floor, and the case really produces the kinds it promises."""
-    from schemaguard.compare import load_declared, load_live
+    from schemaguard.checking.check import load_declared, load_live
 
     dialect = "sqlite" if db_url.startswith("sqlite") else "postgresql"
     apply_live(db_url, live_sql(case, dialect).read_text(encoding="utf-8"))

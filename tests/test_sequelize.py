@@ -20,7 +20,7 @@ import pytest
 
 import schemaguard
 from schemaguard.errors import ModelsError, UsageError
-from schemaguard.sequelize import load_sequelize
+from schemaguard.sources.sequelize import load_sequelize
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "sequelize_cases"
@@ -358,7 +358,7 @@ def test_error_when_the_entry_does_not_exist(tmp_path: Path) -> None:
 def test_exporter_document_is_json_only_on_stdout(app_dir) -> None:
     app = app_dir(Path("/nonexistent"), "out")
     (app / "index.js").write_text("console.log('hello from the models');\n" + SHAPES["instance.js"])
-    from schemaguard.sequelize import exporter_path
+    from schemaguard.sources.sequelize import exporter_path
 
     proc = subprocess.run(["node", str(exporter_path()), str(app / "index.js"), "sqlite"], capture_output=True, text=True)
     doc = json.loads(proc.stdout)

@@ -8,9 +8,9 @@ from pathlib import Path
 from conftest import engine_for
 from typer.testing import CliRunner
 
-from schemaguard.cli import app
-from schemaguard.compare import check, load_declared, load_live
-from schemaguard.snapshot import dump_snapshot, load_snapshot, schema_from_dict
+from schemaguard.checking.check import check, load_declared, load_live
+from schemaguard.cli.app import app
+from schemaguard.schema.snapshot import dump_snapshot, load_snapshot, schema_from_dict
 
 MODELS = '''
 import sqlalchemy as sa

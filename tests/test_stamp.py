@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from conftest import engine_for
 
-from schemaguard.compare import check
-from schemaguard.stamp import read_stamp, write_stamp
+from schemaguard.apply.stamp import read_stamp, write_stamp
+from schemaguard.checking.check import check
 
 
 def test_stamp_round_trip_and_change(db_url: str) -> None:

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from cli_helpers import sg
 from conftest import engine_for
 
-from schemaguard.compare import load_live
-from schemaguard.snapshot import dump_snapshot
-from schemaguard.stamp import write_stamp
-from schemaguard.sync import SyncFailed, SyncRefused, safe_sync
+from schemaguard.apply.stamp import write_stamp
+from schemaguard.apply.sync import SyncFailed, SyncRefused, safe_sync
+from schemaguard.checking.check import load_live
+from schemaguard.schema.snapshot import dump_snapshot
 
 LIVE = [
     "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100))",

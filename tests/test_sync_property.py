@@ -43,9 +43,9 @@ from test_property import (
 )
 
 import schemaguard
-from schemaguard.compare import load_live
-from schemaguard.snapshot import dump_snapshot
-from schemaguard.sync import SyncFailed, safe_sync
+from schemaguard.apply.sync import SyncFailed, safe_sync
+from schemaguard.checking.check import load_live
+from schemaguard.schema.snapshot import dump_snapshot
 
 DEV = {"APP_ENV": "development"}
 ROWS = st.integers(0, 4)  # rows per table (the same in every table: row i refers to row i)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import UsageError
-from ..findings import Finding, IgnoreRule, apply_ignores, fails, severity_rank, summarize
+from ..rules.findings import Finding, IgnoreRule, apply_ignores, fails, severity_rank, summarize
 from . import javascript, suppress
 from .javascript import SUFFIXES as JS_SUFFIXES
 from .operations import DIALECTS, Operation

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..findings import SEVERITIES, Finding
+from ..rules.findings import SEVERITIES, Finding
 from .operations import Operation
 
 # Old code -> current code. Empty until a code is renamed; a code is never given a new meaning.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from ..findings import CheckResult
+    from ..rules.findings import CheckResult
 
 FORMATS = ("table", "json", "sarif", "junit", "github", "markdown")
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..findings import Finding
+    from ..rules.findings import Finding
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 
 if TYPE_CHECKING:
-    from ..findings import CheckResult
+    from ..rules.findings import CheckResult
 
 
 def check_document(result: CheckResult, *, timings: dict[str, float] | None = None) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 if TYPE_CHECKING:
-    from ..findings import Finding
+    from ..rules.findings import Finding
 
 
 def findings_junit(findings: Iterable[Finding], *, suite: str) -> str:

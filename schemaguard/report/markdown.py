@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from ..findings import CheckResult, Finding
-    from ..snapshot import Schema
+    from ..rules.findings import CheckResult, Finding
+    from ..schema.snapshot import Schema
 
 _ICON = {"error": "🛑 error", "warning": "⚠️ warning", "info": "ℹ️ info"}
 

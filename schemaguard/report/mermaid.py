@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..snapshot import Schema, Table
+    from ..schema.snapshot import Schema, Table
 
 # Above this many tables a diagram stops helping; the report says how many were left out.
 MAX_TABLES = 25

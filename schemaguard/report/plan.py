@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..findings import Finding
-    from ..guard import Decision
+    from ..apply.guard import Decision
     from ..plan import Plan, Step
+    from ..rules.findings import Finding
 
 PLAN_FORMATS = ("table", "json", "sql", "alembic", "sarif", "junit", "github", "markdown")
 
@@ -66,9 +66,9 @@ def plan_findings(plan: Plan) -> list[Finding]:
     """The plan as findings, for the formats that carry findings (SARIF, JUnit, GitHub): one per
     hazard of a step, coded as lint codes the same operation (SG3xx), and one info finding per
     change the mode skips, coded as the check finding it leaves behind."""
-    from ..findings import Finding
     from ..lint.rules import BY_KIND as OPERATIONS
     from ..rules import BY_KIND as DRIFT
+    from ..rules.findings import Finding
 
     out: list[Finding] = []
     for n, step in enumerate(plan.steps, 1):

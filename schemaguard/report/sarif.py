@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 
 if TYPE_CHECKING:
-    from ..findings import Finding
+    from ..rules.findings import Finding
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -24,9 +24,9 @@ def _default_severity(rule: Any) -> str:
 
 
 def findings_sarif(findings: Iterable[Finding], *, tool_command: str) -> str:
-    from ..findings import DOCS_BASE
     from ..lint.rules import BY_CODE as LINT_CODES
     from ..rules import BY_CODE
+    from ..rules.findings import DOCS_BASE
 
     items = list(findings)
     codes = sorted({f.code for f in items})

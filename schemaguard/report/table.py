@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rich.padding import Padding
     from rich.text import Text
 
-    from ..findings import CheckResult, Finding
+    from ..rules.findings import CheckResult, Finding
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _MARK = {"error": "✖", "warning": "▲", "info": "●"}

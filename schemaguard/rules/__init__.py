@@ -33,8 +33,8 @@ from . import (
 )
 
 if TYPE_CHECKING:
-    from ..changes import Change
-    from ..findings import Finding, Rule
+    from ..drift.diff import Change
+    from .findings import Finding, Rule
 
 RULES: tuple[Rule, ...] = tuple(
     m.RULE

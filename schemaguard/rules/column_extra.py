@@ -1,7 +1,7 @@
 """SG104 column_extra: the database table has a column that the model does not declare."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 
 def _blocks_inserts(c) -> bool:  # type: ignore[no-untyped-def]

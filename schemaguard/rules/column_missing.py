@@ -1,7 +1,7 @@
 """SG103 column_missing: a declared column does not exist in the database table."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 
 def _message(c):  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """SG203 column_name_style: a declared column differs from the live one only by case/underscores."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 
 def _hint(c) -> str:  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 """SG107 default_mismatch: a column's server default differs between the model and the database."""
 
-from ..findings import Rule
+from .findings import Rule
 
 
 def _auto(c) -> bool:  # type: ignore[no-untyped-def]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..changes import Change
-from ..snapshot import Column, ForeignKey, Index, UniqueConstraint
+from ..drift.diff import Change
+from ..schema.snapshot import Column, ForeignKey, Index, UniqueConstraint
 
 
 def column(col: Any) -> str | None:

@@ -1,7 +1,7 @@
 """SG114 foreign_key_extra: the database enforces a foreign key the model does not declare."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 RULE = Rule(
     code="SG114",

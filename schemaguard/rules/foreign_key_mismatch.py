@@ -1,7 +1,7 @@
 """SG115 foreign_key_mismatch: a foreign key's target or ON DELETE/ON UPDATE action differs."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 
 def _what(c) -> str:  # type: ignore[no-untyped-def]

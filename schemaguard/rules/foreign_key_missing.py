@@ -1,7 +1,7 @@
 """SG113 foreign_key_missing: a declared foreign key is not enforced by the database."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 RULE = Rule(
     code="SG113",

@@ -1,7 +1,7 @@
 """SG201 foreign_key_target_case: a foreign key names its target table or column in the wrong case."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 
 def _right(c) -> str:  # type: ignore[no-untyped-def]

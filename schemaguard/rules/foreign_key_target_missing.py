@@ -1,7 +1,7 @@
 """SG204 foreign_key_target_missing: a foreign key targets a table or column that exists nowhere."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 
 def _what(c) -> str:  # type: ignore[no-untyped-def]

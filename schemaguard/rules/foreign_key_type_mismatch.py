@@ -1,6 +1,6 @@
 """SG205 foreign_key_type_mismatch: an FK column's type differs from the referenced column's."""
 
-from ..findings import Rule
+from .findings import Rule
 
 RULE = Rule(
     code="SG205",

@@ -1,7 +1,7 @@
 """SG110 index_extra: the database has an index the model does not declare."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 RULE = Rule(
     code="SG110",

@@ -1,7 +1,7 @@
 """SG109 index_missing: a declared index does not exist in the database."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 RULE = Rule(
     code="SG109",

@@ -1,7 +1,7 @@
 """SG206 mixed_naming_convention: the declared tables or columns mix snake_case and camelCase."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 
 def _message(c) -> str:  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 """SG106 nullable_mismatch: NULL / NOT NULL differs between the model and the database."""
 
-from ..findings import Rule
+from .findings import Rule
 
 
 def _live_stricter(c) -> bool:  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """SG108 primary_key_mismatch: the primary key columns differ."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 RULE = Rule(
     code="SG108",

@@ -1,6 +1,6 @@
 """SG102 table_extra: the database has a table that no model declares."""
 
-from ..findings import Rule
+from .findings import Rule
 
 RULE = Rule(
     code="SG102",

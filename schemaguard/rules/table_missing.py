@@ -1,6 +1,6 @@
 """SG101 table_missing: the models declare a table the database does not have."""
 
-from ..findings import Rule
+from .findings import Rule
 
 RULE = Rule(
     code="SG101",

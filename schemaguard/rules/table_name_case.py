@@ -1,7 +1,7 @@
 """SG202 table_name_case: the declared table name differs from the live one only by case or quoting."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 
 def _hint(c) -> str:  # type: ignore[no-untyped-def]

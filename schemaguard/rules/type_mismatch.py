@@ -1,7 +1,7 @@
 """SG105 type_mismatch: a column's type differs between the model and the database."""
 
-from ..findings import Rule
-from ..types import family, is_narrowing
+from ..schema.types import family, is_narrowing
+from .findings import Rule
 
 
 def _kind(type_text: str) -> str:

@@ -1,7 +1,7 @@
 """SG112 unique_extra: the database enforces a UNIQUE constraint the model does not declare."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 RULE = Rule(
     code="SG112",

@@ -1,7 +1,7 @@
 """SG111 unique_missing: a declared UNIQUE constraint does not exist in the database."""
 
-from ..findings import Rule
 from . import describe as d
+from .findings import Rule
 
 RULE = Rule(
     code="SG111",

@@ -37,8 +37,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .findings import FAIL_ON, IgnoreRule
+from ..errors import ConfigError
+from ..rules.findings import FAIL_ON, IgnoreRule
 
 _KNOWN = {
     "models",
@@ -253,8 +253,8 @@ def _check_kind(kind: Any, where: str, number: int) -> None:
     would otherwise silently ignore nothing."""
     import fnmatch
 
-    from .lint import rules as lint_rules
-    from .rules import BY_CODE, BY_KIND, REDIRECTS
+    from ..lint import rules as lint_rules
+    from ..rules import BY_CODE, BY_KIND, REDIRECTS
 
     if kind is None:
         return

@@ -13,7 +13,7 @@ from ..errors import UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .engine import LintResult
+    from ..lint.engine import LintResult
 
 FORMATS = ("table", "json", "sarif", "junit", "github", "markdown")
 _ICON = {"error": "🛑 error", "warning": "⚠️ warning", "info": "ℹ️ info"}
@@ -34,13 +34,13 @@ def lint_json(result: LintResult) -> str:
 
 def lint_sarif(result: LintResult) -> str:
     """The shared SARIF reporter (it knows lint's rules and their summaries too)."""
-    from ..report.sarif import findings_sarif
+    from .sarif import findings_sarif
 
     return findings_sarif(result.findings, tool_command="lint")
 
 
 def lint_markdown(result: LintResult) -> str:
-    from ..report.markdown import cell as _cell
+    from .markdown import cell as _cell
 
     s = result.summary
     lines = [
@@ -75,7 +75,7 @@ def print_lint(result: LintResult, console: Console | None = None) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from ..report.table import _MARK, _STYLE, finding_block
+    from .table import _MARK, _STYLE, finding_block
 
     console = console or Console(highlight=False)
     console.print(
@@ -121,11 +121,11 @@ def render_lint(result: LintResult, fmt: str) -> str:
     if fmt == "sarif":
         return lint_sarif(result)
     if fmt == "junit":
-        from ..report.junit import findings_junit
+        from .junit import findings_junit
 
         return findings_junit(result.findings, suite="schemaguard lint")
     if fmt == "github":
-        from ..report.github import findings_github
+        from .github import findings_github
 
         return findings_github(result.findings)
     if fmt == "markdown":

@@ -13,14 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import PolicyRefused, SchemaguardError
+from ..errors import PolicyRefused, SchemaguardError
 from .guard import Decision, decide, environment, force_sync_enabled, resolve_mode
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-    from .findings import Finding
-    from .plan import Plan, Step
+    from ..plan import Plan, Step
+    from ..rules.findings import Finding
 
 
 class SyncRefused(PolicyRefused):
@@ -92,9 +92,9 @@ def safe_sync(
     `SyncFailed` (everything rolled back) when a step fails. Destructive steps need `yes=True`, or a
     `confirm(plan, row_counts)` callback that returns True.
     """
-    from .compare import check
-    from .plan import make_plan
-    from .reflect import create_engine_for
+    from ..checking.check import check
+    from ..live.reflect import create_engine_for
+    from ..plan import make_plan
 
     environ = os.environ if environ is None else environ
     where = environment(env, environ)
@@ -163,7 +163,7 @@ def sync_document(
     """The JSON document of `sync --format json`, the same shape whatever happened: the plan
     (the contract's plan JSON keys), whether it was allowed and applied, the rows the drops
     removed, the failing step if one failed, and the findings that remain."""
-    from .findings import SEVERITIES
+    from ..rules.findings import SEVERITIES
 
     error = refused if refused is not None else failed
     plan = result.plan if result is not None else (error.plan if error is not None else None)
@@ -192,7 +192,7 @@ def sync_document(
 
 
 def _recorded_environment(engine: Engine, schema: str | None) -> str | None:
-    from .reflect import connect
+    from ..live.reflect import connect
     from .stamp import read_stamp
 
     conn = connect(engine)
@@ -215,7 +215,7 @@ def _apply(
     """Every step, and the environment stamp of a first sync, in one transaction."""
     from sqlalchemy.exc import DBAPIError
 
-    from .reflect import connect
+    from ..live.reflect import connect
     from .stamp import write_stamp
 
     conn = connect(engine)
@@ -233,7 +233,7 @@ def _apply(
             for statement in step.statements:
                 conn.exec_driver_sql(statement)
         if rebuilt:
-            from .rebuild import check_foreign_keys
+            from ..plan.rebuild import check_foreign_keys
 
             broken = check_foreign_keys(conn, rebuilt)
             if broken:
@@ -289,7 +289,7 @@ def _interval(text: str) -> str:
 
     m = re.fullmatch(r"\s*(\d+)\s*(ms|s|min|h)?\s*", text)
     if not m:
-        from .errors import UsageError
+        from ..errors import UsageError
 
         raise UsageError(f"invalid timeout {text!r}", hint="write it as 500ms, 5s, 5min or 1h")
     return f"{m.group(1)}{m.group(2) or 'ms'}"

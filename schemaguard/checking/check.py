@@ -8,9 +8,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from .errors import ModelsError, UsageError
-from .findings import CheckResult, IgnoreRule, apply_ignores, sort_findings
-from .snapshot import Schema, Table, is_snapshot_file, load_snapshot
+from ..errors import ModelsError, UsageError
+from ..rules.findings import CheckResult, IgnoreRule, apply_ignores, sort_findings
+from ..schema.snapshot import Schema, Table, is_snapshot_file, load_snapshot
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
@@ -66,7 +66,7 @@ def load_live(
     include_bookkeeping: bool = False,
 ) -> Schema:
     """The live Schema from a URL, an Engine/Connection, a snapshot file or a Schema."""
-    from .reflect import reflect_live
+    from ..live.reflect import reflect_live
 
     if isinstance(db, Schema):
         return db
@@ -85,7 +85,7 @@ def load_declared(
 ) -> Schema:
     """The declared Schema from targets (`module:attr`, `file.py:attr`, snapshot files), MetaData,
     a declarative base, a Schema, or a list of any of these."""
-    from .declared import declared_snapshot, load_target
+    from ..sources.declared import declared_snapshot, load_target
 
     items = models if isinstance(models, (list, tuple)) else [models]
     if not items:
@@ -100,8 +100,8 @@ def load_declared(
         elif isinstance(item, str) and is_snapshot_file(item):
             schemas.append(load_snapshot(item))
         elif isinstance(item, str) and item.startswith("sequelize:"):
-            # A Node.js app's models, read by its own sequelize package (schemaguard/sequelize/).
-            from .sequelize import load_sequelize
+            # A Node.js app's models, read by its own sequelize package (schemaguard/sources/sequelize/).
+            from ..sources.sequelize import load_sequelize
 
             schemas.append(load_sequelize(item, dialect if isinstance(dialect, str) else dialect.name))
         elif isinstance(item, str):
@@ -155,8 +155,8 @@ def check(
     `db` is a URL, an Engine, a snapshot file or a Schema; `models` is a models target, MetaData,
     a declarative base, a snapshot file, a Schema, or a list of these. Nothing is written.
     """
-    from .changes import diff
-    from .rules import judge
+    from ..drift.diff import diff
+    from ..rules import judge
 
     timer = Timer()
     t = time.perf_counter()
@@ -197,7 +197,7 @@ def _select(
 ) -> tuple[Schema, list[Table], list[str]]:
     """The declared tables to compare with the live schema, the ones left out (still valid FK
     targets), and notes on what was left out. Comparing nothing is an error, never a pass."""
-    from .changes import home_schemas
+    from ..drift.diff import home_schemas
 
     home = home_schemas(live)
     where = live.schema or live.default_schema or "the default schema"
@@ -250,8 +250,8 @@ def _dialect_of(db: Any) -> Any:
     """The SQLAlchemy dialect a live source speaks, known before connecting."""
     from sqlalchemy.engine import Connection, Engine
 
-    from .declared import dialect_for
-    from .urls import parse_url
+    from ..live.urls import parse_url
+    from ..sources.declared import dialect_for
 
     if isinstance(db, Schema):
         return db.dialect
@@ -263,7 +263,7 @@ def _dialect_of(db: Any) -> Any:
 
 def filter_tables(declared: Schema, include: Sequence[str], exclude: Sequence[str]) -> Schema:
     """Keep the tables that the include/exclude patterns select."""
-    from .reflect import table_wanted
+    from ..live.reflect import table_wanted
 
     tables = [t for t in declared.tables if table_wanted(t.name, include, exclude, True)]
     if len(tables) == len(declared.tables):

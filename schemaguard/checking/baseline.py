@@ -51,8 +51,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
-from .findings import Finding
+from ..errors import UsageError
+from ..rules.findings import Finding
 
 FORMAT = "schemaguard-baseline"
 VERSION = 1
@@ -157,8 +157,8 @@ def _relative(path: Path, root: Path) -> str:
 
 def _canonical_code(code: str) -> str:
     """A renamed code and its new name are one code (REDIRECTS maps old to new)."""
-    from .lint.rules import REDIRECTS as LINT_REDIRECTS
-    from .rules import REDIRECTS
+    from ..lint.rules import REDIRECTS as LINT_REDIRECTS
+    from ..rules import REDIRECTS
 
     return REDIRECTS.get(code) or LINT_REDIRECTS.get(code) or code
 

@@ -22,10 +22,10 @@ class Source:
 @dataclass(frozen=True, slots=True)
 class Column:
     name: str
-    # Canonical type text for the snapshot's dialect (see schemaguard.types); None when unknown.
+    # Canonical type text for the snapshot's dialect (see schemaguard.schema.types); None when unknown.
     type: str | None
     nullable: bool
-    # Normalized server default (see schemaguard.defaults); None when there is none.
+    # Normalized server default (see schemaguard.schema.defaults); None when there is none.
     default: str | None = None
     autoincrement: bool = False
     # The attribute name in the model when it differs from the column name (declared side only).
@@ -275,7 +275,7 @@ def dump_snapshot(schema: Schema) -> str:
 
 def load_snapshot(path: str | Path) -> Schema:
     """Read a snapshot file written by `schemaguard snapshot`."""
-    from .errors import UsageError
+    from ..errors import UsageError
 
     p = Path(path)
     try:

@@ -10,10 +10,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..defaults import is_sequence_default, normalize_default
-from ..errors import ModelsError, UsageError
-from ..snapshot import Column, ForeignKey, Index, Schema, Source, Table, UniqueConstraint
-from ..types import canonical_text
+from ...errors import ModelsError, UsageError
+from ...schema.defaults import is_sequence_default, normalize_default
+from ...schema.snapshot import Column, ForeignKey, Index, Schema, Source, Table, UniqueConstraint
+from ...schema.types import canonical_text
 
 PREFIX = "sequelize:"
 EXPORT_FORMAT = 1
@@ -29,7 +29,7 @@ class NodeError(Exception):
 
 def exporter_path() -> Path:
     """The Node exporter shipped inside the package."""
-    return Path(str(resources.files("schemaguard.sequelize").joinpath("export.js")))
+    return Path(str(resources.files("schemaguard.sources.sequelize").joinpath("export.js")))
 
 
 def load_sequelize(target: str, dialect: str) -> Schema:
@@ -186,7 +186,7 @@ def _source(file: Any, line: Any) -> Source | None:
 
 
 def canonical_sequelize_type(type_info: dict[str, Any], dialect: str, sa_dialect: Any) -> str | None:
-    """Canonical type text (schemaguard.types) of a type Sequelize rendered for a dialect."""
+    """Canonical type text (schemaguard.schema.types) of a type Sequelize rendered for a dialect."""
     key = type_info.get("key")
     values = type_info.get("values")
     sql = type_info.get("sql")
@@ -197,7 +197,9 @@ def canonical_sequelize_type(type_info: dict[str, Any], dialect: str, sa_dialect
         return None
     text = str(sql)
     if dialect == "sqlite":
-        from ..types import _as_sqlite_reflects  # the SQLite inspector's reading of a type name
+        from ...schema.types import (
+            _as_sqlite_reflects,  # the SQLite inspector's reading of a type name
+        )
 
         text = _as_sqlite_reflects(text, sa_dialect)
     return canonical_text(text, dialect)

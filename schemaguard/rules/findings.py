@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .changes import Change
+    from ..drift.diff import Change
 
 SEVERITIES = ("info", "warning", "error")
 FAIL_ON = ("info", "warning", "error", "never")
@@ -170,7 +170,7 @@ class CheckResult:
     # The two sides that were compared (for reports that draw them, such as the ER diagram).
     declared: Any = field(default=None, repr=False)
     live: Any = field(default=None, repr=False)
-    # A fleet's targets (schemaguard.fleet): one summary per database/schema checked, else None.
+    # A fleet's targets (schemaguard.checking.fleet): one summary per database/schema checked, else None.
     targets: list[dict[str, Any]] | None = None
 
     @property

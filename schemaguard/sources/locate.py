@@ -9,7 +9,7 @@ import os
 import re
 from typing import Any
 
-from .snapshot import Source
+from ..schema.snapshot import Source
 
 # The source text is scanned rather than parsed: ast.parse of a models module of thousands of
 # classes takes seconds and hundreds of MB (about what importing it costs), and only the lines of

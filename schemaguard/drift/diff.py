@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from .naming import fold, style, to_snake
-from .snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
-from .types import is_narrowing
+from ..schema.naming import fold, style, to_snake
+from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from ..schema.types import is_narrowing
 
 T = TypeVar("T", Table, Column)
 

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .defaults import is_sequence_default, normalize_default
-from .errors import ModelsError
-from .snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
-from .types import canonical_type
+from ..errors import ModelsError
+from ..schema.defaults import is_sequence_default, normalize_default
+from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from ..schema.types import canonical_type
 
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
@@ -479,7 +479,7 @@ def normalize_expression(text: str) -> str:
     """Expression-index text folded for comparison: no casts, quotes, spaces or case."""
     import re
 
-    from .defaults import _strip_casts
+    from ..schema.defaults import _strip_casts
 
     out = _strip_casts(text)
     out = out.replace('"', "")
@@ -538,7 +538,7 @@ def _resolve_fk_column_types(tables: list[Table]) -> list[Table]:
     wrongly-cased target still gives the column a type."""
     from dataclasses import replace
 
-    from .naming import fold
+    from ..schema.naming import fold
 
     by_fold: dict[str, Table] = {}
     for t in tables:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
-from .changes import Change
-from .errors import UsageError
-from .types import is_narrowing
+from ..drift.diff import Change
+from ..errors import UsageError
+from ..schema.types import is_narrowing
 
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
@@ -252,7 +252,7 @@ class _Builder:
         self.live_schema = live_schema
         # PostgreSQL sequences that exist (or that an earlier step of this plan creates).
         self.sequences_present: set[str] = set(existing_sequences)
-        # SQLite: live table name -> the changes its rebuild makes (see schemaguard.rebuild).
+        # SQLite: live table name -> the changes its rebuild makes (see schemaguard.plan.rebuild).
         self.rebuilds: dict[str, list[Any]] = {}
         self.live = live or LiveLookups()
         self.rebuild_source = self.live.rebuild_source
@@ -485,7 +485,7 @@ class _Builder:
             self.add_fk_if_it_can_hold(c)
 
     def naming_reason(self, c: Change) -> str:
-        from .rules import BY_KIND
+        from ..rules import BY_KIND
 
         try:
             hint = BY_KIND[c.kind].hint(c)
@@ -665,7 +665,7 @@ class _Builder:
     def index_element(self, table: str, expr: Any) -> Any:
         from sqlalchemy import Column, text
 
-        from .declared import _unordered
+        from ..sources.declared import _unordered
 
         inner = _unordered(expr)
         if isinstance(inner, Column):
@@ -726,7 +726,7 @@ class _Builder:
             step.same_value_in_every_row = ", ".join(f"{col} = {d}" for col, d in filled)
 
     def on_unique_extra(self, c: Change) -> None:
-        from .snapshot import Index
+        from ..schema.snapshot import Index
 
         if self.mode == "safe":
             self.skip("drop_constraint", c, SAFE_NEVER_DROPS)
@@ -825,7 +825,7 @@ class _Builder:
         sa_table = self.tables.get(declared_table_name or table)
         if sa_table is None or column not in sa_table.c:
             return None
-        from .types import canonical_type
+        from ..schema.types import canonical_type
 
         return canonical_type(sa_table.c[column].type, self.dialect)
 
@@ -1110,7 +1110,7 @@ def build_plan(
     `live` reads what a snapshot does not hold (LiveLookups): without it, SQLite changes that need
     a rebuild are skipped and some steps have no downgrade.
     """
-    from .declared import dialect_for
+    from ..sources.declared import dialect_for
 
     if mode not in MODES:
         raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
@@ -1140,11 +1140,11 @@ def make_plan(
     """
     from sqlalchemy.engine import Connection, Engine
 
-    from .changes import diff
-    from .compare import _dialect_of, _select, load_live
-    from .declared import declared_snapshot, declared_tables, load_target
-    from .reflect import create_engine_for
-    from .snapshot import is_snapshot_file, load_snapshot
+    from ..checking.check import _dialect_of, _select, load_live
+    from ..drift.diff import diff
+    from ..live.reflect import create_engine_for
+    from ..schema.snapshot import is_snapshot_file, load_snapshot
+    from ..sources.declared import declared_snapshot, declared_tables, load_target
 
     if mode not in MODES:
         raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
@@ -1190,8 +1190,8 @@ def _lookups(engine: Engine, dialect: str, schema: str | None, live: Any = None)
     """LiveLookups over a read-only connection opened when a plan first needs one."""
     import sqlalchemy as sa
 
+    from ..live.reflect import readonly_connection
     from .rebuild import reader
-    from .reflect import readonly_connection
 
     columns: dict[str, dict[str, Any]] = {}
 
@@ -1227,7 +1227,7 @@ def _lookups(engine: Engine, dialect: str, schema: str | None, live: Any = None)
             return found is not None
 
     def referencing_keys(tables: Sequence[str]) -> list[ReferencingKey]:
-        from .reflect_postgresql import _FK_ACTIONS
+        from ..dialects.postgresql import _FK_ACTIONS
 
         with readonly_connection(engine) as conn:
             version = conn.dialect.server_version_info or (11,)
@@ -1293,7 +1293,7 @@ def _existing_types_and_sequences(engine: Engine, schema: str | None) -> tuple[l
     """Names of the enum types and the sequences the PostgreSQL database has (read-only)."""
     import sqlalchemy as sa
 
-    from .reflect import readonly_connection
+    from ..live.reflect import readonly_connection
 
     with readonly_connection(engine) as conn:
         insp = sa.inspect(conn)
@@ -1313,7 +1313,7 @@ def measure(plan: Plan, bind: Any, schema: str | None = None, *, time_limit_ms: 
     import sqlalchemy as sa
     from sqlalchemy.exc import DBAPIError
 
-    from .reflect import readonly_connection
+    from ..live.reflect import readonly_connection
 
     wanted = [s for s in plan.steps if s.kind in ("drop_table", "drop_column") or "set_not_null" in s.hazards
               or s.same_value_in_every_row or (s.kind == "add_unique" and s.details.get("columns"))]
@@ -1421,7 +1421,7 @@ def _labels(models: Any) -> list[str]:
 def _metadatas(models: Any, load_target: Callable[[str], tuple[list[MetaData], list[Any]]]) -> list[MetaData]:
     from sqlalchemy import MetaData
 
-    from .snapshot import Schema, is_snapshot_file
+    from ..schema.snapshot import Schema, is_snapshot_file
 
     items = models if isinstance(models, (list, tuple)) else [models]
     if not items:

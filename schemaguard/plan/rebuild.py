@@ -207,7 +207,7 @@ def check_foreign_keys(conn: Connection, tables: Sequence[str]) -> list[str]:
 def reader(engine: Engine, schema: str | None, live: Any = None) -> Callable[[str], Source | str]:
     """A lookup of rebuild sources for make_plan, read-only like every other read of a plan;
     `live` is the live Schema snapshot each source is checked against."""
-    from .reflect import readonly_connection
+    from ..live.reflect import readonly_connection
 
     def read(table: str) -> Source | str:
         with readonly_connection(engine) as conn:
@@ -235,8 +235,8 @@ def _foreign_key_actions(conn: Connection, t: SATable, schema: str | None) -> No
 
 def _differences(t: SATable, live: Any, recreated: set[str]) -> str:
     """What the rebuilt table would have differently from the live one, as finding kinds."""
-    from .changes import diff
-    from .declared import declared_snapshot
+    from ..drift.diff import diff
+    from ..sources.declared import declared_snapshot
 
     copy = declared_snapshot(t.metadata, "sqlite")
     mine = copy.table(t.name)

@@ -1,8 +1,8 @@
 """The `schemaguard lint` command, registered on the CLI's typer app by `register(app)`.
 
-It follows schemaguard.cli's conventions: errors through `_run`/`_fail` (one sentence on stderr,
+It follows schemaguard.cli.app's conventions: errors through `_run`/`_fail` (one sentence on stderr,
 exit 2 for usage errors), output through `_emit`, heavy imports inside the command. Those helpers
-are imported when the command runs, so that this module and schemaguard.cli can import each other
+are imported when the command runs, so that this module and schemaguard.cli.app can import each other
 in either order.
 """
 
@@ -99,12 +99,12 @@ def lint(
 
     Suppress one with a `schemaguard: ignore <kind or code>` comment on its line or the line before.
     """
-    from ..cli import _baseline, _config, _emit, _run
+    from .app import _baseline, _config, _emit, _run
 
     def body() -> int:
-        from ..findings import fails
-        from .engine import lint_paths
-        from .report import render_lint
+        from ..lint.engine import lint_paths
+        from ..report.lint import render_lint
+        from ..rules.findings import fails
 
         cfg = _config(config)
         result = lint_paths(list(paths), dialect=dialect.value, ignore=cfg.ignore)
@@ -118,13 +118,13 @@ def lint(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `lint` command to a typer app (schemaguard.cli's, or a test's)."""
+    """Add the `lint` command to a typer app (schemaguard.cli.app's, or a test's)."""
     app.command(name="lint")(lint)
 
 
 def standalone_app() -> typer.Typer:
     """A typer app with only `lint` (python -m schemaguard.lint), with the CLI's error handling."""
-    from ..cli import _Group
+    from .app import _Group
 
     app = typer.Typer(cls=_Group, name="schemaguard", add_completion=False,
                       pretty_exceptions_enable=False,

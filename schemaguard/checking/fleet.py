@@ -17,13 +17,13 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .errors import SchemaguardError, UsageError
-from .findings import CheckResult, Finding, IgnoreRule, sort_findings
+from ..errors import SchemaguardError, UsageError
+from ..rules.findings import CheckResult, Finding, IgnoreRule, sort_findings
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from .snapshot import Schema
+    from ..schema.snapshot import Schema
 
 # Schemas that are PostgreSQL's own, never a tenant.
 SYSTEM_SCHEMAS = ("pg_*", "information_schema")
@@ -120,9 +120,9 @@ def is_pattern(text: str) -> bool:
 def expand(dbs: Sequence[str], schemas: Sequence[str], engines: dict[str, Any]) -> list[Target]:
     """Every (database, schema) the options name, in a stable order. A pattern is matched against
     the schemas each database has (PostgreSQL's own excluded); a plain name is taken as given."""
-    from .reflect import readonly_connection
-    from .snapshot import is_snapshot_file
-    from .urls import parse_url, redact
+    from ..live.reflect import readonly_connection
+    from ..live.urls import parse_url, redact
+    from ..schema.snapshot import is_snapshot_file
 
     targets: list[Target] = []
     for db in dbs:
@@ -153,7 +153,7 @@ def _engine(db: str, jobs: int, default: Callable[[str], Any]) -> Any:
     gets the read-only engine `check` always uses."""
     from sqlalchemy import create_engine
 
-    from .urls import parse_url
+    from ..live.urls import parse_url
 
     url = parse_url(db)
     if url.get_backend_name() == "sqlite":
@@ -175,9 +175,9 @@ def check_fleet(
     progress: Callable[[int, int, Target], None] | None = None,
 ) -> FleetResult:
     """Check every target; `progress(done, total, target)` is called as each one finishes."""
-    from .compare import _dialect_of, check, load_declared
-    from .reflect import create_engine_for
-    from .snapshot import is_snapshot_file, load_snapshot
+    from ..live.reflect import create_engine_for
+    from ..schema.snapshot import is_snapshot_file, load_snapshot
+    from .check import _dialect_of, check, load_declared
 
     if jobs < 1:
         raise UsageError(f"invalid --jobs {jobs}", hint="give a number of parallel checks of 1 or more")

@@ -26,10 +26,10 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .defaults import is_sequence_default, normalize_default
-from .errors import UsageError
-from .snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
-from .types import canonical_type
+from ..errors import UsageError
+from ..schema.defaults import is_sequence_default, normalize_default
+from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from ..schema.types import canonical_type
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -317,7 +317,7 @@ def _index_order(index: Index) -> tuple[str, tuple[str, ...]]:
 
 
 def _expression(text: str) -> str:
-    from .declared import normalize_expression
+    from ..sources.declared import normalize_expression
 
     return normalize_expression(text)
 

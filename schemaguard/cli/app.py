@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from . import __version__
-from .errors import SchemaguardError, UsageError
+from .. import __version__
+from ..errors import SchemaguardError, UsageError
 
 if TYPE_CHECKING:
     from .config import Config
@@ -144,7 +144,7 @@ def main_callback(
 
 
 def _fail(exc: SchemaguardError, debug: bool) -> NoReturn:
-    from .urls import redact_text
+    from ..live.urls import redact_text
 
     if debug:
         import traceback
@@ -169,7 +169,7 @@ def _run(debug: bool, body: Callable[[], int]) -> NoReturn:
         from sqlalchemy.exc import DBAPIError
 
         if isinstance(exc, DBAPIError):
-            from .reflect import database_error
+            from ..live.reflect import database_error
 
             url = getattr(getattr(exc, "engine", None), "url", None)
             err = database_error(exc, url) if url is not None else None
@@ -177,7 +177,7 @@ def _run(debug: bool, body: Callable[[], int]) -> NoReturn:
                 _fail(err, debug)
         if debug:
             raise
-        from .urls import redact_text
+        from ..live.urls import redact_text
 
         first = redact_text(str(exc).strip().splitlines()[0] if str(exc).strip() else "")
         typer.echo(
@@ -330,8 +330,8 @@ def check(
     def body() -> int:
         import time
 
-        from .compare import check as run_check
-        from .findings import fails
+        from ..checking.check import check as run_check
+        from ..rules.findings import fails
 
         started = time.perf_counter()
         cfg = _config(config)
@@ -339,7 +339,7 @@ def check(
         targets, url = _sources(cfg, models, dbs[0] if dbs else None)
         dbs = dbs or [url]
         schemas = list(schema or ([cfg.schema] if cfg.schema else []))
-        from .fleet import is_pattern, parse_shard
+        from ..checking.fleet import is_pattern, parse_shard
 
         shard_of = parse_shard(shard)
         fleet = len(dbs) > 1 or len(schemas) > 1 or any(is_pattern(s) for s in schemas) or shard_of is not None
@@ -363,7 +363,7 @@ def check(
         for note in result.notes:
             typer.echo(f"schemaguard: note: {note}", err=True)
         report_start = time.perf_counter()
-        from .report import render_check
+        from ..report import render_check
 
         text = render_check(result, fmt, timings=None)
         result.timings["report"] = round(time.perf_counter() - report_start, 6)
@@ -386,8 +386,8 @@ def check(
 def _check_fleet(dbs: list[str], targets: list[str], schemas: list[str], jobs: int, shard: Any, cfg: Config,
                  include: list[str] | None, exclude: list[str] | None, include_bookkeeping: bool) -> tuple[Any, bool]:
     """The fleet check with a progress bar on a terminal; (combined result, any target unreachable)."""
-    from .errors import DatabaseError
-    from .fleet import check_fleet
+    from ..checking.fleet import check_fleet
+    from ..errors import DatabaseError
 
     progress_bar = None
     task = None
@@ -473,8 +473,8 @@ def plan(
     """
 
     def body() -> int:
-        from .plan import make_plan
-        from .report.plan import print_plan, render_plan
+        from ..plan import make_plan
+        from ..report.plan import print_plan, render_plan
 
         cfg = _config(config, env)
         targets, url = _sources(cfg, models, db)
@@ -486,7 +486,7 @@ def plan(
             include=list(include or cfg.include),
             exclude=list(exclude or cfg.exclude),
         )
-        from .guard import decide, environment, force_sync_enabled
+        from ..apply.guard import decide, environment, force_sync_enabled
 
         environ = dict(os.environ)
         where = environment(env, environ)
@@ -496,7 +496,7 @@ def plan(
         if fmt == "table":
             print_plan(result, decision=decision)
         elif fmt == "alembic":
-            from .report.alembic import plan_alembic
+            from ..report.alembic import plan_alembic
 
             _emit(plan_alembic(result, revision=revision, down_revision=down_revision, message=message), fmt)
         else:
@@ -530,8 +530,8 @@ def snapshot(
     """
 
     def body() -> int:
-        from .compare import load_declared, load_live
-        from .snapshot import dump_snapshot
+        from ..checking.check import load_declared, load_live
+        from ..schema.snapshot import dump_snapshot
 
         cfg = _config(config)
         if dialect is not None and dialect not in ("postgresql", "sqlite", "mysql"):
@@ -543,7 +543,7 @@ def snapshot(
                              exclude=list(exclude or cfg.exclude))
         else:
             snap = load_declared(list(models or []), dialect or "postgresql", schema=schema or cfg.schema)
-            from .compare import filter_tables
+            from ..checking.check import filter_tables
 
             snap = filter_tables(snap, list(include or cfg.include), list(exclude or cfg.exclude))
         text = dump_snapshot(snap)
@@ -615,9 +615,9 @@ def sync(
     def body() -> int:
         import json
 
-        from .findings import fails
-        from .report.plan import print_plan
-        from .sync import safe_sync
+        from ..apply.sync import safe_sync
+        from ..report.plan import print_plan
+        from ..rules.findings import fails
 
         cfg = _config(config, env)
         targets, url = _sources(cfg, models, db)
@@ -633,9 +633,9 @@ def sync(
             return bool(typer.confirm("Run them?", default=False, err=True))
 
         fmt = (format.value if format else None) or "table"
-        from .guard import environment
-        from .sync import SyncFailed, SyncRefused, sync_document
-        from .urls import redact_text
+        from ..apply.guard import environment
+        from ..apply.sync import SyncFailed, SyncRefused, sync_document
+        from ..live.urls import redact_text
 
         def document(**kw: Any) -> None:
             doc = {"schemaguard": __version__, **sync_document(
@@ -700,8 +700,8 @@ def stamp(
     """
 
     def body() -> int:
-        from .reflect import connect, create_engine_for
-        from .stamp import write_stamp
+        from ..apply.stamp import write_stamp
+        from ..live.reflect import connect, create_engine_for
 
         cfg = _config(config)
         url = db or cfg.resolve_database_url()
@@ -733,8 +733,8 @@ def stamp(
 def _config(path: Path | None, env: str | None = None) -> Config:
     """The configuration, with the section of the environment (--env, else SCHEMAGUARD_ENV,
     APP_ENV, ENVIRONMENT, NODE_ENV; unset means production) applied over the top level."""
+    from ..apply.guard import environment
     from .config import load_config
-    from .guard import environment
 
     return load_config(path, environment=environment(env, os.environ).name)
 
@@ -742,7 +742,7 @@ def _config(path: Path | None, env: str | None = None) -> Config:
 def _baseline(result: Any, command: str, baseline: Path | None, write: Path | None) -> bool:
     """--write-baseline records the findings (True: the run then exits 0); --baseline keeps only
     the findings it does not record, and says how many it matched and how many it no longer finds."""
-    from .baseline import apply_baseline, load_baseline, stale_entries, write_baseline
+    from ..checking.baseline import apply_baseline, load_baseline, stale_entries, write_baseline
 
     if baseline is not None and write is not None:
         raise UsageError("--baseline and --write-baseline cannot be used together",
@@ -764,7 +764,7 @@ def _baseline(result: Any, command: str, baseline: Path | None, write: Path | No
 
 
 def _register_lint() -> None:
-    from .lint.command import register
+    from .lint import register
 
     register(app)
 

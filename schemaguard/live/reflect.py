@@ -11,10 +11,10 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .defaults import is_sequence_default, normalize_default
-from .errors import DatabaseError, UsageError
-from .snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
-from .types import canonical_type
+from ..errors import DatabaseError, UsageError
+from ..schema.defaults import is_sequence_default, normalize_default
+from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from ..schema.types import canonical_type
 from .urls import parse_url, redact, scrub
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def reflect_live(
     """Reflect the live schema with a constant number of statements, whatever the table count.
 
     `method`: "catalog" reads PostgreSQL's catalog with a few hand-written queries
-    (schemaguard.reflect_postgresql; PostgreSQL 12+ through psycopg 3); "inspector" uses
+    (schemaguard.dialects.postgresql; PostgreSQL 12+ through psycopg 3); "inspector" uses
     SQLAlchemy's bulk inspector calls (get_multi_*), on every dialect; "auto" (the default) takes
     the catalog path where it is available. Both give the same Schema.
     """
@@ -195,7 +195,7 @@ def _reflect(
     dialect = conn.dialect
     url = conn.engine.url
     if method != "inspector":
-        from .reflect_postgresql import reflect_catalog, supported
+        from ..dialects.postgresql import reflect_catalog, supported
 
         if supported(conn):
             try:
@@ -352,7 +352,7 @@ def _merge_uniques(
 
 
 def _sqlite_expression_indexes(conn: Connection) -> dict[str, list[Index]]:
-    from .declared import normalize_expression
+    from ..sources.declared import normalize_expression
 
     rows = conn.exec_driver_sql(
         "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
@@ -408,7 +408,7 @@ def _table(
     extra_indexes: list[Index],
     dialect: Any,
 ) -> Table:
-    from .declared import normalize_expression
+    from ..sources.declared import normalize_expression
 
     pk_cols = tuple(pk.get("constrained_columns") or ())
     columns = []

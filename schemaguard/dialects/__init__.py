@@ -1,0 +1,1 @@
+"""One module per database: everything PostgreSQL, SQLite (and later MySQL) do differently."""

@@ -1,0 +1,1 @@
+"""The diff: two Schemas in, typed changes out (pure functions; no database, no models)."""

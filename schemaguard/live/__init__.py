@@ -1,0 +1,1 @@
+"""The live database: its URL, the one handle a command holds on it, and reflection into a Schema."""
