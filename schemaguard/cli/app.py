@@ -8,60 +8,23 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from .. import __version__
-from ..errors import SchemaguardError, UsageError
+from ..errors import UsageError
+from . import common
+from .common import BaselineOpt, ConfigOpt, DebugOpt, FailOnOpt, FormatOpt, WriteBaselineOpt
 
 if TYPE_CHECKING:
     from .config import Config
 
 
-class _Group(TyperGroup):
-    """Usage errors (bad option, unknown --format value) as one plain sentence, exit 2, instead of
-    click's multi-line usage block: CI logs and users get the same shape as every other error."""
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        standalone_mode = bool(kwargs.pop("standalone_mode", True))
-        # Typer has used click and, lately, a vendored copy of it: find its classes either way.
-        usage_error: type[Exception] = next(
-            c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError"
-        )
-        no_args: type[Exception] = getattr(sys.modules[usage_error.__module__], "NoArgsIsHelpError", usage_error)
-        try:
-            rv = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
-        except no_args as exc:
-            if not standalone_mode:
-                raise
-            exc.show()  # type: ignore[attr-defined]
-            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
-        except usage_error as exc:
-            if not standalone_mode:
-                raise
-            ctx = getattr(exc, "ctx", None)
-            where = ctx.command_path if ctx is not None else "schemaguard"
-            text = exc.format_message()  # type: ignore[attr-defined]
-            message = str(text).replace("Value error, ", "").rstrip(".")
-            typer.echo(f"schemaguard: error: {message}; run `{where} --help` for the options.", err=True)
-            sys.exit(2)
-        except typer.Abort:
-            if not standalone_mode:
-                raise
-            typer.echo("schemaguard: aborted", err=True)
-            sys.exit(1)
-        if not standalone_mode:
-            return rv
-        sys.exit(rv if isinstance(rv, int) else 0)
-
-
 app = typer.Typer(
-    cls=_Group,
+    cls=common.Group,
     name="schemaguard",
     help=(
         "Keep application databases safe from their own ORM.\n\n"
@@ -80,15 +43,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class OutputFormat(str, Enum):
-    table = "table"
-    json = "json"
-    sarif = "sarif"
-    junit = "junit"
-    github = "github"
-    markdown = "markdown"
 
 
 class PlanMode(str, Enum):
@@ -120,13 +74,6 @@ class PlanFormat(str, Enum):
     markdown = "markdown"
 
 
-class FailOn(str, Enum):
-    info = "info"
-    warning = "warning"
-    error = "error"
-    never = "never"
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"schemaguard {__version__}")
@@ -141,52 +88,6 @@ def main_callback(
     ] = False,
 ) -> None:
     """Keep application databases safe from their own ORM."""
-
-
-def _fail(exc: SchemaguardError, debug: bool) -> NoReturn:
-    from ..live.urls import redact_text
-
-    if debug:
-        import traceback
-
-        traceback.print_exception(exc, file=sys.stderr)
-    typer.echo(f"schemaguard: error: {redact_text(str(exc))}", err=True)
-    raise typer.Exit(exc.exit_code)
-
-
-def _run(debug: bool, body: Callable[[], int]) -> NoReturn:
-    """Run a command body; map every error to its exit code with one sentence on stderr."""
-    try:
-        code = body()
-    except SchemaguardError as exc:
-        _fail(exc, debug)
-    except typer.Exit:
-        raise
-    except KeyboardInterrupt:
-        typer.echo("schemaguard: interrupted", err=True)
-        raise typer.Exit(130) from None
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
-        from sqlalchemy.exc import DBAPIError
-
-        if isinstance(exc, DBAPIError):
-            from ..live.reflect import database_error
-
-            url = getattr(getattr(exc, "engine", None), "url", None)
-            err = database_error(exc, url) if url is not None else None
-            if err is not None:
-                _fail(err, debug)
-        if debug:
-            raise
-        from ..live.urls import redact_text
-
-        first = redact_text(str(exc).strip().splitlines()[0] if str(exc).strip() else "")
-        typer.echo(
-            f"schemaguard: error: unexpected {exc.__class__.__name__}: {first}; "
-            "run again with --debug for the traceback and report it.",
-            err=True,
-        )
-        raise typer.Exit(2) from None
-    raise typer.Exit(code)
 
 
 ModelsOpt = Annotated[
@@ -214,28 +115,6 @@ SchemaOpt = Annotated[
     str | None,
     typer.Option("--schema", metavar="NAME", help="Database schema to compare (PostgreSQL). Default: the connection's default."),
 ]
-FormatOpt = Annotated[
-    OutputFormat | None,
-    typer.Option("--format", "-f", help="Output format. Default: table.", case_sensitive=False, show_default=False),
-]
-FailOnOpt = Annotated[
-    FailOn | None,
-    typer.Option(
-        "--fail-on",
-        help="Exit 1 when any finding is at or above this severity. Default: warning.",
-        case_sensitive=False,
-        show_default=False,
-    ),
-]
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        metavar="PATH",
-        help="Config file. Default: schemaguard.toml, else \\[tool.schemaguard] in pyproject.toml, searched upward.",
-        show_default=False,
-    ),
-]
 IncludeOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -247,18 +126,6 @@ ExcludeOpt = Annotated[
     typer.Option(
         "--exclude", metavar="PATTERN", help="Skip tables matching this glob pattern. Repeatable.", show_default=False
     ),
-]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
-BaselineOpt = Annotated[
-    Path | None,
-    typer.Option("--baseline", metavar="FILE", show_default=False,
-                 help="Report only the findings that are not recorded in FILE (see --write-baseline)."),
-]
-WriteBaselineOpt = Annotated[
-    Path | None,
-    typer.Option("--write-baseline", metavar="FILE", show_default=False,
-                 help="Record today's findings in FILE and exit 0; commit it, then pass --baseline FILE in CI "
-                 "so that only new findings fail."),
 ]
 TimingsOpt = Annotated[
     bool, typer.Option("--timings", help="Print phase times on stderr (and in --format json).")
@@ -334,7 +201,7 @@ def check(
         from ..rules.findings import fails
 
         started = time.perf_counter()
-        cfg = _config(config)
+        cfg = common.config(config)
         dbs = list(db or [])
         targets, url = _sources(cfg, models, dbs[0] if dbs else None)
         dbs = dbs or [url]
@@ -359,7 +226,7 @@ def check(
             )
         fmt = (format.value if format else None) or "table"
         threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "warning"
-        recorded = _baseline(result, "check", baseline, write_baseline)
+        recorded = common.baseline(result, "check", baseline, write_baseline)
         for note in result.notes:
             typer.echo(f"schemaguard: note: {note}", err=True)
         report_start = time.perf_counter()
@@ -371,16 +238,16 @@ def check(
         if timings and fmt == "json":
             # Rendered again so that the document carries the report time just measured.
             text = render_check(result, fmt, timings=result.timings)
-        _emit(text, fmt)
+        common.emit(text, fmt)
         if timings:
-            _print_timings(result.timings)
+            common.print_timings(result.timings)
         if unreachable:
             return 3  # a database of the fleet could not be reached (named in the notes above)
         if recorded:
             return 0
         return 1 if fails(result.findings, threshold) else 0
 
-    _run(debug, body)
+    common.run(debug, body)
 
 
 def _check_fleet(dbs: list[str], targets: list[str], schemas: list[str], jobs: int, shard: Any, cfg: Config,
@@ -476,7 +343,7 @@ def plan(
         from ..plan import make_plan
         from ..report.plan import print_plan, render_plan
 
-        cfg = _config(config, env)
+        cfg = common.config(config, env)
         targets, url = _sources(cfg, models, db)
         result = make_plan(
             url,
@@ -498,12 +365,12 @@ def plan(
         elif fmt == "alembic":
             from ..report.alembic import plan_alembic
 
-            _emit(plan_alembic(result, revision=revision, down_revision=down_revision, message=message), fmt)
+            common.emit(plan_alembic(result, revision=revision, down_revision=down_revision, message=message), fmt)
         else:
-            _emit(render_plan(result, fmt, decision=decision), fmt)
+            common.emit(render_plan(result, fmt, decision=decision), fmt)
         return 0
 
-    _run(debug, body)
+    common.run(debug, body)
 
 
 @app.command()
@@ -533,7 +400,7 @@ def snapshot(
         from ..checking.check import load_declared, load_live
         from ..schema.snapshot import dump_snapshot
 
-        cfg = _config(config)
+        cfg = common.config(config)
         if dialect is not None and dialect not in ("postgresql", "sqlite", "mysql"):
             raise UsageError(f"unknown dialect {dialect!r}", hint="use postgresql, sqlite or mysql")
         if bool(models) == bool(db):
@@ -557,7 +424,7 @@ def snapshot(
             typer.echo(f"schemaguard: wrote {len(snap.tables)} table(s) to {output}", err=True)
         return 0
 
-    _run(debug, body)
+    common.run(debug, body)
 
 
 EnvOpt = Annotated[
@@ -619,7 +486,7 @@ def sync(
         from ..report.plan import print_plan
         from ..rules.findings import fails
 
-        cfg = _config(config, env)
+        cfg = common.config(config, env)
         targets, url = _sources(cfg, models, db)
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
 
@@ -641,7 +508,7 @@ def sync(
             doc = {"schemaguard": __version__, **sync_document(
                 mode=mode.value, environment=environment(env, os.environ).name, database=redact_text(url),
                 dry_run=dry_run, **kw)}
-            _emit(json.dumps(doc, indent=2, ensure_ascii=False), fmt)
+            common.emit(json.dumps(doc, indent=2, ensure_ascii=False), fmt)
 
         try:
             result = safe_sync(
@@ -683,7 +550,7 @@ def sync(
         # run changed nothing and is judged by nothing.
         return 1 if not dry_run and fails(result.remaining, threshold) else 0
 
-    _run(debug, body)
+    common.run(debug, body)
 
 
 @app.command()
@@ -703,7 +570,7 @@ def stamp(
         from ..apply.stamp import write_stamp
         from ..live.reflect import connect, create_engine_for
 
-        cfg = _config(config)
+        cfg = common.config(config)
         url = db or cfg.resolve_database_url()
         if not url:
             raise UsageError("no database given", hint="pass --db URL or set DATABASE_URL")
@@ -727,40 +594,7 @@ def stamp(
         )
         return 0
 
-    _run(debug, body)
-
-
-def _config(path: Path | None, env: str | None = None) -> Config:
-    """The configuration, with the section of the environment (--env, else SCHEMAGUARD_ENV,
-    APP_ENV, ENVIRONMENT, NODE_ENV; unset means production) applied over the top level."""
-    from ..apply.guard import environment
-    from .config import load_config
-
-    return load_config(path, environment=environment(env, os.environ).name)
-
-
-def _baseline(result: Any, command: str, baseline: Path | None, write: Path | None) -> bool:
-    """--write-baseline records the findings (True: the run then exits 0); --baseline keeps only
-    the findings it does not record, and says how many it matched and how many it no longer finds."""
-    from ..checking.baseline import apply_baseline, load_baseline, stale_entries, write_baseline
-
-    if baseline is not None and write is not None:
-        raise UsageError("--baseline and --write-baseline cannot be used together",
-                         hint="write the baseline once, then compare against it")
-    if write is not None:
-        write_baseline(write, result.findings, command=command)
-        typer.echo(f"schemaguard: recorded {len(result.findings)} finding(s) in {write}; pass --baseline {write} "
-                   "to report only new ones", err=True)
-        return True
-    if baseline is not None:
-        recorded = load_baseline(baseline, command=command)
-        new, matched = apply_baseline(result.findings, recorded)
-        result.findings = new
-        stale = sum(e.count for e in stale_entries(recorded, matched))
-        typer.echo(f"schemaguard: note: {len(matched)} finding(s) are in the baseline {baseline} and not reported"
-                   + (f"; {stale} recorded finding(s) no longer occur: shrink it with --write-baseline" if stale else ""),
-                   err=True)
-    return False
+    common.run(debug, body)
 
 
 def _register_lint() -> None:
@@ -787,29 +621,6 @@ def _sources(cfg: Config, models: list[str] | None, db: str | None) -> tuple[lis
             hint="pass --db URL, set DATABASE_URL, or set database_url in schemaguard.toml",
         )
     return targets, url
-
-
-def _emit(text: str, fmt: str) -> None:
-    if fmt == "table":
-        # Already printed by the rich console (it needs the terminal's width and colours).
-        return
-    if not text.endswith("\n"):
-        text += "\n"
-    # Machine-readable formats are UTF-8 whatever the locale says (JUnit XML even declares it):
-    # writing them through an ASCII/latin-1 stdout would turn table names into '?'.
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is not None:
-        sys.stdout.flush()
-        buffer.write(text.encode("utf-8"))
-        buffer.flush()
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-
-
-def _print_timings(timings: dict[str, Any]) -> None:
-    parts = ", ".join(f"{k} {v:.3f}s" for k, v in timings.items())
-    typer.echo(f"schemaguard: timings: {parts}", err=True)
 
 
 def main() -> None:

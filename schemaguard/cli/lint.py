@@ -1,9 +1,8 @@
 """The `schemaguard lint` command, registered on the CLI's typer app by `register(app)`.
 
-It follows schemaguard.cli.app's conventions: errors through `_run`/`_fail` (one sentence on stderr,
-exit 2 for usage errors), output through `_emit`, heavy imports inside the command. Those helpers
-are imported when the command runs, so that this module and schemaguard.cli.app can import each other
-in either order.
+It shares the CLI's options, error handling (`common.run`: one sentence on stderr, exit 2 for usage
+errors), configuration, baselines and output (`common.emit`) through cli/common.py, and imports
+its heavy modules inside the command.
 """
 
 from __future__ import annotations
@@ -14,21 +13,8 @@ from typing import Annotated
 
 import typer
 
-
-class LintFormat(str, Enum):
-    table = "table"
-    json = "json"
-    sarif = "sarif"
-    junit = "junit"
-    github = "github"
-    markdown = "markdown"
-
-
-class LintFailOn(str, Enum):
-    info = "info"
-    warning = "warning"
-    error = "error"
-    never = "never"
+from . import common
+from .common import BaselineOpt, ConfigOpt, DebugOpt, FailOnOpt, FormatOpt, WriteBaselineOpt
 
 
 class LintDialect(str, Enum):
@@ -52,35 +38,6 @@ DialectOpt = Annotated[
     LintDialect,
     typer.Option("--dialect", help="SQL dialect of .sql files and op.execute() strings.", case_sensitive=False),
 ]
-FormatOpt = Annotated[
-    LintFormat | None,
-    typer.Option("--format", "-f", help="Output format. Default: table.", case_sensitive=False,
-                 show_default=False),
-]
-FailOnOpt = Annotated[
-    LintFailOn | None,
-    typer.Option("--fail-on", help="Exit 1 when any finding is at or above this severity. Default: warning.",
-                 case_sensitive=False, show_default=False),
-]
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("--config", metavar="PATH",
-                 help="Config file. Default: schemaguard.toml, else \\[tool.schemaguard] in pyproject.toml, "
-                 "searched upward.", show_default=False),
-]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
-
-
-BaselineOpt = Annotated[
-    Path | None,
-    typer.Option("--baseline", metavar="FILE", show_default=False,
-                 help="Report only the findings that are not recorded in FILE (see --write-baseline)."),
-]
-WriteBaselineOpt = Annotated[
-    Path | None,
-    typer.Option("--write-baseline", metavar="FILE", show_default=False,
-                 help="Record today's findings in FILE and exit 0; commit it, then pass --baseline FILE in CI."),
-]
 
 
 def lint(
@@ -99,22 +56,20 @@ def lint(
 
     Suppress one with a `schemaguard: ignore <kind or code>` comment on its line or the line before.
     """
-    from .app import _baseline, _config, _emit, _run
-
     def body() -> int:
         from ..lint.engine import lint_paths
         from ..report.lint import render_lint
         from ..rules.findings import fails
 
-        cfg = _config(config)
+        cfg = common.config(config)
         result = lint_paths(list(paths), dialect=dialect.value, ignore=cfg.ignore)
-        recorded = _baseline(result, "lint", baseline, write_baseline)
+        recorded = common.baseline(result, "lint", baseline, write_baseline)
         fmt = format.value if format else "table"
-        _emit(render_lint(result, fmt), fmt)
+        common.emit(render_lint(result, fmt), fmt)
         threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "warning"
         return 0 if recorded else (1 if fails(result.findings, threshold) else 0)
 
-    _run(debug, body)
+    common.run(debug, body)
 
 
 def register(app: typer.Typer) -> None:
@@ -124,9 +79,7 @@ def register(app: typer.Typer) -> None:
 
 def standalone_app() -> typer.Typer:
     """A typer app with only `lint` (python -m schemaguard.lint), with the CLI's error handling."""
-    from .app import _Group
-
-    app = typer.Typer(cls=_Group, name="schemaguard", add_completion=False,
+    app = typer.Typer(cls=common.Group, name="schemaguard", add_completion=False,
                       pretty_exceptions_enable=False,
                       context_settings={"help_option_names": ["-h", "--help"]})
 
