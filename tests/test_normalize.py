@@ -12,12 +12,15 @@ import sqlalchemy as sa
 from conftest import engine_for
 from sqlalchemy.dialects import postgresql as pg
 
+from schemaguard.dialects import canonical_text, canonical_type
+from schemaguard.dialects import sqlalchemy_dialect as dialect_for
+from schemaguard.dialects.sqlite import _sqlite_index_body
 from schemaguard.drift.diff import diff
-from schemaguard.live.reflect import _sqlite_index_body, reflect_live
+from schemaguard.live.reflect import reflect_live
 from schemaguard.schema.defaults import normalize_default
 from schemaguard.schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
-from schemaguard.schema.types import canonical_text, canonical_type, is_narrowing
-from schemaguard.sources.declared import declared_snapshot, dialect_for
+from schemaguard.schema.types import is_narrowing
+from schemaguard.sources.declared import declared_snapshot
 
 PG = dialect_for("postgresql")
 SQLITE = dialect_for("sqlite")

@@ -17,7 +17,7 @@ from ..errors import PolicyRefused, SchemaguardError
 from .guard import Decision, decide, environment, force_sync_enabled, resolve_mode
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Engine
 
     from ..plan import Plan, Step
     from ..rules.findings import Finding
@@ -215,20 +215,18 @@ def _apply(
     """Every step, and the environment stamp of a first sync, in one transaction."""
     from sqlalchemy.exc import DBAPIError
 
+    from ..dialects import dialect_of
     from ..live.reflect import connect
     from .stamp import write_stamp
 
     conn = connect(engine)
     rebuilt = [s.table for s in plan.steps if "rebuild" in s.details]
     # A rebuild or a force reset drops tables that other tables' keys reference.
-    restore = _begin(conn, foreign_keys_off=bool(rebuilt) or any(s.kind == "drop_table" for s in plan.steps))
+    dialect = dialect_of(conn)
+    restore = dialect.begin_ddl(conn, foreign_keys_off=bool(rebuilt) or any(s.kind == "drop_table" for s in plan.steps))
     number, step = 0, None
     try:
-        if conn.dialect.name == "postgresql":
-            # SET LOCAL: only for this transaction; a step that waits for a lock gives up instead
-            # of queueing every other query behind it.
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{_interval(lock_timeout)}'")
-            conn.exec_driver_sql(f"SET LOCAL statement_timeout = '{_interval(statement_timeout)}'")
+        dialect.set_step_timeouts(conn, lock_timeout, statement_timeout)
         for number, step in enumerate(plan.steps, start=1):  # noqa: B007 - the except clause names the step
             for statement in step.statements:
                 conn.exec_driver_sql(statement)
@@ -256,40 +254,3 @@ def _apply(
     finally:
         restore()
         conn.close()
-
-
-def _begin(conn: Connection, *, foreign_keys_off: bool = False) -> Callable[[], None]:
-    """Open a transaction that DDL really belongs to. PostgreSQL's DDL is transactional as it is;
-    Python's sqlite3 module commits DDL on its own unless it is put in autocommit mode and given an
-    explicit BEGIN. A SQLite table rebuild drops the old table, which with `foreign_keys` on would
-    delete (or cascade to) the rows that reference it: the pragma, a no-op inside a transaction, is
-    turned off before BEGIN, as SQLite's own procedure says. Returns how to put the connection back."""
-    if conn.dialect.name != "sqlite":
-        conn.begin()
-        return lambda: None
-    raw = conn.connection.driver_connection
-    previous = raw.isolation_level  # type: ignore[union-attr]
-    raw.isolation_level = None  # type: ignore[union-attr]
-    enforced = bool(conn.exec_driver_sql("PRAGMA foreign_keys").scalar()) if foreign_keys_off else False
-    if enforced:
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    def restore() -> None:
-        if enforced:
-            raw.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
-        raw.isolation_level = previous  # type: ignore[union-attr]
-
-    return restore
-
-
-def _interval(text: str) -> str:
-    """A PostgreSQL interval literal from `5s`, `500ms`, `5min`: digits and a unit, nothing else."""
-    import re
-
-    m = re.fullmatch(r"\s*(\d+)\s*(ms|s|min|h)?\s*", text)
-    if not m:
-        from ..errors import UsageError
-
-        raise UsageError(f"invalid timeout {text!r}", hint="write it as 500ms, 5s, 5min or 1h")
-    return f"{m.group(1)}{m.group(2) or 'ms'}"

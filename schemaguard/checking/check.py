@@ -250,15 +250,15 @@ def _dialect_of(db: Any) -> Any:
     """The SQLAlchemy dialect a live source speaks, known before connecting."""
     from sqlalchemy.engine import Connection, Engine
 
+    from ..dialects import sqlalchemy_dialect
     from ..live.urls import parse_url
-    from ..sources.declared import dialect_for
 
     if isinstance(db, Schema):
         return db.dialect
     if isinstance(db, (Engine, Connection)):
         return db.dialect
     url = db if not isinstance(db, str) else parse_url(db)
-    return dialect_for(url.get_backend_name())
+    return sqlalchemy_dialect(url.get_backend_name())
 
 
 def filter_tables(declared: Schema, include: Sequence[str], exclude: Sequence[str]) -> Schema:

@@ -147,20 +147,6 @@ def expand(dbs: Sequence[str], schemas: Sequence[str], engines: dict[str, Any]) 
     return targets
 
 
-def _engine(db: str, jobs: int, default: Callable[[str], Any]) -> Any:
-    """A server database gets a pool of exactly `jobs` connections (a checkout waits for a free
-    one), so the fleet never holds more and reuses them from target to target; a SQLite file
-    gets the read-only engine `check` always uses."""
-    from sqlalchemy import create_engine
-
-    from ..live.urls import parse_url
-
-    url = parse_url(db)
-    if url.get_backend_name() == "sqlite":
-        return default(db)
-    return create_engine(url, pool_size=jobs, max_overflow=0, pool_timeout=600)
-
-
 def check_fleet(
     dbs: Sequence[str],
     models: Any,
@@ -188,7 +174,10 @@ def check_fleet(
             if is_snapshot_file(db):
                 snapshots[db] = load_snapshot(db)
             else:
-                engines[db] = _engine(db, jobs, create_engine_for)
+                # A server database gets a pool of exactly `jobs` connections (a checkout waits for a
+                # free one), so the fleet never holds more and reuses them from target to target; a
+                # SQLite file gets the read-only engine `check` always uses.
+                engines[db] = create_engine_for(db, pool_size=jobs)
         candidates = expand(list(dict.fromkeys(dbs)), schemas, engines)
         targets = [t for t in candidates if in_shard(t, shard)]
         fleet = FleetResult(shard=shard, candidates=len(candidates))

@@ -401,7 +401,9 @@ def snapshot(
         from ..schema.snapshot import dump_snapshot
 
         cfg = common.config(config)
-        if dialect is not None and dialect not in ("postgresql", "sqlite", "mysql"):
+        from ..dialects import names
+
+        if dialect is not None and dialect not in names():
             raise UsageError(f"unknown dialect {dialect!r}", hint="use postgresql, sqlite or mysql")
         if bool(models) == bool(db):
             raise UsageError("give exactly one of --db or --models", hint="snapshot one side at a time")

@@ -24,15 +24,16 @@ import inspect as pyinspect
 import operator
 import warnings
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import UsageError
 from ..schema.defaults import is_sequence_default, normalize_default
+from ..schema.expressions import normalize_expression
 from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
-from ..schema.types import canonical_type
+from .base import Dialect
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import URL, Connection
 
 # _reflect_type(format_type, named_type_loader, type_description, collation, collation_schema):
 # the signature of SQLAlchemy 2.1 (2.0 passed domains and enums separately).
@@ -317,8 +318,6 @@ def _index_order(index: Index) -> tuple[str, tuple[str, ...]]:
 
 
 def _expression(text: str) -> str:
-    from ..sources.declared import normalize_expression
-
     return normalize_expression(text)
 
 
@@ -358,8 +357,8 @@ class _TypeReader:
         if isinstance(coltype, DOMAIN):
             # A reflected domain's default is the catalog's text (pg_type.typdefault).
             default = None if coltype.default is None else str(coltype.default)
-            return canonical_type(coltype, self.dialect), default, bool(coltype.not_null)
-        return canonical_type(coltype, self.dialect), None, False
+            return DIALECT.canonical_type(coltype, self.dialect), default, bool(coltype.not_null)
+        return DIALECT.canonical_type(coltype, self.dialect), None, False
 
 
 def _column(key: tuple[Any, ...], types: _TypeReader) -> Column:
@@ -410,3 +409,89 @@ def _foreign_key(
         ondelete=ondelete,
         onupdate=onupdate,
     )
+
+# Spellings that PostgreSQL stores as the same type.
+_PG_ALIASES = {
+    "FLOAT": "DOUBLE PRECISION",
+    "DOUBLE": "DOUBLE PRECISION",
+    "FLOAT8": "DOUBLE PRECISION",
+    "FLOAT4": "REAL",
+    "TIMESTAMP WITHOUT TIME ZONE": "TIMESTAMP",
+    "TIMESTAMP WITH TIME ZONE": "TIMESTAMPTZ",
+    "TIME WITHOUT TIME ZONE": "TIME",
+    "TIME WITH TIME ZONE": "TIMETZ",
+    "CHARACTER VARYING": "VARCHAR",
+    "CHARACTER": "CHAR",
+    "INT": "INTEGER",
+    "INT4": "INTEGER",
+    "INT8": "BIGINT",
+    "INT2": "SMALLINT",
+    "SERIAL": "INTEGER",
+    "BIGSERIAL": "BIGINT",
+    "SMALLSERIAL": "SMALLINT",
+    "DECIMAL": "NUMERIC",
+    "BOOL": "BOOLEAN",
+    "NVARCHAR": "VARCHAR",
+    "NCHAR": "CHAR",
+}
+
+
+def _fold_postgresql(name: str, args: list[str]) -> tuple[str, list[str]]:
+    if name == "FLOAT":
+        # PostgreSQL: float(1..24) is real, float(25..53) and plain float are double precision.
+        if args and args[0].isdigit() and int(args[0]) <= 24:
+            return "REAL", []
+        return "DOUBLE PRECISION", []
+    if name in ("DOUBLE PRECISION", "REAL"):
+        return name, []
+    name = _PG_ALIASES.get(name, name)
+    if name == "CHAR" and not args:
+        args = ["1"]
+    return name, args
+
+
+class PostgreSQL(Dialect):
+    name: ClassVar[str] = "postgresql"
+    title: ClassVar[str] = "PostgreSQL"
+
+    def with_default_driver(self, url: URL) -> URL:
+        # `postgresql://` and `postgres://` get psycopg 3 without the user writing `+psycopg`.
+        return url.set(drivername="postgresql+psycopg") if url.drivername == "postgresql" else url
+
+    def as_written(self, url: URL) -> URL:
+        return url.set(drivername="postgresql") if url.drivername == "postgresql+psycopg" else url
+
+    def begin_read_only(self, conn: Connection) -> None:
+        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    def set_step_timeouts(self, conn: Connection, lock_timeout: str, statement_timeout: str) -> None:
+        # SET LOCAL: only for this transaction; a step that waits for a lock gives up instead of
+        # queueing every other query behind it.
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{interval(lock_timeout)}'")
+        conn.exec_driver_sql(f"SET LOCAL statement_timeout = '{interval(statement_timeout)}'")
+
+    def reflect_catalog(
+        self, conn: Connection, schema: str | None, wanted: Callable[[str], bool], label: str
+    ) -> Schema | None:
+        return reflect_catalog(conn, schema, wanted, label) if supported(conn) else None
+
+    def fold_type(self, name: str, args: list[str], array: str) -> tuple[str, list[str], str]:
+        name, args = _fold_postgresql(name, args)
+        # PostgreSQL does not enforce an array's declared dimensions: INTEGER[][] is INTEGER[].
+        return name, args, array[:2]
+
+    def sequelize_enum_is_native(self) -> bool:
+        return True
+
+
+def interval(text: str) -> str:
+    """A PostgreSQL interval literal from `5s`, `500ms`, `5min`: digits and a unit, nothing else."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+)\s*(ms|s|min|h)?\s*", text)
+    if not m:
+        raise UsageError(f"invalid timeout {text!r}", hint="write it as 500ms, 5s, 5min or 1h")
+    return f"{m.group(1)}{m.group(2) or 'ms'}"
+
+
+DIALECT = PostgreSQL()

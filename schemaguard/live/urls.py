@@ -14,7 +14,8 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
 def parse_url(raw: str) -> URL:
-    """Parse a database URL; `postgres://` and `postgresql://` get psycopg 3 as their driver."""
+    """Parse a database URL; a URL without a driver gets the one its database's module names
+    (`postgres://` and `postgresql://` get psycopg 3)."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -40,9 +41,10 @@ def parse_url(raw: str) -> URL:
             f"malformed database URL {redact_text(text)!r}: invalid host {url.host!r}",
             hint="use a SQLAlchemy URL such as postgresql://user@host/db or sqlite:///app.db",
         )
-    if url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
-    return url
+    from ..dialects import dialect_of
+
+    # The driver schemaguard uses where none is written (postgresql:// gets psycopg 3).
+    return dialect_of(url).with_default_driver(url)
 
 
 _BAD_HOST = re.compile(r"[\[\]\s/@]")
@@ -58,8 +60,9 @@ def redact(url: URL) -> str:
     """The URL as text with its password replaced by ***, in the form the user wrote it: the
     psycopg driver that parse_url adds to `postgresql://` is not shown (`postgresql://u:***@h/db`).
     A password given as a query parameter (`?password=...`) is hidden too."""
-    if url.drivername == "postgresql+psycopg":
-        url = url.set(drivername="postgresql")
+    from ..dialects import dialect_of
+
+    url = dialect_of(url).as_written(url)
     return redact_text(url.render_as_string(hide_password=True))
 
 

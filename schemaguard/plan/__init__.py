@@ -825,7 +825,7 @@ class _Builder:
         sa_table = self.tables.get(declared_table_name or table)
         if sa_table is None or column not in sa_table.c:
             return None
-        from ..schema.types import canonical_type
+        from ..dialects import canonical_type
 
         return canonical_type(sa_table.c[column].type, self.dialect)
 
@@ -1110,12 +1110,12 @@ def build_plan(
     `live` reads what a snapshot does not hold (LiveLookups): without it, SQLite changes that need
     a rebuild are skipped and some steps have no downgrade.
     """
-    from ..sources.declared import dialect_for
+    from ..dialects import sqlalchemy_dialect
 
     if mode not in MODES:
         raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
     if isinstance(dialect, str):
-        dialect = dialect_for(dialect)
+        dialect = sqlalchemy_dialect(dialect)
     builder = _Builder(mode, dialect, metadata_tables, schema, existing_types, live, existing_sequences,
                        live_schema)
     builder.build(changes)

@@ -34,13 +34,7 @@ HAZARD_ADVICE = {
     "rename_column": "code that still uses the old name fails at once; expand/contract: add the new column, "
     "write both, move the readers, then drop the old one",
 }
-# Where SQLite differs: it has no lock levels, and it makes these changes by rebuilding the table.
-SQLITE_ADVICE = {
-    "column_type_change": "SQLite rebuilds the table: every row is copied while the database is locked for "
-    "writes; values that do not convert make it fail",
-    "set_not_null": "SQLite rebuilds the table: every row is copied, and any NULL makes it fail",
-    "create_index_blocking": "the database is locked for writes while the index builds",
-}
+
 
 
 def table_column(table: str | None, column: str | None) -> str:
@@ -57,9 +51,9 @@ def step_where(step: Step) -> str:
 
 def advice(hazard: str, dialect: str) -> str | None:
     """What a hazard means on this database, and the safer recipe where there is one."""
-    if dialect == "sqlite" and hazard in SQLITE_ADVICE:
-        return SQLITE_ADVICE[hazard]
-    return HAZARD_ADVICE.get(hazard)
+    from ..dialects import dialect_named
+
+    return dialect_named(dialect).hazard_advice(hazard) or HAZARD_ADVICE.get(hazard)
 
 
 def plan_findings(plan: Plan) -> list[Finding]:

@@ -1,9 +1,7 @@
-"""Column types compared by meaning: one canonical text per type and dialect.
-
-Both sides are SQLAlchemy type objects (declared ones from the models, live ones from the
-inspector), so each is compiled by the target dialect's own type compiler and the few spellings
-that name the same storage are folded together (FLOAT(53) and DOUBLE PRECISION, SERIAL and
-INTEGER, TIMESTAMP WITHOUT TIME ZONE and TIMESTAMP, ...).
+"""Canonical type text read back into its parts, and what one type means against another
+(families, narrowing). The canonical text itself is each database's own (schemaguard.dialects:
+`Dialect.canonical_type` compiles a type with the database's type compiler and folds the spellings
+that name the same storage: FLOAT(53) and DOUBLE PRECISION, SERIAL and INTEGER, ...).
 """
 
 from __future__ import annotations
@@ -11,74 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Dialect
-
-_WS = re.compile(r"\s+")
-_COLLATE = re.compile(r"\s+COLLATE\s+(.+)$", re.IGNORECASE)
 _PARAMS = re.compile(r"^(?P<name>[^(]+)(?:\((?P<args>[^)]*)\))?(?P<rest>.*)$")
-
-# Spellings that PostgreSQL stores as the same type.
-_PG_ALIASES = {
-    "FLOAT": "DOUBLE PRECISION",
-    "DOUBLE": "DOUBLE PRECISION",
-    "FLOAT8": "DOUBLE PRECISION",
-    "FLOAT4": "REAL",
-    "TIMESTAMP WITHOUT TIME ZONE": "TIMESTAMP",
-    "TIMESTAMP WITH TIME ZONE": "TIMESTAMPTZ",
-    "TIME WITHOUT TIME ZONE": "TIME",
-    "TIME WITH TIME ZONE": "TIMETZ",
-    "CHARACTER VARYING": "VARCHAR",
-    "CHARACTER": "CHAR",
-    "INT": "INTEGER",
-    "INT4": "INTEGER",
-    "INT8": "BIGINT",
-    "INT2": "SMALLINT",
-    "SERIAL": "INTEGER",
-    "BIGSERIAL": "BIGINT",
-    "SMALLSERIAL": "SMALLINT",
-    "DECIMAL": "NUMERIC",
-    "BOOL": "BOOLEAN",
-    "NVARCHAR": "VARCHAR",
-    "NCHAR": "CHAR",
-}
-
-_SQLITE_ALIASES = {
-    "INT": "INTEGER",
-    "BOOL": "BOOLEAN",
-    "NVARCHAR": "VARCHAR",
-    # One storage class, an 8-byte float, whatever the column says; the inspector itself reads
-    # DOUBLE PRECISION back as REAL.
-    "DOUBLE PRECISION": "REAL",
-    "DOUBLE": "REAL",
-    "FLOAT": "REAL",
-    # SQLite stores these alike and SQLAlchemy reads them back alike (DateTime, Numeric); schemas
-    # written by other tools (Rails, Django) spell them TIMESTAMP and DECIMAL.
-    "TIMESTAMP": "DATETIME",
-    "DECIMAL": "NUMERIC",
-}
-
-_MYSQL_ALIASES = {
-    "INT": "INTEGER",
-    "BOOL": "BOOLEAN",
-    "DOUBLE PRECISION": "DOUBLE",
-}
-
-
-def _fold_postgresql(name: str, args: list[str]) -> tuple[str, list[str]]:
-    if name == "FLOAT":
-        # PostgreSQL: float(1..24) is real, float(25..53) and plain float are double precision.
-        if args and args[0].isdigit() and int(args[0]) <= 24:
-            return "REAL", []
-        return "DOUBLE PRECISION", []
-    if name in ("DOUBLE PRECISION", "REAL"):
-        return name, []
-    name = _PG_ALIASES.get(name, name)
-    if name == "CHAR" and not args:
-        args = ["1"]
-    return name, args
 
 
 @dataclass(frozen=True)
@@ -104,102 +36,6 @@ def parse_type(text: str) -> TypeSpec:
         return TypeSpec(text.strip())
     args = [a.strip() for a in m.group("args").split(",")] if m.group("args") else []
     return TypeSpec(m.group("name").strip(), tuple(args), m.group("rest").strip())
-
-
-@lru_cache(maxsize=4096)  # a schema repeats a few dozen spellings over thousands of columns
-def canonical_text(text: str, dialect_name: str) -> str:
-    """Fold a compiled type text into the canonical spelling for its dialect."""
-    text = _WS.sub(" ", text.strip()).upper()
-    # String(collation=...) compiles to `VARCHAR(10) COLLATE "C"`: keep the collation apart from
-    # the name and its arguments. SQLite's inspector does not report collations, so there it is
-    # left out of the comparison.
-    collate = ""
-    m = _COLLATE.search(text)
-    if m:
-        text = text[: m.start()]
-        collate = "" if dialect_name == "sqlite" else " COLLATE " + m.group(1)
-    array = ""
-    while text.endswith("[]"):
-        array += "[]"
-        text = text[:-2].rstrip()
-    spec = parse_type(text)
-    name, args = spec.name, list(spec.args)
-    # Words after the parentheses, as in TIMESTAMP(3) WITH TIME ZONE, belong to the name.
-    rest = spec.suffix
-    if rest:
-        name = f"{name} {rest}"
-    if dialect_name == "postgresql":
-        name, args = _fold_postgresql(name, args)
-        # PostgreSQL does not enforce an array's declared dimensions: INTEGER[][] is INTEGER[].
-        array = array[:2]
-    elif dialect_name == "sqlite":
-        name = _SQLITE_ALIASES.get(name, name)
-        if name == "REAL":
-            args = []
-    elif dialect_name in ("mysql", "mariadb"):
-        name = _MYSQL_ALIASES.get(name, name)
-    return str(TypeSpec(name, tuple(args))) + array + collate
-
-
-def canonical_type(type_: Any, dialect: Dialect) -> str | None:
-    """The canonical text of a SQLAlchemy type on a dialect; None for an unknown (NullType) type."""
-    NullType, Enum, CompileError = _sqlalchemy_names()
-    if isinstance(type_, NullType):
-        return None
-    if isinstance(type_, Enum) and _native_enum(type_, dialect):
-        values = ", ".join("'" + str(v).replace("'", "''") + "'" for v in type_.enums)
-        return f"ENUM({values})"
-    try:
-        compiled = dialect.type_compiler_instance.process(type_)
-    except (CompileError, NotImplementedError, AttributeError, TypeError):
-        # A type the dialect cannot render (a PostgreSQL-only type on SQLite...): compare by name.
-        compiled = getattr(type_, "__visit_name__", type(type_).__name__)
-    else:
-        if dialect.name == "sqlite":
-            compiled = _as_sqlite_reflects(str(compiled), dialect)
-    return canonical_text(str(compiled), dialect.name)
-
-
-@lru_cache(maxsize=1)
-def _sqlalchemy_names() -> tuple[Any, Any, Any]:
-    # Imported on first use (this module is imported by commands that never load SQLAlchemy) and
-    # then kept: canonical_type runs once per column, and a function-level import costs as much
-    # as the rest of it.
-    from sqlalchemy import types as sqltypes
-    from sqlalchemy.exc import CompileError
-
-    return sqltypes.NullType, sqltypes.Enum, CompileError
-
-
-def _as_sqlite_reflects(text: str, dialect: Dialect) -> str:
-    """A type name read back the way SQLAlchemy's SQLite inspector reads a column's declared type:
-    names it does not know fall to their affinity (CLOB is TEXT, DOUBLE PRECISION is REAL).
-    Reflected types come back unchanged, so both sides meet in the same spelling."""
-    import warnings
-
-    from sqlalchemy import types as sqltypes
-    from sqlalchemy.exc import CompileError
-
-    resolve = getattr(dialect, "_resolve_type_affinity", None)
-    if resolve is None:
-        return text
-    # SQLite's table_info gives the type without its COLLATE clause; so does this.
-    text = _COLLATE.sub("", text)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            resolved = resolve(text)
-        if isinstance(resolved, sqltypes.NullType):
-            return text
-        return str(dialect.type_compiler_instance.process(resolved))
-    except (CompileError, TypeError, ValueError, AttributeError):  # a private helper: never fatal
-        return text
-
-
-def _native_enum(type_: Any, dialect: Dialect) -> bool:
-    return bool(getattr(type_, "native_enum", False)) and bool(
-        getattr(dialect, "supports_native_enum", False)
-    )
 
 
 # --- Type families: what counts as "the same kind of value" --------------------------------------

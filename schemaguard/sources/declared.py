@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..dialects import canonical_type, dialect_of, sqlalchemy_dialect
 from ..errors import ModelsError
 from ..schema.defaults import is_sequence_default, normalize_default
+from ..schema.expressions import normalize_expression
 from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
-from ..schema.types import canonical_type
 
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
@@ -338,8 +339,8 @@ def _fk_target(fk: Any) -> tuple[str | None, str, str]:
 
 
 def _autoincrement(table: Any, column: Any, dialect: Dialect, type_text: str | None) -> bool:
-    if dialect.name == "sqlite":
-        # SQLite: only a lone INTEGER PRIMARY KEY is the auto-numbered rowid, whatever the model says.
+    if dialect_of(dialect).rowid_autoincrement:
+        # Only a lone INTEGER PRIMARY KEY is the auto-numbered rowid, whatever the model says.
         pk = list(table.primary_key)  # iterating: .columns is memoized on the constraint
         return len(pk) == 1 and pk[0] is column and type_text == "INTEGER"
     if column.identity is not None:
@@ -475,21 +476,6 @@ def _expression_text(expr: Any, dialect: Dialect) -> str:
     return normalize_expression(text)
 
 
-def normalize_expression(text: str) -> str:
-    """Expression-index text folded for comparison: no casts, quotes, spaces or case."""
-    import re
-
-    from ..schema.defaults import _strip_casts
-
-    out = _strip_casts(text)
-    out = out.replace('"', "")
-    out = re.sub(r"\s+", "", out).lower()
-    # Drop parentheses around bare identifiers that PostgreSQL adds: lower((email)) -> lower(email)
-    prev = None
-    while prev != out:
-        prev = out
-        out = re.sub(r"\(\(([a-z0-9_.]+)\)\)", r"(\1)", out)
-    return out
 
 
 def declared_snapshot(
@@ -506,7 +492,7 @@ def declared_snapshot(
     from .locate import SourceIndex
 
     if isinstance(dialect, str):
-        dialect = dialect_for(dialect)
+        dialect = sqlalchemy_dialect(dialect)
     if isinstance(metadatas, MetaData) or hasattr(metadatas, "metadata"):
         metadatas = [metadatas]
     mds: list[MetaData] = []
@@ -563,17 +549,3 @@ def _resolve_fk_column_types(tables: list[Table]) -> list[Table]:
                     break
         out.append(replace(t, columns=tuple(cols)) if changed else t)
     return out
-
-
-def dialect_for(name: str) -> Dialect:
-    """A SQLAlchemy dialect instance by name, without a database connection."""
-    from sqlalchemy.dialects import registry
-
-    name = {"postgres": "postgresql", "pg": "postgresql"}.get(name, name)
-    try:
-        cls = registry.load(name)
-    except Exception as exc:
-        raise ModelsError(
-            f"unknown dialect {name!r}", hint="use postgresql, sqlite or mysql"
-        ) from exc
-    return cls()  # type: ignore[no-any-return]

@@ -10,10 +10,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ...dialects import dialect_named
 from ...errors import ModelsError, UsageError
 from ...schema.defaults import is_sequence_default, normalize_default
 from ...schema.snapshot import Column, ForeignKey, Index, Schema, Source, Table, UniqueConstraint
-from ...schema.types import canonical_text
 
 PREFIX = "sequelize:"
 EXPORT_FORMAT = 1
@@ -168,9 +168,9 @@ def _single_schema(tables: list[Table]) -> str | None:
 
 
 def _sqlalchemy_dialect(dialect: str) -> Any:
-    from ..declared import dialect_for
+    from ...dialects import sqlalchemy_dialect
 
-    return dialect_for(dialect)
+    return sqlalchemy_dialect(dialect)
 
 
 def _source(file: Any, line: Any) -> Source | None:
@@ -190,19 +190,14 @@ def canonical_sequelize_type(type_info: dict[str, Any], dialect: str, sa_dialect
     key = type_info.get("key")
     values = type_info.get("values")
     sql = type_info.get("sql")
-    if key == "ENUM" and values is not None and dialect == "postgresql":
+    ours = dialect_named(dialect)
+    if key == "ENUM" and values is not None and ours.sequelize_enum_is_native():
         # Sequelize creates a native enum type (enum_<table>_<column>) holding these values.
         return "ENUM(" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + ")"
     if not sql:
         return None
-    text = str(sql)
-    if dialect == "sqlite":
-        from ...schema.types import (
-            _as_sqlite_reflects,  # the SQLite inspector's reading of a type name
-        )
-
-        text = _as_sqlite_reflects(text, sa_dialect)
-    return canonical_text(text, dialect)
+    # As the database's inspector would read the name back (SQLite: its affinity).
+    return ours.canonical_text(ours.type_as_reflected(str(sql), sa_dialect))
 
 
 def _table(model: dict[str, Any], dialect: str, sa_dialect: Any) -> Table:
@@ -296,7 +291,7 @@ def _default(info: Any, type_text: str | None) -> str | None:
 
 
 def _autoincrement(attr: dict[str, Any], pk: tuple[str, ...], dialect: str, type_text: str | None) -> bool:
-    if dialect == "sqlite":
-        # As declared.py: a lone INTEGER PRIMARY KEY is SQLite's auto-numbered rowid.
+    if dialect_named(dialect).rowid_autoincrement:
+        # As declared.py: a lone INTEGER PRIMARY KEY is the auto-numbered rowid.
         return len(pk) == 1 and pk[0] == attr["field"] and type_text == "INTEGER"
     return bool(attr.get("autoIncrement")) and bool(attr.get("primaryKey") or attr.get("autoIncrement"))
