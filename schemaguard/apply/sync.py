@@ -19,6 +19,7 @@ from .guard import Decision, decide, environment, force_sync_enabled, resolve_mo
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from ..live.database import Database
     from ..plan import Plan, Step
     from ..rules.findings import Finding
 
@@ -72,7 +73,7 @@ Confirm = Callable[["Plan", Mapping[str, int]], bool]
 
 
 def safe_sync(
-    engine_or_url: Engine | str,
+    engine_or_url: Database | Engine | str,
     metadata: Any,
     mode: str = "auto",
     env: str | None = None,
@@ -93,21 +94,22 @@ def safe_sync(
     `confirm(plan, row_counts)` callback that returns True.
     """
     from ..checking.check import check
-    from ..live.reflect import create_engine_for
+    from ..live.database import Database
     from ..plan import make_plan
 
     environ = os.environ if environ is None else environ
     where = environment(env, environ)
     force = force_sync_enabled(environ)
     resolved = resolve_mode(mode, where, force)
-    engine = create_engine_for(engine_or_url, readonly=False) if isinstance(engine_or_url, str) else engine_or_url
+    # One handle for the whole sync: the guard's reading, the plan, the transaction and the check after.
+    database = Database.open(engine_or_url, readonly=False)
     try:
         # Refuse before reading anything else when the mode is not allowed here at all.
         early = decide(resolved, where, force, yes=True)
         if not early.allowed:
             raise SyncRefused(early)
-        recorded = _recorded_environment(engine, schema)
-        plan = make_plan(engine, metadata, mode=resolved, schema=schema)
+        recorded = _recorded_environment(database, schema)
+        plan = make_plan(database.engine, metadata, mode=resolved, schema=schema)
         destructive = [s for s in plan.steps if s.destructive]
         decision = decide(
             resolved,
@@ -135,19 +137,19 @@ def safe_sync(
             return result
         if not plan.steps:
             # Nothing to change: no transaction, and no stamp either (a no-op writes nothing).
-            result.remaining = check(engine, metadata, schema=schema).findings
+            result.remaining = check(database, metadata, schema=schema).findings
             return result
         try:
-            _apply(engine, plan, where.name, recorded is None, schema, lock_timeout, statement_timeout)
+            _apply(database, plan, where.name, recorded is None, schema, lock_timeout, statement_timeout)
         except SyncFailed as exc:
             exc.plan = plan
             raise
         result.applied = True
-        result.remaining = check(engine, metadata, schema=schema).findings
+        result.remaining = check(database, metadata, schema=schema).findings
         return result
     finally:
-        if isinstance(engine_or_url, str):
-            engine.dispose()
+        if database is not engine_or_url:
+            database.close()
 
 
 def sync_document(
@@ -191,11 +193,10 @@ def sync_document(
     return doc
 
 
-def _recorded_environment(engine: Engine, schema: str | None) -> str | None:
-    from ..live.reflect import connect
+def _recorded_environment(database: Database, schema: str | None) -> str | None:
     from .stamp import read_stamp
 
-    conn = connect(engine)
+    conn = database.connect()
     try:
         stamp = read_stamp(conn, schema)
     finally:
@@ -204,7 +205,7 @@ def _recorded_environment(engine: Engine, schema: str | None) -> str | None:
 
 
 def _apply(
-    engine: Engine,
+    database: Database,
     plan: Plan,
     env_name: str,
     first_sync: bool,
@@ -215,14 +216,12 @@ def _apply(
     """Every step, and the environment stamp of a first sync, in one transaction."""
     from sqlalchemy.exc import DBAPIError
 
-    from ..dialects import dialect_of
-    from ..live.reflect import connect
     from .stamp import write_stamp
 
-    conn = connect(engine)
+    conn = database.connect()
     rebuilt = [s.table for s in plan.steps if "rebuild" in s.details]
     # A rebuild or a force reset drops tables that other tables' keys reference.
-    dialect = dialect_of(conn)
+    dialect = database.dialect
     restore = dialect.begin_ddl(conn, foreign_keys_off=bool(rebuilt) or any(s.kind == "drop_table" for s in plan.steps))
     number, step = 0, None
     try:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelsError, UsageError
+from ..live.database import Database
 from ..rules.findings import CheckResult, IgnoreRule, apply_ignores, sort_findings
 from ..schema.snapshot import Schema, Table, is_snapshot_file, load_snapshot
 
@@ -65,7 +66,8 @@ def load_live(
     exclude: Sequence[str] = (),
     include_bookkeeping: bool = False,
 ) -> Schema:
-    """The live Schema from a URL, an Engine/Connection, a snapshot file or a Schema."""
+    """The live Schema from the command's Database handle, a URL, an Engine/Connection, a snapshot
+    file or a Schema."""
     from ..live.reflect import reflect_live
 
     if isinstance(db, Schema):
@@ -162,19 +164,25 @@ def check(
     t = time.perf_counter()
     if isinstance(db, str) and is_snapshot_file(db):
         db = load_snapshot(db)
-    declared = load_declared(models, _dialect_of(db), schema=schema)
-    t = timer.add("load_models", t)
-    # Models that all live in one named schema (Table(..., schema="app")) are compared with
-    # that schema when --schema is not given.
-    # The live snapshot and the diff build tens of thousands of objects that all stay alive too.
-    with collector_paused():
-        live = load_live(
-            db,
-            schema=schema if schema is not None else declared.schema,
-            include=include,
-            exclude=exclude,
-            include_bookkeeping=include_bookkeeping,
-        )
+    # One handle on the live database for the whole check: its URL parsed once, one engine.
+    database = db if isinstance(db, Schema) else Database.open(db)
+    try:
+        declared = load_declared(models, _dialect_of(database), schema=schema)
+        t = timer.add("load_models", t)
+        # Models that all live in one named schema (Table(..., schema="app")) are compared with
+        # that schema when --schema is not given.
+        # The live snapshot and the diff build tens of thousands of objects that all stay alive too.
+        with collector_paused():
+            live = load_live(
+                database,
+                schema=schema if schema is not None else declared.schema,
+                include=include,
+                exclude=exclude,
+                include_bookkeeping=include_bookkeeping,
+            )
+    finally:
+        if database is not db and isinstance(database, Database):
+            database.close()
     t = timer.add("reflect", t)
     if declared.dialect != live.dialect:
         raise UsageError(
@@ -247,18 +255,10 @@ def _select(
 
 
 def _dialect_of(db: Any) -> Any:
-    """The SQLAlchemy dialect a live source speaks, known before connecting."""
-    from sqlalchemy.engine import Connection, Engine
-
-    from ..dialects import sqlalchemy_dialect
-    from ..live.urls import parse_url
-
+    """The SQLAlchemy dialect a live source speaks, known before reading anything."""
     if isinstance(db, Schema):
         return db.dialect
-    if isinstance(db, (Engine, Connection)):
-        return db.dialect
-    url = db if not isinstance(db, str) else parse_url(db)
-    return sqlalchemy_dialect(url.get_backend_name())
+    return Database.open(db).compile_dialect
 
 
 def filter_tables(declared: Schema, include: Sequence[str], exclude: Sequence[str]) -> Schema:

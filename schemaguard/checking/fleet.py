@@ -21,8 +21,7 @@ from ..errors import SchemaguardError, UsageError
 from ..rules.findings import CheckResult, Finding, IgnoreRule, sort_findings
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
+    from ..live.database import Database
     from ..schema.snapshot import Schema
 
 # Schemas that are PostgreSQL's own, never a tenant.
@@ -117,16 +116,14 @@ def is_pattern(text: str) -> bool:
     return any(ch in text for ch in "*?[")
 
 
-def expand(dbs: Sequence[str], schemas: Sequence[str], engines: dict[str, Any]) -> list[Target]:
+def expand(dbs: Sequence[str], schemas: Sequence[str], databases: dict[str, Database]) -> list[Target]:
     """Every (database, schema) the options name, in a stable order. A pattern is matched against
     the schemas each database has (PostgreSQL's own excluded); a plain name is taken as given."""
-    from ..live.reflect import readonly_connection
-    from ..live.urls import parse_url, redact
     from ..schema.snapshot import is_snapshot_file
 
     targets: list[Target] = []
     for db in dbs:
-        label = db if is_snapshot_file(db) else redact(parse_url(db))
+        label = databases[db].label if db in databases else db
         if not schemas:
             targets.append(Target(db, label))
             continue
@@ -138,7 +135,7 @@ def expand(dbs: Sequence[str], schemas: Sequence[str], engines: dict[str, Any]) 
                                  hint="patterns are matched against a live database's schemas")
             import sqlalchemy as sa
 
-            with readonly_connection(engines[db]) as conn:
+            with databases[db].read_only() as conn:
                 have = [s for s in sa.inspect(conn).get_schema_names()
                         if not any(fnmatch.fnmatchcase(s, p) for p in SYSTEM_SCHEMAS)]
             names += [s for s in sorted(have) if any(fnmatch.fnmatchcase(s, p) for p in patterns)]
@@ -161,13 +158,13 @@ def check_fleet(
     progress: Callable[[int, int, Target], None] | None = None,
 ) -> FleetResult:
     """Check every target; `progress(done, total, target)` is called as each one finishes."""
-    from ..live.reflect import create_engine_for
+    from ..live.database import Database
     from ..schema.snapshot import is_snapshot_file, load_snapshot
     from .check import _dialect_of, check, load_declared
 
     if jobs < 1:
         raise UsageError(f"invalid --jobs {jobs}", hint="give a number of parallel checks of 1 or more")
-    engines: dict[str, Engine] = {}
+    databases: dict[str, Database] = {}
     snapshots: dict[str, Schema] = {}
     try:
         for db in dict.fromkeys(dbs):
@@ -177,8 +174,8 @@ def check_fleet(
                 # A server database gets a pool of exactly `jobs` connections (a checkout waits for a
                 # free one), so the fleet never holds more and reuses them from target to target; a
                 # SQLite file gets the read-only engine `check` always uses.
-                engines[db] = create_engine_for(db, pool_size=jobs)
-        candidates = expand(list(dict.fromkeys(dbs)), schemas, engines)
+                databases[db] = Database.open(db, pool_size=jobs).with_engine()  # before threads share it
+        candidates = expand(list(dict.fromkeys(dbs)), schemas, databases)
         targets = [t for t in candidates if in_shard(t, shard)]
         fleet = FleetResult(shard=shard, candidates=len(candidates))
         if not candidates:
@@ -186,7 +183,7 @@ def check_fleet(
                              hint="check the pattern; `--schema 'tenant_*'` matches schemas named tenant_…")
         # The models once per dialect: importing them is the costly part of a check.
         def dialect(db: str) -> str:
-            d = _dialect_of(engines[db] if db in engines else snapshots[db])
+            d = _dialect_of(databases[db] if db in databases else snapshots[db])
             return str(getattr(d, "name", d))
 
         declared: dict[str, Schema] = {}
@@ -195,7 +192,7 @@ def check_fleet(
                 declared[dialect(t.db)] = load_declared(models, dialect(t.db))
 
         def run(t: Target) -> TargetOutcome:
-            source: Any = engines[t.db] if t.db in engines else snapshots[t.db]
+            source: Any = databases[t.db] if t.db in databases else snapshots[t.db]
             try:
                 result = check(source, declared[dialect(t.db)], schema=t.schema, ignore=ignore,
                                include=include, exclude=exclude, include_bookkeeping=include_bookkeeping)
@@ -214,5 +211,5 @@ def check_fleet(
         fleet.outcomes = [outcomes[t] for t in targets]
         return fleet
     finally:
-        for engine in engines.values():
-            engine.dispose()
+        for database in databases.values():
+            database.close()

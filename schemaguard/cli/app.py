@@ -570,7 +570,7 @@ def stamp(
 
     def body() -> int:
         from ..apply.stamp import write_stamp
-        from ..live.reflect import connect, create_engine_for
+        from ..live.database import Database
 
         cfg = common.config(config)
         url = db or cfg.resolve_database_url()
@@ -579,19 +579,16 @@ def stamp(
         name = environment_name.strip().lower()
         if not name:
             raise UsageError("the environment name is empty", hint="e.g. schemaguard stamp development")
-        engine = create_engine_for(url, readonly=False)
-        try:
-            conn = connect(engine)
+        with Database.open(url, readonly=False) as database:
+            conn = database.connect()
             try:
                 with conn.begin():
                     previous = write_stamp(conn, name, schema or cfg.schema)
             finally:
                 conn.close()
-        finally:
-            engine.dispose()
         before = previous.environment if previous else "nothing (never stamped)"
         typer.echo(
-            f"schemaguard: {engine.url.render_as_string(hide_password=True)} now records environment {name} "
+            f"schemaguard: {database.url.render_as_string(hide_password=True)} now records environment {name} "
             f"(it recorded {before}); force syncs are allowed only when it records development"
         )
         return 0

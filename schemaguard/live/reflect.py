@@ -18,6 +18,8 @@ from .urls import parse_url, redact, scrub
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
 
+    from .database import Database
+
 # Tables that belong to migration tools or to schemaguard itself, not to the application.
 BOOKKEEPING_TABLES = ("alembic_version", "schemaguard_*", "SequelizeMeta", "sqlite_*")
 
@@ -99,7 +101,7 @@ def database_error(exc: BaseException, url: URL) -> DatabaseError:
 
 
 def reflect_live(
-    bind: Engine | Connection | str,
+    bind: Database | Engine | Connection | str,
     *,
     schema: str | None = None,
     include: Sequence[str] = (),
@@ -109,21 +111,23 @@ def reflect_live(
 ) -> Schema:
     """Reflect the live schema with a constant number of statements, whatever the table count.
 
-    `method`: "catalog" reads PostgreSQL's catalog with a few hand-written queries
+    `bind` is the command's Database handle, an Engine or Connection, or a URL. `method`: "catalog"
+    reads the catalog with a few hand-written queries where the database's module has such a path
     (schemaguard.dialects.postgresql; PostgreSQL 12+ through psycopg 3); "inspector" uses
     SQLAlchemy's bulk inspector calls (get_multi_*), on every dialect; "auto" (the default) takes
     the catalog path where it is available. Both give the same Schema.
     """
-    from sqlalchemy.engine import Engine as EngineType
+    from .database import Database
 
     if method not in ("auto", "catalog", "inspector"):
         raise ValueError(f"unknown reflection method {method!r}: use auto, catalog or inspector")
-    if isinstance(bind, str):
-        bind = create_engine_for(bind)
-    if isinstance(bind, EngineType):
-        with readonly_connection(bind) as conn:
+    database = Database.open(bind)
+    try:
+        with database.read_only() as conn:
             return _reflect(conn, schema, include, exclude, include_bookkeeping, method)
-    return _reflect(bind, schema, include, exclude, include_bookkeeping, method)
+    finally:
+        if database is not bind:
+            database.close()
 
 
 def table_wanted(name: str, include: Sequence[str], exclude: Sequence[str], bookkeeping: bool) -> bool:
