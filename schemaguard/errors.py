@@ -43,3 +43,21 @@ class PolicyRefused(SchemaguardError):
     """A sync that the environment does not allow (exit 4)."""
 
     exit_code = 4
+
+
+class SyncError(SchemaguardError):
+    """A sync started and failed, or could not get its locks in time; everything it did was undone
+    and the database is as it was (exit 5)."""
+
+    exit_code = 5
+
+
+class LockUnavailable(Exception):
+    """A lock could not be had within its bound. `what` names the lock, `holder` (where the
+    database can tell) the session that holds it. Raised by the dialects; `sync` turns it into a
+    SyncError with the hint that fits."""
+
+    def __init__(self, what: str, holder: str | None = None) -> None:
+        super().__init__(what + (f" (held by {holder})" if holder else ""))
+        self.what = what
+        self.holder = holder

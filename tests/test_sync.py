@@ -590,9 +590,11 @@ def test_cli_sync_json_document_for_every_outcome(tmp_path: Path, monkeypatch: p
     code, doc = run("--dry-run")
     assert code == 0 and doc["dry_run"] is True and doc["applied"] is False
     assert [s["kind"] for s in doc["steps"]] == ["add_column", "add_column"]  # type: ignore[index]
-    # Failed: development alter sets email NOT NULL over a NULL; everything is rolled back.
+    # Failed: development alter sets email NOT NULL over a NULL; everything is rolled back (exit 5:
+    # a sync that started and failed; the data is the cause).
     code, doc = run("--mode", "alter", "--env", "development")
-    assert code == 1 and doc["applied"] is False
+    assert code == 5 and doc["applied"] is False
+    assert doc["failed"]["cause"] == "error"  # type: ignore[index]
     # (SQLite: one rebuild of users makes all three changes, so the step names the table)
     assert (doc["failed"]["kind"], doc["failed"]["table"]) == ("alter_column", "users")  # type: ignore[index]
     assert "NOT NULL constraint failed" in doc["failed"]["error"]  # type: ignore[index]

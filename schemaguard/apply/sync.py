@@ -13,47 +13,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import PolicyRefused, SchemaguardError
+from .failures import SyncFailed, SyncLockTimeout, SyncRefused
 from .guard import Decision, decide, environment, force_sync_enabled, resolve_mode
 
+__all__ = ["SyncFailed", "SyncLockTimeout", "SyncRefused", "SyncResult", "safe_sync", "sync_document"]
+
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
     from ..live.database import Database
-    from ..plan import Plan, Step
+    from ..plan import Plan
     from ..rules.findings import Finding
-
-
-class SyncRefused(PolicyRefused):
-    """The environment guard refused the sync (exit 4). Nothing was touched."""
-
-    def __init__(self, decision: Decision, plan: Plan | None = None) -> None:
-        super().__init__(
-            f"sync refused ({decision.refusal}): {decision.reason}",
-            hint="nothing was changed",
-        )
-        self.decision = decision
-        self.refusal = decision.refusal
-        # The plan that was refused, when the refusal came after planning (None: refused first).
-        self.plan = plan
-
-
-class SyncFailed(SchemaguardError):
-    """A step failed; everything was rolled back (exit 1: the drift is still there)."""
-
-    exit_code = 1
-
-    def __init__(self, number: int, step: Step, error: str, plan: Plan | None = None) -> None:
-        where = ".".join(p for p in (step.table, step.column) if p)
-        super().__init__(
-            f"sync failed at step {number} ({step.kind} {where}): {error}; every step was rolled back "
-            "and the database is as it was",
-            hint="fix the data or the model, then plan again",
-        )
-        self.number = number
-        self.step = step
-        self.error = error
-        self.plan = plan
+    from .lock import HeldLock
 
 
 @dataclass
@@ -67,6 +38,8 @@ class SyncResult:
     applied: bool
     dropped_rows: dict[str, int] = field(default_factory=dict)
     remaining: list[Finding] = field(default_factory=list)
+    # The sync waited for another sync's lock: an empty plan then means that sync applied it.
+    waited_for_lock: bool = False
 
 
 Confirm = Callable[["Plan", Mapping[str, int]], bool]
@@ -84,72 +57,121 @@ def safe_sync(
     dry_run: bool = False,
     lock_timeout: str = "5s",
     statement_timeout: str = "5min",
+    lock_wait: str = "60s",
+    lock_retries: int = 3,
     environ: Mapping[str, str] | None = None,
 ) -> SyncResult:
     """Bring the database to the models as far as the mode and the environment allow.
 
     `mode` is safe, alter, force or auto (force in development with FORCE_SYNC, alter in
     development, else safe). Raises `SyncRefused` (nothing touched) when the guard refuses, and
-    `SyncFailed` (everything rolled back) when a step fails. Destructive steps need `yes=True`, or a
-    `confirm(plan, row_counts)` callback that returns True.
+    `SyncFailed` (everything rolled back) when a step fails or a lock cannot be had in time.
+    Destructive steps need `yes=True`, or a `confirm(plan, row_counts)` callback that returns True.
+
+    Syncs of one database never run at once: the sync takes the database-wide lock (waiting at
+    most `lock_wait`) before it reads the live schema, and plans only then, so a replica that
+    waited finds nothing left to do. A step waits at most `lock_timeout` for a table's lock; the
+    whole transaction is then rolled back and tried again `lock_retries` times, with back-off, so
+    that the application's queries never queue behind the sync for longer than that. A dry run
+    takes no lock.
     """
-    from ..checking.check import check
     from ..live.database import Database
-    from ..plan import make_plan
+    from .lock import duration_ms
 
     environ = os.environ if environ is None else environ
     where = environment(env, environ)
     force = force_sync_enabled(environ)
     resolved = resolve_mode(mode, where, force)
-    # One handle for the whole sync: the guard's reading, the plan, the transaction and the check after.
+    bounds = _Bounds(lock_timeout, duration_ms(lock_timeout, "--lock-timeout"),
+                     duration_ms(statement_timeout, "--statement-timeout"), max(0, int(lock_retries)))
+    duration_ms(lock_wait, "--lock-wait")
+    # One handle for the whole sync: the lock, the guard's reading, the plan, the transaction and
+    # the check after.
     database = Database.open(engine_or_url, readonly=False)
     try:
         # Refuse before reading anything else when the mode is not allowed here at all.
         early = decide(resolved, where, force, yes=True)
         if not early.allowed:
             raise SyncRefused(early)
-        recorded = _recorded_environment(database, schema)
-        plan = make_plan(database.engine, metadata, mode=resolved, schema=schema)
+        sync = _Sync(database, metadata, resolved, where, force, schema, yes, confirm, bounds)
+        if dry_run:
+            return sync.run(None, dry_run=True)
+        from .lock import sync_lock
+
+        with sync_lock(database, lock_wait) as held:
+            result = sync.run(held)
+        # After the lock is released: reading only.
+        result.remaining = _remaining(database, metadata, schema)
+        return result
+    finally:
+        if database is not engine_or_url:
+            database.close()
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """How long a sync's steps may wait and run."""
+
+    lock_timeout: str
+    lock_ms: int
+    statement_ms: int
+    retries: int
+
+
+class _Sync:
+    """One sync, from reading the recorded environment to the commit, run under the sync lock."""
+
+    def __init__(self, database: Database, metadata: Any, mode: str, where: Any, force: bool,
+                 schema: str | None, yes: bool, confirm: Confirm | None, bounds: _Bounds) -> None:
+        self.database, self.metadata, self.mode, self.where, self.force = database, metadata, mode, where, force
+        self.schema, self.yes, self.confirm, self.bounds = schema, yes, confirm, bounds
+
+    def run(self, held: HeldLock | None, *, dry_run: bool = False) -> SyncResult:
+        from ..plan import make_plan
+
+        recorded = _recorded_environment(self.database, self.schema)
+        plan = make_plan(self.database.engine, self.metadata, mode=self.mode, schema=self.schema)
         destructive = [s for s in plan.steps if s.destructive]
         decision = decide(
-            resolved,
-            where,
-            force,
+            self.mode,
+            self.where,
+            self.force,
             recorded_environment=recorded,
             destructive=bool(destructive),
-            interactive=confirm is not None,
-            yes=yes,
+            interactive=self.confirm is not None,
+            yes=self.yes,
         )
         if not decision.allowed:
             raise SyncRefused(decision, plan)
         # make_plan measured the rows each drop loses (plan.measure).
         dropped = {s.table: int(s.details["rows"]) for s in destructive if "rows" in s.details}
         if decision.needs_confirmation and not dry_run:
-            assert confirm is not None
-            if not confirm(plan, dropped):
+            assert self.confirm is not None
+            if not self.confirm(plan, dropped):
                 raise SyncRefused(
-                    Decision(False, resolved, where.name, decision.refusal or "force_sync_refused",
+                    Decision(False, self.mode, self.where.name, decision.refusal or "force_sync_refused",
                              "the destructive steps were not confirmed"),
                     plan,
                 )
-        result = SyncResult(resolved, where.name, plan, applied=False, dropped_rows=dropped)
-        if dry_run:
-            return result
-        if not plan.steps:
+        result = SyncResult(self.mode, self.where.name, plan, applied=False, dropped_rows=dropped,
+                            waited_for_lock=bool(held and held.waited))
+        if dry_run or not plan.steps:
             # Nothing to change: no transaction, and no stamp either (a no-op writes nothing).
-            result.remaining = check(database, metadata, schema=schema).findings
             return result
+        assert held is not None
         try:
-            _apply(database, plan, where.name, recorded is None, schema, lock_timeout, statement_timeout)
+            _apply(self.database, held, plan, self.where.name, recorded is None, self.schema, self.bounds)
         except SyncFailed as exc:
             exc.plan = plan
             raise
         result.applied = True
-        result.remaining = check(database, metadata, schema=schema).findings
         return result
-    finally:
-        if database is not engine_or_url:
-            database.close()
+
+
+def _remaining(database: Database, metadata: Any, schema: str | None) -> list[Finding]:
+    from ..checking.check import check
+
+    return check(database, metadata, schema=schema).findings
 
 
 def sync_document(
@@ -182,8 +204,11 @@ def sync_document(
         "applied": bool(result and result.applied),
         "dropped_rows": dict(result.dropped_rows) if result is not None and result.applied else {},
         "failed": (
-            {"step": failed.number, "kind": failed.step.kind, "table": failed.step.table,
-             "column": failed.step.column, "error": failed.error}
+            {"step": failed.number,
+             "kind": failed.step.kind if failed.step is not None else None,
+             "table": failed.step.table if failed.step is not None else None,
+             "column": failed.step.column if failed.step is not None else None,
+             "error": failed.error, "cause": failed.cause}
             if failed is not None else None
         ),
         "remaining": [f.to_dict() for f in result.remaining] if result is not None else [],
@@ -204,28 +229,49 @@ def _recorded_environment(database: Database, schema: str | None) -> str | None:
     return stamp.environment if stamp else None
 
 
-def _apply(
-    database: Database,
-    plan: Plan,
-    env_name: str,
-    first_sync: bool,
-    schema: str | None,
-    lock_timeout: str,
-    statement_timeout: str,
-) -> None:
-    """Every step, and the environment stamp of a first sync, in one transaction."""
+def _apply(database: Database, held: HeldLock, plan: Plan, env_name: str, first_sync: bool,
+           schema: str | None, bounds: _Bounds) -> None:
+    """Every step, and the environment stamp of a first sync, in one transaction. A step that gives
+    up waiting for a table's lock rolls the whole transaction back (so the locks the earlier steps
+    took are not held while it waits again), and the transaction is tried again after a pause,
+    `bounds.retries` times; the sync lock stays held throughout."""
+    import random
+    import time
+
+    for attempt in range(bounds.retries + 1):
+        try:
+            _transaction(database, held, plan, env_name, first_sync, schema, bounds)
+            return
+        except SyncFailed as exc:
+            retry = exc.cause == "lock_timeout" and not held.in_transaction and attempt < bounds.retries
+            if not retry:
+                if exc.cause == "lock_timeout":
+                    raise _lock_timeout(database, held, exc, schema, bounds, attempt + 1) from exc.__cause__
+                raise
+        # Back-off with jitter: 0.5 s, 1 s, 2 s ... at most 8 s.
+        time.sleep(min(8.0, 0.5 * 2**attempt) * random.uniform(0.8, 1.2))
+
+
+def _transaction(database: Database, held: HeldLock, plan: Plan, env_name: str, first_sync: bool,
+                 schema: str | None, bounds: _Bounds) -> None:
     from sqlalchemy.exc import DBAPIError
 
     from .stamp import write_stamp
 
-    conn = database.connect()
-    rebuilt = [s.table for s in plan.steps if "rebuild" in s.details]
-    # A rebuild or a force reset drops tables that other tables' keys reference.
     dialect = database.dialect
-    restore = dialect.begin_ddl(conn, foreign_keys_off=bool(rebuilt) or any(s.kind == "drop_table" for s in plan.steps))
+    rebuilt = [s.table for s in plan.steps if "rebuild" in s.details]
+    if held.in_transaction:
+        # SQLite: the sync lock is the write transaction; the steps run in it.
+        conn, close = held.connection, False
+        restore: Callable[[], None] = _nothing
+    else:
+        conn, close = database.connect(), True
+        # A rebuild or a force reset drops tables that other tables' keys reference.
+        restore = dialect.begin_ddl(
+            conn, foreign_keys_off=bool(rebuilt) or any(s.kind == "drop_table" for s in plan.steps))
     number, step = 0, None
     try:
-        dialect.set_step_timeouts(conn, lock_timeout, statement_timeout)
+        dialect.set_step_timeouts(conn, bounds.lock_ms, bounds.statement_ms)
         for number, step in enumerate(plan.steps, start=1):  # noqa: B007 - the except clause names the step
             for statement in step.statements:
                 conn.exec_driver_sql(statement)
@@ -241,15 +287,53 @@ def _apply(
             write_stamp(conn, env_name, schema)
         conn.commit()
     except DBAPIError as exc:
-        conn.rollback()
+        _rollback(conn)
         orig = getattr(exc, "orig", exc)
         detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-        if step is None:
+        cause = {"lock": "lock_timeout", "timeout": "statement_timeout"}.get(
+            dialect.lock_failure(exc) or "", dialect.lock_failure(exc) or "error")
+        if step is None and cause == "error":
             raise
-        raise SyncFailed(number, step, detail) from exc
+        if step is None:  # the commit itself: it names no step, but it is the sync failing
+            number, step = len(plan.steps), plan.steps[-1]
+        raise SyncFailed(number, step, detail, cause=cause) from exc
     except BaseException:
-        conn.rollback()
+        _rollback(conn)
         raise
     finally:
         restore()
-        conn.close()
+        if close:
+            conn.close()
+
+
+def _nothing() -> None:
+    pass
+
+
+def _rollback(conn: Connection) -> None:
+    try:
+        conn.rollback()
+    except Exception:  # noqa: BLE001 - a lost connection: the server rolls the transaction back itself
+        pass
+
+
+def _lock_timeout(database: Database, held: HeldLock, exc: SyncFailed, schema: str | None,
+                  bounds: _Bounds, tries: int) -> SyncFailed:
+    """The step that could not lock its table, after every try, with the sessions that hold it."""
+    holders = None
+    if exc.step is not None and exc.step.table and not held.in_transaction:
+        try:
+            holders = database.dialect.lock_holders(held.connection, exc.step.table, schema)
+            held.connection.rollback()
+        except Exception:  # noqa: BLE001 - naming the holder is a courtesy; the timeout is the error
+            holders = None
+    step = exc.step
+    where = ".".join(p for p in (step.table, step.column) if p) if step is not None else ""
+    table = step.table if step is not None and step.table else "its table"
+    return SyncFailed(
+        exc.number, step, exc.error, exc.plan, cause="lock_timeout",
+        message=f"sync failed at step {exc.number} ({step.kind if step else '?'} {where}): could not lock "
+        f"{table} within --lock-timeout {bounds.lock_timeout} in {tries} tr{'y' if tries == 1 else 'ies'}"
+        + (f" (held by {holders})" if holders else "")
+        + "; every step was rolled back and the database is as it was",
+    )

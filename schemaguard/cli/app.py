@@ -36,7 +36,7 @@ app = typer.Typer(
         "snapshot: write either side's normalized schema as JSON, usable wherever a source is.\n\n"
         "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, "
         "2 usage or configuration error, 3 database unreachable or login refused, "
-        "4 refused by the safety policy."
+        "4 refused by the safety policy, 5 a sync started and failed (everything undone)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -460,9 +460,21 @@ def sync(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Run destructive steps without asking (needed without a terminal).")
     ] = False,
+    lock_wait: Annotated[
+        str | None,
+        typer.Option("--lock-wait", metavar="TIME", show_default=False,
+                     help="How long to wait for the database-wide sync lock another sync holds; past it, exit 5. "
+                     "Default: 60s (config key lock_wait)."),
+    ] = None,
     lock_timeout: Annotated[
-        str, typer.Option("--lock-timeout", metavar="TIME", help="PostgreSQL lock_timeout for the sync's transaction.")
+        str, typer.Option("--lock-timeout", metavar="TIME",
+                          help="How long a step waits for a table's lock (PostgreSQL lock_timeout; SQLite: "
+                          "for readers at commit) before the transaction is rolled back and tried again.")
     ] = "5s",
+    lock_retries: Annotated[
+        int, typer.Option("--lock-retries", metavar="N", min=0,
+                          help="How many times to try the transaction again, with back-off, after --lock-timeout.")
+    ] = 3,
     statement_timeout: Annotated[
         str,
         typer.Option("--statement-timeout", metavar="TIME", help="PostgreSQL statement_timeout for the transaction."),
@@ -477,8 +489,10 @@ def sync(
 ) -> None:
     """Apply the plan for a mode under the environment guard, in one transaction.
 
-    A refusal exits 4 and touches nothing; a failing step rolls everything back. Afterwards the
-    database is reflected again and what remains is reported.
+    One sync at a time per database: it takes the database's sync lock (waiting at most --lock-wait)
+    before it reads the live schema. A refusal exits 4 and touches nothing; a sync that fails (a step,
+    a lock not had in time) rolls everything back and exits 5. Afterwards the database is reflected
+    again and what remains is reported.
     """
 
     def body() -> int:
@@ -524,6 +538,8 @@ def sync(
                 dry_run=dry_run,
                 lock_timeout=lock_timeout,
                 statement_timeout=statement_timeout,
+                lock_wait=lock_wait or cfg.lock_wait or "60s",
+                lock_retries=lock_retries,
             )
         except SyncRefused as exc:
             if fmt == "json":  # the document says what was refused; stderr says it too, exit 4
@@ -539,6 +555,9 @@ def sync(
             print_plan(result.plan)
             if dry_run:
                 typer.echo("dry run: nothing was changed", err=True)
+            elif not result.applied and result.waited_for_lock:
+                typer.echo("schemaguard: nothing to do: another sync applied it (this one waited for its lock); "
+                           f"{len(result.remaining)} finding(s) remain", err=True)
             elif not result.applied:
                 typer.echo(f"schemaguard: nothing to do; {len(result.remaining)} finding(s) remain", err=True)
             else:

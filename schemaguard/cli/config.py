@@ -16,7 +16,8 @@ Per-environment settings live in `[environments.<name>]` (schemaguard.toml) or
 section named like the environment:
 
 - every key given in the section replaces the top-level value (`models`, `database_url`,
-  `database_url_env`, `schema`, `fail_on`, `include`, `exclude`, `include_bookkeeping`, `format`);
+  `database_url_env`, `schema`, `fail_on`, `include`, `exclude`, `include_bookkeeping`, `format`,
+  `lock_wait`);
   keys it does not give keep the top-level value;
 - `ignore` is the exception: its entries are added to the top-level ones (a shared ignore list
   stays shared);
@@ -37,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, UsageError
 from ..rules.findings import FAIL_ON, IgnoreRule
 
 _KNOWN = {
@@ -52,6 +53,7 @@ _KNOWN = {
     "include_bookkeeping",
     "environments",
     "format",
+    "lock_wait",
 }
 
 
@@ -67,6 +69,8 @@ class Config:
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     include_bookkeeping: bool = False
+    # How long `sync` waits for the database-wide sync lock (--lock-wait), e.g. "60s".
+    lock_wait: str | None = None
     # The validated [environments.<name>] sections as written, by lower-cased name.
     environments: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The environment whose section was applied (None: the top-level settings only).
@@ -215,6 +219,17 @@ def _values(
         if fail_on not in FAIL_ON:
             raise ConfigError(f"{where} fail_on = {fail_on!r} is not one of {', '.join(FAIL_ON)}")
         out["fail_on"] = fail_on
+    if "lock_wait" in section:
+        from ..apply.lock import duration_ms
+
+        value = section["lock_wait"]
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} lock_wait must be a duration such as \"60s\", not {value!r}")
+        try:
+            duration_ms(value, "lock_wait")
+        except UsageError as exc:
+            raise ConfigError(f"{where} {exc.message}", hint=exc.hint) from None
+        out["lock_wait"] = value
     for key in ("database_url", "database_url_env", "schema"):
         if key in section:
             value = section[key]

@@ -59,13 +59,38 @@ class Dialect:
     def begin_read_only(self, conn: Connection) -> None:
         """Make the connection's transaction unable to write, where the database can say so."""
 
-    def begin_ddl(self, conn: Connection, *, foreign_keys_off: bool = False) -> Callable[[], None]:
-        """Open a transaction that DDL really belongs to; returns how to put the connection back."""
-        conn.begin()
+    def begin_ddl(self, conn: Connection, *, foreign_keys_off: bool = False, begin: bool = True) -> Callable[[], None]:
+        """Open a transaction that DDL really belongs to (`begin=False`: only prepare the connection
+        for one); returns how to put the connection back."""
+        if begin:
+            conn.begin()
         return lambda: None
 
-    def set_step_timeouts(self, conn: Connection, lock_timeout: str, statement_timeout: str) -> None:
+    def set_step_timeouts(self, conn: Connection, lock_ms: int, statement_ms: int) -> None:
         """Bound how long one step of a sync may wait for a lock and run, for this transaction."""
+
+    # --- one sync at a time -------------------------------------------------------------------
+
+    #: The sync lock is the write transaction itself (SQLite): the steps must run in it, on the
+    #: lock's connection. Elsewhere the lock is held by a connection of its own for the whole sync.
+    sync_lock_is_transaction: ClassVar[bool] = False
+    #: How the lock is taken and released, for the README and the messages.
+    sync_lock_name: ClassVar[str] = "no database-wide lock"
+
+    def take_sync_lock(self, conn: Connection, wait_ms: int) -> tuple[bool, Callable[[], None]]:
+        """Take the database-wide lock that lets one sync run at a time, waiting at most `wait_ms`.
+        Returns whether it had to wait, and how to release it. Raises LockUnavailable past the
+        bound. The general answer: this database has no such lock; nothing is taken."""
+        return False, lambda: None
+
+    def lock_failure(self, exc: BaseException) -> str | None:
+        """What a failed statement ran into: "lock" (it gave up waiting for a lock), "timeout" (it
+        ran out of time), "connection" (the connection or the server went away), else None."""
+        return None
+
+    def lock_holders(self, conn: Connection, table: str, schema: str | None) -> str | None:
+        """Who holds locks on a table now, in a few words, where the database can tell."""
+        return None
 
     # --- reflection -------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..errors import UsageError
+from ..errors import LockUnavailable, UsageError
 from ..schema.defaults import is_sequence_default, normalize_default
 from ..schema.expressions import normalize_expression
 from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
@@ -450,6 +450,65 @@ def _fold_postgresql(name: str, args: list[str]) -> tuple[str, list[str]]:
     return name, args
 
 
+# The advisory lock every sync of a database takes (pg_advisory_lock(bigint)): the bytes of
+# "sgsync01". In pg_locks it shows as locktype 'advisory', classid 1936159609, objid 1851994161,
+# objsubid 1.
+SYNC_LOCK_KEY = 8315742202343141425
+
+# The session holding the sync lock in this database.
+_ADVISORY_HOLDER = """
+SELECT a.pid, a.usename, a.application_name, host(a.client_addr), a.state,
+       extract(epoch FROM now() - coalesce(a.xact_start, a.backend_start))::int, left(a.query, 80)
+FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+  AND l.classid = %(classid)s::oid AND l.objid = %(objid)s::oid
+  AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+"""
+
+# The sessions holding a lock on a table (the one a step could not lock), other than this one.
+_TABLE_LOCK_HOLDERS = """
+SELECT DISTINCT a.pid, a.usename, a.application_name, host(a.client_addr), a.state,
+       extract(epoch FROM now() - coalesce(a.xact_start, a.backend_start))::int, left(a.query, 80)
+FROM pg_catalog.pg_locks l
+JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+JOIN pg_catalog.pg_class c ON c.oid = l.relation
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_catalog.pg_backend_pid()
+  AND c.relname = %(table)s
+  AND CASE WHEN %(schema)s::text IS NULL THEN pg_catalog.pg_table_is_visible(c.oid)
+           ELSE n.nspname = %(schema)s::text END
+ORDER BY a.pid
+"""
+
+
+def _advisory_holder(conn: Connection) -> str | None:
+    try:
+        rows = conn.exec_driver_sql(
+            _ADVISORY_HOLDER, {"classid": SYNC_LOCK_KEY >> 32, "objid": SYNC_LOCK_KEY & 0xFFFFFFFF}
+        ).all()
+        conn.rollback()
+    except Exception:  # noqa: BLE001 - naming the holder is a courtesy; the timeout is the error
+        return None
+    return "; ".join(_session(*row) for row in rows) or None
+
+
+def _session(pid: int, user: Any, app: Any, addr: Any, state: Any, seconds: Any, query: Any) -> str:
+    """One session as an operator finds it in pg_stat_activity."""
+    who = ", ".join(p for p in (f"user {user}" if user else "", f"application {app!r}" if app else "",
+                               f"from {addr}" if addr else "") if p)
+    what = f"{state} for {seconds} s" if state and seconds is not None else (state or "")
+    last = f", last query {query.strip()!r}" if query and query.strip() else ""
+    return f"pid {pid} ({who}{'; ' if who and what else ''}{what}{last})"
+
+
+def _unlock(conn: Connection) -> None:
+    try:
+        conn.exec_driver_sql("SELECT pg_catalog.pg_advisory_unlock(%s)", (SYNC_LOCK_KEY,))
+        conn.commit()
+    except Exception:  # noqa: BLE001 - the connection is closed next, which releases it anyway
+        pass
+
+
 class PostgreSQL(Dialect):
     name: ClassVar[str] = "postgresql"
     title: ClassVar[str] = "PostgreSQL"
@@ -464,11 +523,55 @@ class PostgreSQL(Dialect):
     def begin_read_only(self, conn: Connection) -> None:
         conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
-    def set_step_timeouts(self, conn: Connection, lock_timeout: str, statement_timeout: str) -> None:
+    def set_step_timeouts(self, conn: Connection, lock_ms: int, statement_ms: int) -> None:
         # SET LOCAL: only for this transaction; a step that waits for a lock gives up instead of
         # queueing every other query behind it.
-        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{interval(lock_timeout)}'")
-        conn.exec_driver_sql(f"SET LOCAL statement_timeout = '{interval(statement_timeout)}'")
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(lock_ms)}ms'")
+        conn.exec_driver_sql(f"SET LOCAL statement_timeout = '{int(statement_ms)}ms'")
+
+    # --- one sync at a time -------------------------------------------------------------------
+
+    sync_lock_name: ClassVar[str] = f"the advisory lock pg_advisory_lock({SYNC_LOCK_KEY})"
+
+    def take_sync_lock(self, conn: Connection, wait_ms: int) -> tuple[bool, Callable[[], None]]:
+        """A session-level advisory lock on its own connection, for the whole sync: the server
+        releases it when the connection ends, however the process ends (killed, or the server
+        restarted), so it is never left behind. Advisory locks belong to one database, so the key
+        is the same everywhere."""
+        from sqlalchemy.exc import DBAPIError
+
+        if conn.exec_driver_sql("SELECT pg_catalog.pg_try_advisory_lock(%s)", (SYNC_LOCK_KEY,)).scalar():
+            conn.commit()
+            return False, lambda: _unlock(conn)
+        try:
+            # lock_timeout bounds the wait for an advisory lock as for any other.
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait_ms)}ms'")
+            conn.exec_driver_sql("SELECT pg_catalog.pg_advisory_lock(%s)", (SYNC_LOCK_KEY,))
+            conn.commit()
+        except DBAPIError as exc:
+            conn.rollback()
+            if self.lock_failure(exc) != "lock":
+                raise
+            raise LockUnavailable(self.sync_lock_name, _advisory_holder(conn)) from exc
+        return True, lambda: _unlock(conn)
+
+    def lock_failure(self, exc: BaseException) -> str | None:
+        from sqlalchemy.exc import DBAPIError
+
+        code = getattr(getattr(exc, "orig", exc), "sqlstate", None)
+        if code == "55P03":  # lock_not_available: lock_timeout ran out
+            return "lock"
+        if code == "57014":  # query_canceled: statement_timeout ran out
+            return "timeout"
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return "connection"
+        if code is not None and code[:2] in ("08", "57"):  # connection exceptions, admin shutdown
+            return "connection"
+        return None
+
+    def lock_holders(self, conn: Connection, table: str, schema: str | None) -> str | None:
+        rows = conn.exec_driver_sql(_TABLE_LOCK_HOLDERS, {"table": table, "schema": schema}).all()
+        return "; ".join(_session(*row) for row in rows) or None
 
     def reflect_catalog(
         self, conn: Connection, schema: str | None, wanted: Callable[[str], bool], label: str
@@ -482,16 +585,6 @@ class PostgreSQL(Dialect):
 
     def sequelize_enum_is_native(self) -> bool:
         return True
-
-
-def interval(text: str) -> str:
-    """A PostgreSQL interval literal from `5s`, `500ms`, `5min`: digits and a unit, nothing else."""
-    import re
-
-    m = re.fullmatch(r"\s*(\d+)\s*(ms|s|min|h)?\s*", text)
-    if not m:
-        raise UsageError(f"invalid timeout {text!r}", hint="write it as 500ms, 5s, 5min or 1h")
-    return f"{m.group(1)}{m.group(2) or 'ms'}"
 
 
 DIALECT = PostgreSQL()

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..errors import DatabaseError
+from ..errors import DatabaseError, LockUnavailable
 from ..schema.expressions import normalize_expression
 from ..schema.snapshot import Index
 from .base import COLLATE, Dialect
@@ -78,7 +78,7 @@ class SQLite(Dialect):
 
         return create_engine(url, creator=connect, poolclass=NullPool)
 
-    def begin_ddl(self, conn: Connection, *, foreign_keys_off: bool = False) -> Callable[[], None]:
+    def begin_ddl(self, conn: Connection, *, foreign_keys_off: bool = False, begin: bool = True) -> Callable[[], None]:
         """Python's sqlite3 module commits DDL on its own unless it is put in autocommit mode and
         given an explicit BEGIN. A table rebuild drops the old table, which with `foreign_keys` on
         would delete (or cascade to) the rows that reference it: the pragma, a no-op inside a
@@ -89,7 +89,8 @@ class SQLite(Dialect):
         enforced = bool(conn.exec_driver_sql("PRAGMA foreign_keys").scalar()) if foreign_keys_off else False
         if enforced:
             conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if begin:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         def restore() -> None:
             if enforced:
@@ -97,6 +98,59 @@ class SQLite(Dialect):
             raw.isolation_level = previous  # type: ignore[union-attr]
 
         return restore
+
+    # --- one sync at a time -------------------------------------------------------------------
+
+    sync_lock_is_transaction: ClassVar[bool] = True
+    sync_lock_name: ClassVar[str] = "SQLite's write lock (BEGIN IMMEDIATE)"
+
+    def take_sync_lock(self, conn: Connection, wait_ms: int) -> tuple[bool, Callable[[], None]]:
+        """The database file's write lock, taken by BEGIN IMMEDIATE and held by the sync's one
+        transaction, in which the steps then run: another sync waits for it, readers do not. The
+        operating system releases it when the process ends, and a half-written transaction is
+        rolled back from the journal by the next connection. Foreign keys are not enforced while
+        the steps run (a rebuild or a reset drops tables others reference); the pragma can only be
+        changed outside a transaction, so it is turned off before BEGIN and back on after."""
+        restore = self.begin_ddl(conn, foreign_keys_off=True, begin=False)
+        previous = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        waited = False
+        try:
+            try:
+                conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except Exception as exc:
+                if self.lock_failure(exc) != "lock":
+                    raise
+                waited = True
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(wait_ms)}")
+                try:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                except Exception as again:
+                    if self.lock_failure(again) != "lock":
+                        raise
+                    raise LockUnavailable(self.sync_lock_name + f" on {conn.engine.url.database}") from again
+        except BaseException:
+            conn.rollback()
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(previous or 0)}")
+            restore()
+            raise
+
+        def release() -> None:
+            try:
+                conn.rollback()  # a no-op after the sync committed
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(previous or 0)}")
+            finally:
+                restore()
+
+        return waited, release
+
+    def set_step_timeouts(self, conn: Connection, lock_ms: int, statement_ms: int) -> None:
+        # The one lock a step can wait for here: the commit waits for readers to finish.
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(lock_ms)}")
+
+    def lock_failure(self, exc: BaseException) -> str | None:
+        text = str(getattr(exc, "orig", exc)).lower()
+        return "lock" if "database is locked" in text or "database table is locked" in text else None
 
     def inspected_extras(
         self, conn: Connection, foreign_keys: Mapping[Any, list[Any]]
