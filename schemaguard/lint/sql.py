@@ -500,11 +500,13 @@ def _sg_split(tokens: list[Any], semicolon: Any) -> list[list[Any]]:
     chunks: list[list[Any]] = []
     chunk: list[Any] = []
     depth = 0
+    previous = ""
     for i, tok in enumerate(tokens):
         if tok.token_type == semicolon and depth == 0:
             if chunk:
                 chunks.append(chunk)
             chunk = []
+            previous = ""
             continue
         chunk.append(tok)
         word = tok.text.upper()
@@ -512,10 +514,11 @@ def _sg_split(tokens: list[Any], semicolon: Any) -> list[list[Any]]:
             following = tokens[i + 1].text.upper() if i + 1 < len(tokens) else ""
             if word == "BEGIN" and following not in _NOT_BLOCKS:
                 depth += 1
-            elif word == "CASE":
+            elif word == "CASE" and previous != "END":  # END CASE closes, it opens nothing
                 depth += 1
             elif word == "END" and following not in _UNCOUNTED_ENDS and depth:
                 depth -= 1
+        previous = word
     if chunk:
         chunks.append(chunk)
     return chunks
