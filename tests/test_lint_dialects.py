@@ -391,3 +391,20 @@ def test_mlflow_branches_are_read_for_their_database_only() -> None:
     # Trigger SQL for each database (module constants, helpers testing `dialect`): nothing
     # unparseable, nothing reported on a database whose branch it is not.
     assert not [f for f in result.findings if f.file and "1bd49d398cd23" in f.file and f.kind == "unparseable_sql"]
+
+
+def test_a_helper_deciding_its_own_test_inside_a_condition() -> None:
+    """`kind()` returns a constant chosen by its own dialect test: the outer condition depends on
+    the dialect through it, also when MariaDB is told apart from MySQL."""
+    module = ast.parse(
+        'from alembic import op\n'
+        'def kind():\n'
+        '    if op.get_bind().dialect.name in ("mysql", "mariadb"):\n'
+        '        return "my"\n'
+        '    return "other"\n'
+    )
+    functions = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
+    test = ast.parse('kind() == "my"', mode="eval").body
+    assert DialectTests(("mysql", "mariadb"), functions, {}).decide(test, {}) is True
+    assert DialectTests(("postgresql",), functions, {}).decide(test, {}) is False
+    assert DialectTests(("mysql", "mariadb"), functions, {}).decide(ast.parse('kind() == "x" or 1', mode="eval").body, {}) is True

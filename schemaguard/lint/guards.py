@@ -271,23 +271,38 @@ class DialectTests:
         self.running = running
         self.functions = functions
         self.constants = constants
+        # While a condition is folded: the name tried, whether a dialect expression was met, and
+        # whether a helper's test is being decided inside it.
         self._name = running[0]
         self._touched = False
+        self._evaluating = False
 
     # -- the questions --
 
     def decide(self, test: ast.expr, names: Names) -> bool | None:
         """True when the condition holds on this database, False when it does not, None when it
         cannot be told (or is no dialect test at all)."""
-        verdicts = set()
-        for name in self.running:
-            self._name, self._touched = name, False
+        if self._evaluating:
+            # A helper's own test, met while folding a condition: same running name, and what it
+            # depends on the dialect makes the outer condition depend on it too.
+            outer = self._touched
+            self._touched = False
             value = self._value(test, names, 0)
-            if value is UNKNOWN or not self._touched:
-                return None
-            verdicts.add(bool(value))
-        self._name = self.running[0]
-        return verdicts.pop() if len(verdicts) == 1 else None
+            inner, self._touched = self._touched, outer or self._touched
+            return None if value is UNKNOWN or not inner else bool(value)
+        self._evaluating = True
+        try:
+            verdicts = set()
+            for name in self.running:
+                self._name, self._touched = name, False
+                value = self._value(test, names, 0)
+                if value is UNKNOWN or not self._touched:
+                    return None
+                verdicts.add(bool(value))
+            return verdicts.pop() if len(verdicts) == 1 else None
+        finally:
+            self._evaluating = False
+            self._name = self.running[0]
 
     def binding(self, expr: ast.expr, names: Names) -> ast.expr | None:
         """What a helper's parameter given `expr` is bound to, when it is the running database's
