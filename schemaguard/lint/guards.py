@@ -1,5 +1,6 @@
-"""Is a schema-wiping call behind an environment check? The same heuristic for Python (ast) and for
-JavaScript/TypeScript (tree-sitter nodes).
+"""The conditions a hazard sits behind: is a schema-wiping call behind an environment check (the
+same heuristic for Python's ast and JavaScript/TypeScript's tree-sitter nodes), and on which
+databases does a branch of an Alembic revision run (DialectTests, at the end).
 
 A call is *behind an environment check* when, between it and the top of the file,
 - it sits in a branch of an `if`/`elif`/`else`, a conditional expression (`a if c else b`,
@@ -508,5 +509,6 @@ def _bool_op(is_and: bool, values: list[Any]) -> Any:
 
 
 def _ends(body: list[ast.stmt]) -> bool:
-    """The block leaves its function or loop at its end (return, raise, continue, break)."""
-    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
+    """The block leaves its function or loop at its end: what ends a guard clause (return, raise,
+    exit()), or continue/break."""
+    return _py_exits(body) or (bool(body) and isinstance(body[-1], (ast.Continue, ast.Break)))
