@@ -7,6 +7,9 @@ Per-environment settings live in `[environments.<name>]` (schemaguard.toml) or
     fail_on = "warning"
     ignore = [{kind = "table_extra", table = "audit_*"}]
 
+    [lint]
+    dialects = ["postgresql", "sqlite"]   # the databases `lint` reads migrations for
+
     [environments.staging]
     database_url_env = "STAGING_DATABASE_URL"
     fail_on = "error"
@@ -17,7 +20,7 @@ section named like the environment:
 
 - every key given in the section replaces the top-level value (`models`, `database_url`,
   `database_url_env`, `schema`, `fail_on`, `include`, `exclude`, `include_bookkeeping`, `format`,
-  `lock_wait`);
+  `lock_wait`, `lint`);
   keys it does not give keep the top-level value;
 - `ignore` is the exception: its entries are added to the top-level ones (a shared ignore list
   stays shared);
@@ -54,7 +57,10 @@ _KNOWN = {
     "environments",
     "format",
     "lock_wait",
+    "lint",
 }
+# Keys of the [lint] table (`lint.dialects`).
+_LINT_KNOWN = {"dialects"}
 
 
 @dataclass
@@ -75,6 +81,8 @@ class Config:
     environments: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The environment whose section was applied (None: the top-level settings only).
     environment: str | None = None
+    # [lint] dialects: the databases `lint` reads migrations for when --dialect is not given.
+    lint_dialects: list[str] = field(default_factory=list)
 
     def for_environment(self, name: str | None) -> Config:
         """These settings with the section of environment `name` applied (see the module's
@@ -260,6 +268,34 @@ def _values(
             out[key] = list(val)
     if "include_bookkeeping" in section:
         out["include_bookkeeping"] = bool(section["include_bookkeeping"])
+    if "lint" in section:
+        out.update(_lint_values(section["lint"], where))
+    return out
+
+
+def _lint_values(lint: Any, where: str) -> dict[str, Any]:
+    """[lint] (or lint = {...}): `dialects`, a list of databases (or "all") that lint reads the
+    migrations for, each branch of a revision's dialect tests on the databases it runs on."""
+    from ..lint.operations import DIALECTS
+
+    if not isinstance(lint, dict):
+        raise ConfigError(f"{where} lint must be a table", hint='write [lint] with dialects = ["postgresql", "sqlite"]')
+    unknown = sorted(set(lint) - _LINT_KNOWN)
+    if unknown:
+        raise ConfigError(f"{where} unknown key lint.{unknown[0]}", hint="known keys are lint.dialects")
+    out: dict[str, Any] = {}
+    if "dialects" in lint:
+        dialects = lint["dialects"]
+        if isinstance(dialects, str):
+            dialects = [dialects]
+        if not isinstance(dialects, list) or not dialects or not all(isinstance(d, str) for d in dialects):
+            raise ConfigError(f"{where} lint.dialects must be a list of database names",
+                              hint='e.g. lint.dialects = ["postgresql", "sqlite"], or "all"')
+        for name in dialects:
+            if name.strip().lower() not in (*DIALECTS, "all"):
+                raise ConfigError(f"{where} lint.dialects names unknown database {name!r}",
+                                  hint=f"use {', '.join(DIALECTS)} or all")
+        out["lint_dialects"] = [d.strip().lower() for d in dialects]
     return out
 
 

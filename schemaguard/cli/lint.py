@@ -7,7 +7,6 @@ its heavy modules inside the command.
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,13 +14,6 @@ import typer
 
 from . import common
 from .common import BaselineOpt, ConfigOpt, DebugOpt, FailOnOpt, FormatOpt, WriteBaselineOpt
-
-
-class LintDialect(str, Enum):
-    postgresql = "postgresql"
-    sqlite = "sqlite"
-    mysql = "mysql"
-
 
 PathsArg = Annotated[
     list[Path],
@@ -35,14 +27,23 @@ PathsArg = Annotated[
     ),
 ]
 DialectOpt = Annotated[
-    LintDialect,
-    typer.Option("--dialect", help="SQL dialect of .sql files and op.execute() strings.", case_sensitive=False),
+    list[str] | None,
+    typer.Option(
+        "--dialect",
+        metavar="DATABASE",
+        help="The database(s) the migrations run on: postgresql, sqlite, mysql or mssql; several "
+        "separated by commas or by repeating the option, or all. An Alembic revision is read as it "
+        "runs on each (its dialect branches; op.execute() SQL with that database's parser), .sql "
+        "files with each database's parser, and with several every finding names its database. "
+        "Default: lint.dialects in the config, else postgresql.",
+        show_default=False,
+    ),
 ]
 
 
 def lint(
     paths: PathsArg,
-    dialect: DialectOpt = LintDialect.postgresql,
+    dialect: DialectOpt = None,
     format: FormatOpt = None,
     fail_on: FailOnOpt = None,
     config: ConfigOpt = None,
@@ -52,17 +53,21 @@ def lint(
 ) -> None:
     """Flag destructive or locking operations in migrations, without a database.
 
-    Reads .sql files (PostgreSQL with its own parser; SQLite and MySQL with sqlglot) and Alembic revisions (as syntax trees, never run). Reports drops, narrowing type changes, table rewrites, SET NOT NULL, NOT NULL columns without a default, renames, blocking index builds, validating foreign keys, TRUNCATE, DELETE without WHERE, DROP SCHEMA, and schema resets in application code: drop_all() in Python, sync({ force | alter }) and TypeORM synchronize/dropSchema in JavaScript and TypeScript (warnings behind an environment check).
+    Reads .sql files (PostgreSQL with its own parser; SQLite, MySQL and SQL Server with sqlglot) and Alembic revisions (as syntax trees, never run, each dialect branch for the databases it runs on). Reports drops, narrowing type changes, table rewrites, SET NOT NULL, NOT NULL columns without a default, renames, blocking index builds, validating foreign keys, TRUNCATE, DELETE without WHERE, DROP SCHEMA, and schema resets in application code: drop_all() in Python, sync({ force | alter }) and TypeORM synchronize/dropSchema in JavaScript and TypeScript (warnings behind an environment check).
 
     Suppress one with a `schemaguard: ignore <kind or code>` comment on its line or the line before.
     """
     def body() -> int:
-        from ..lint.engine import lint_paths
+        from ..lint.engine import lint_paths, resolve_dialects
         from ..report.lint import render_lint
         from ..rules.findings import fails
 
         cfg = common.config(config)
-        result = lint_paths(list(paths), dialect=dialect.value, ignore=cfg.ignore)
+        if dialect:
+            dialects = resolve_dialects(dialect, option="--dialect")
+        else:
+            dialects = resolve_dialects(cfg.lint_dialects or "postgresql", option="lint.dialects")
+        result = lint_paths(list(paths), dialect=dialects, ignore=cfg.ignore)
         recorded = common.baseline(result, "lint", baseline, write_baseline)
         fmt = format.value if format else "table"
         common.emit(render_lint(result, fmt), fmt)

@@ -1,10 +1,15 @@
-"""Lint files: find them, read each with the right reader, apply suppressions, judge with the rules."""
+"""Lint files: find them, read each with the right reader, apply suppressions, judge with the rules.
+
+One database or several: `dialect` is a name, a comma-separated list, a list, or `all`. With several,
+an Alembic revision and a SQL file are read once per database (each branch of a revision's dialect
+tests on the databases it runs on, with that database's parser and wording) and every finding names
+its database; application code, whose hazards do not depend on the database, is read once."""
 
 from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -13,7 +18,7 @@ from ..rules.findings import Finding, IgnoreRule, apply_ignores, fails, severity
 from . import javascript, suppress
 from .javascript import SUFFIXES as JS_SUFFIXES
 from .operations import DIALECTS, Operation
-from .revisions import read_python
+from .revisions import is_revision, read_python
 from .rules import judge
 from .sql import read_sql
 
@@ -29,7 +34,9 @@ class LintResult:
 
     findings: list[Finding]
     files: list[str] = field(default_factory=list)
+    # The database linted for, or several joined by ", ".
     dialect: str = "postgresql"
+    dialects: tuple[str, ...] = ("postgresql",)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -39,30 +46,69 @@ class LintResult:
         return fails(self.findings, fail_on)
 
 
-def _check_dialect(dialect: str) -> None:
-    if dialect not in DIALECTS:
-        raise UsageError(f"unknown dialect {dialect!r}", hint="use postgresql, sqlite or mysql")
+Dialects = str | Sequence[str]
+_DIALECT_HINT = "use postgresql, sqlite, mysql or mssql, several separated by commas, or all"
 
 
-def sort_key(f: Finding) -> tuple[str, int, int, str]:
-    return (f.file or "", f.line or 0, -severity_rank(f.severity), f.code)
+def resolve_dialects(spec: Dialects, *, option: str | None = None) -> tuple[str, ...]:
+    """The databases to lint for: a name, a comma-separated list, a list of either, or `all`
+    (every database lint knows), in the order given, each once.
+
+    Raises UsageError for an unknown name (naming `option`, e.g. "--dialect", when given)."""
+    parts = [spec] if isinstance(spec, str) else list(spec)
+    out: list[str] = []
+    for part in parts:
+        for raw in str(part).split(","):
+            name = raw.strip().lower()
+            if not name:
+                continue
+            names = DIALECTS if name == "all" else (name,)
+            if name != "all" and name not in DIALECTS:
+                where = f" given to {option}" if option else ""
+                raise UsageError(f"unknown dialect {raw.strip()!r}{where}", hint=_DIALECT_HINT)
+            out.extend(n for n in names if n not in out)
+    if not out:
+        raise UsageError(f"no dialect given{' to ' + option if option else ''}", hint=_DIALECT_HINT)
+    return tuple(out)
 
 
-def lint_sql(text: str, *, dialect: str = "postgresql", file: str | None = None) -> list[Finding]:
-    """Lint SQL text: the findings, in line order, after inline suppressions."""
-    _check_dialect(dialect)
+def sort_key(f: Finding) -> tuple[str, int, int, str, int]:
+    order = DIALECTS.index(f.database) if f.database in DIALECTS else -1
+    return (f.file or "", f.line or 0, -severity_rank(f.severity), f.code, order)
+
+
+def _for_each(dialects: tuple[str, ...], lint_one: Callable[[str], list[Finding]]) -> list[Finding]:
+    """Findings of one reading per database; with several, each finding names its database."""
+    if len(dialects) == 1:
+        return lint_one(dialects[0])
+    out: list[Finding] = []
+    for dialect in dialects:
+        out.extend(replace(f, database=dialect) for f in lint_one(dialect))
+    return sorted(out, key=sort_key)
+
+
+def lint_sql(text: str, *, dialect: Dialects = "postgresql", file: str | None = None) -> list[Finding]:
+    """Lint SQL text: the findings, in line order, after inline suppressions (once per database
+    when several are given)."""
+    dialects = resolve_dialects(dialect)
+    return _for_each(dialects, lambda one: _lint_sql(text, one, file))
+
+
+def _lint_sql(text: str, dialect: str, file: str | None) -> list[Finding]:
     read = read_sql(text, dialect)
     sup = suppress.collect(read.comments, read.code_lines, dialect=dialect, source="sql")
     ops = suppress.apply(read.operations, sup)
     return sorted(judge(ops, file), key=sort_key)
 
 
-def lint_alembic(source: str, file: str | None = None, *, dialect: str = "postgresql") -> list[Finding]:
+def lint_alembic(source: str, file: str | None = None, *, dialect: Dialects = "postgresql") -> list[Finding]:
     """Lint Python source: an Alembic revision (upgrade()/downgrade()), or application code (where
-    drop_all() is reported). The source is parsed, never imported or run.
+    drop_all() is reported). The source is parsed, never imported or run. A revision is read as it
+    runs on each database given: the branches of its dialect tests that run there, with that
+    database's SQL parser.
 
     Raises UsageError when it is not valid Python."""
-    _check_dialect(dialect)
+    dialects = resolve_dialects(dialect)
     try:
         tree = ast.parse(source, filename=file or "<source>")
     except SyntaxError as exc:
@@ -71,6 +117,13 @@ def lint_alembic(source: str, file: str | None = None, *, dialect: str = "postgr
             f"{where}: not valid Python ({exc.msg}), so it cannot be linted",
             hint="fix the syntax, or leave the file out of the paths given to lint",
         ) from None
+    if not is_revision(tree):
+        # Application code: drop_all() is the same hazard on every database.
+        return _lint_python(source, tree, dialects[0], file)
+    return _for_each(dialects, lambda one: _lint_python(source, tree, one, file))
+
+
+def _lint_python(source: str, tree: ast.Module, dialect: str, file: str | None) -> list[Finding]:
     read = read_python(source, tree, dialect)
     sup = suppress.collect(read.comments, read.code_lines, dialect=dialect, source="python")
     kept: list[Operation] = []
@@ -85,12 +138,13 @@ def lint_alembic(source: str, file: str | None = None, *, dialect: str = "postgr
     return sorted(judge(kept, file), key=sort_key)
 
 
-def lint_javascript(source: str, file: str = "<source>.js", *, dialect: str = "postgresql") -> list[Finding]:
+def lint_javascript(source: str, file: str = "<source>.js", *, dialect: Dialects = "postgresql") -> list[Finding]:
     """Lint JavaScript or TypeScript application code (the grammar follows the file name's suffix):
-    Sequelize sync({ force | alter }), TypeORM synchronize/dropSchema/dropDatabase.
+    Sequelize sync({ force | alter }), TypeORM synchronize/dropSchema/dropDatabase. Read once,
+    whatever the databases: its hazards do not depend on them.
 
     Raises UsageError when the source does not parse or the `js` extra is not installed."""
-    _check_dialect(dialect)
+    dialect = resolve_dialects(dialect)[0]
     read = javascript.read_javascript(source, file, dialect)
     sup = suppress.collect(read.comments, read.code_lines, dialect=dialect, source="javascript")
     kept = [op for op in read.operations
@@ -154,7 +208,7 @@ def collect_files(paths: Sequence[str | Path]) -> list[Path]:
     return out
 
 
-def lint_file(path: str | Path, *, dialect: str = "postgresql") -> list[Finding]:
+def lint_file(path: str | Path, *, dialect: Dialects = "postgresql") -> list[Finding]:
     path = Path(path)
     text = _read_text(path)
     name = str(path)
@@ -168,14 +222,14 @@ def lint_file(path: str | Path, *, dialect: str = "postgresql") -> list[Finding]
 def lint_paths(
     paths: Sequence[str | Path],
     *,
-    dialect: str = "postgresql",
+    dialect: Dialects = "postgresql",
     ignore: Iterable[IgnoreRule] = (),
 ) -> LintResult:
     """Lint migration files and folders: `.sql` files, Alembic revisions, application code (Python,
-    JavaScript, TypeScript).
+    JavaScript, TypeScript), for one database or several (see the module's docstring).
 
     Raises UsageError (exit 2) for a missing path, an unreadable file or an unknown dialect."""
-    _check_dialect(dialect)
+    dialects = resolve_dialects(dialect)
     files = collect_files(paths)
     scripts = [str(p) for p in files if _is_javascript(p)]
     if scripts and not javascript.available():
@@ -183,9 +237,10 @@ def lint_paths(
         raise javascript.missing_extra(scripts)
     findings: list[Finding] = []
     for path in files:
-        findings.extend(lint_file(path, dialect=dialect))
+        findings.extend(lint_file(path, dialect=dialects))
     findings = apply_ignores(findings, list(ignore))
-    return LintResult(findings=findings, files=[str(p) for p in files], dialect=dialect)
+    return LintResult(findings=findings, files=[str(p) for p in files], dialect=", ".join(dialects),
+                      dialects=dialects)
 
 
 def with_file(findings: Iterable[Finding], file: str) -> list[Finding]:

@@ -1,5 +1,6 @@
-"""Is a schema-wiping call behind an environment check? The same heuristic for Python (ast) and for
-JavaScript/TypeScript (tree-sitter nodes).
+"""The conditions a hazard sits behind: is a schema-wiping call behind an environment check (the
+same heuristic for Python's ast and JavaScript/TypeScript's tree-sitter nodes), and on which
+databases does a branch of an Alembic revision run (DialectTests, at the end).
 
 A call is *behind an environment check* when, between it and the top of the file,
 - it sits in a branch of an `if`/`elif`/`else`, a conditional expression (`a if c else b`,
@@ -20,8 +21,8 @@ production from one that runs everywhere, and the finding stays (as a warning).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -226,3 +227,288 @@ def python_guard(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
             return _short(ast.unparse(cond))
         child, parent = parent, parents.get(id(parent))
     return None
+
+
+# --- Python: which database a revision's branch runs on -------------------------------------------
+#
+# A multi-database revision tests the database it runs on: `op.get_bind().dialect.name == "sqlite"`,
+# `bind.engine.name in ("mysql", "mariadb")`, `context.get_context().dialect.name.startswith("postgres")`,
+# a local or a helper's parameter holding one of those, a helper returning one (or a test of one).
+# DialectTests folds such a condition to True or False for the database being linted, the way
+# Python would evaluate it with that database's name in place of every dialect expression; a
+# condition that names no dialect expression, or depends on something else that is not a constant,
+# is undecided (None) and both of its branches are linted, as before.
+
+# The expression a helper's parameter is bound to when it is called with the running database's
+# name (or its dialect or engine object): frame-independent, and recognised like the real thing.
+_BIND = ast.Name(id="__schemaguard_bind__", ctx=ast.Load())
+DIALECT_OBJECT = ast.Attribute(value=_BIND, attr="dialect", ctx=ast.Load())
+DIALECT_NAME = ast.Attribute(value=DIALECT_OBJECT, attr="name", ctx=ast.Load())
+ENGINE_OBJECT = ast.Attribute(value=_BIND, attr="engine", ctx=ast.Load())
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+_STR_METHODS = frozenset({"lower", "upper", "casefold", "strip", "lstrip", "rstrip"})
+_DEPTH = 12
+Names = Mapping[str, ast.expr]
+
+
+class DialectTests:
+    """Decides dialect tests in one module for one database.
+
+    `names` (the locals of the function being read) and the module's constants resolve names;
+    `functions` are the module's helpers, whose returned expression is folded in their turn.
+    `running` holds the dialect names the database may report: one, or several when the module
+    tells them apart (MySQL reached through a `mariadb://` URL reports `mariadb`); a test is decided
+    only when all of them agree."""
+
+    def __init__(self, running: tuple[str, ...], functions: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef],
+                 constants: Names) -> None:
+        self.running = running
+        self.functions = functions
+        self.constants = constants
+        # While a condition is folded: the name tried, whether a dialect expression was met, and
+        # whether a helper's test is being decided inside it.
+        self._name = running[0]
+        self._touched = False
+        self._evaluating = False
+
+    # -- the questions --
+
+    def decide(self, test: ast.expr, names: Names) -> bool | None:
+        """True when the condition holds on this database, False when it does not, None when it
+        cannot be told (or is no dialect test at all)."""
+        if self._evaluating:
+            # A helper's own test, met while folding a condition: same running name, and what it
+            # depends on the dialect makes the outer condition depend on it too.
+            outer = self._touched
+            self._touched = False
+            value = self._value(test, names, 0)
+            inner, self._touched = self._touched, outer or self._touched
+            return None if value is UNKNOWN or not inner else bool(value)
+        self._evaluating = True
+        try:
+            verdicts = set()
+            for name in self.running:
+                self._name, self._touched = name, False
+                value = self._value(test, names, 0)
+                if value is UNKNOWN or not self._touched:
+                    return None
+                verdicts.add(bool(value))
+            return verdicts.pop() if len(verdicts) == 1 else None
+        finally:
+            self._evaluating = False
+            self._name = self.running[0]
+
+    def binding(self, expr: ast.expr, names: Names) -> ast.expr | None:
+        """What a helper's parameter given `expr` is bound to, when it is the running database's
+        name, dialect or engine: the matching frame-independent stand-in; else None."""
+        expr = self._resolve(expr, names, 0)
+        if self._is_dialect_name(expr, names, 0):
+            return DIALECT_NAME
+        if self._is_dialect_object(expr, names, 0):
+            return DIALECT_OBJECT
+        if self._is_engine(expr, names, 0):
+            return ENGINE_OBJECT
+        if isinstance(expr, ast.Call) and self._helper(expr) is not None:
+            returned = self.returned(expr, names)
+            if returned is not None:
+                return self.binding(*returned)
+        return None
+
+    def returned(self, call: ast.Call, names: Names, depth: int = 0) -> tuple[ast.expr, dict[str, ast.expr]] | None:
+        """The expression a helper of the module returns for this call, with the helper's locals
+        (its parameters bound as `bind_arguments` does): read straight through its assignments and
+        the branches of its decided dialect tests. None when it is no such helper or its result
+        depends on something else."""
+        fn = self._helper(call)
+        if fn is None or depth > _DEPTH:
+            return None
+        local: dict[str, ast.expr] = dict(self.bind_arguments(fn, call, names))
+        return self._run(fn.body, local, depth)
+
+    def bind_arguments(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
+                       names: Names) -> dict[str, ast.expr]:
+        """A helper's parameters that a call gives a constant or the running database's name,
+        dialect or engine: bound to that (a parameter given anything else is left unknown)."""
+        params = [*fn.args.posonlyargs, *fn.args.args]
+        given: dict[str, ast.expr] = {}
+        for param, arg in zip(params, call.args, strict=False):
+            if isinstance(arg, ast.Starred):
+                break
+            given[param.arg] = arg
+        known = {p.arg for p in (*params, *fn.args.kwonlyargs)}
+        for kw in call.keywords:
+            if kw.arg in known:
+                given[kw.arg] = kw.value
+        out: dict[str, ast.expr] = {}
+        for param_name, arg in given.items():
+            stand_in = self.binding(arg, names)
+            if stand_in is not None:
+                out[param_name] = stand_in
+                continue
+            value = self._resolve(arg, names, 0)
+            if isinstance(value, ast.Constant) or (
+                    isinstance(value, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Constant) for e in value.elts)):
+                out[param_name] = value
+        return out
+
+    # -- helpers' bodies --
+
+    def _helper(self, call: ast.Call) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        return self.functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
+
+    def _run(self, body: list[ast.stmt], local: dict[str, ast.expr],
+             depth: int) -> tuple[ast.expr, dict[str, ast.expr]] | None:
+        for stmt in body:
+            if isinstance(stmt, ast.Return):
+                return (stmt.value, local) if stmt.value is not None else None
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                local[stmt.targets[0].id] = stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+                local[stmt.target.id] = stmt.value
+            elif isinstance(stmt, ast.If):
+                verdict = self.decide(stmt.test, local)
+                if verdict is None:
+                    return None
+                result = self._run(stmt.body if verdict else stmt.orelse, local, depth + 1)
+                if result is not None:
+                    return result
+                if _ends(stmt.body if verdict else stmt.orelse):
+                    return None
+            elif isinstance(stmt, (ast.Expr, ast.Pass, ast.Import, ast.ImportFrom)):
+                continue  # a docstring, a log line
+            else:
+                return None
+        return None
+
+    # -- folding --
+
+    def _resolve(self, expr: ast.expr, names: Names, depth: int) -> ast.expr:
+        while isinstance(expr, ast.Name) and depth < _DEPTH:
+            value = names.get(expr.id)
+            if value is None:
+                value = self.constants.get(expr.id)
+            if value is None or value is expr:
+                break
+            expr, depth = value, depth + 1
+        return expr
+
+    def _is_dialect_object(self, expr: ast.expr, names: Names, depth: int) -> bool:
+        expr = self._resolve(expr, names, depth)
+        return isinstance(expr, ast.Attribute) and expr.attr == "dialect"
+
+    def _is_engine(self, expr: ast.expr, names: Names, depth: int) -> bool:
+        expr = self._resolve(expr, names, depth)
+        return isinstance(expr, ast.Attribute) and expr.attr == "engine"
+
+    def _is_dialect_name(self, expr: ast.expr, names: Names, depth: int) -> bool:
+        """`<x>.dialect.name` or `<x>.engine.name` (op.get_bind(), bind, connection,
+        context.get_context(), op.get_context(), or a name holding one of them)."""
+        expr = self._resolve(expr, names, depth)
+        if isinstance(expr, ast.Attribute) and expr.attr == "name":
+            return (self._is_dialect_object(expr.value, names, depth + 1)
+                    or self._is_engine(expr.value, names, depth + 1))
+        return False
+
+    def _value(self, expr: ast.expr | None, names: Names, depth: int) -> Any:
+        if expr is None or depth > _DEPTH:
+            return UNKNOWN
+        expr = self._resolve(expr, names, depth)
+        if isinstance(expr, ast.Constant):
+            return expr.value
+        if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+            items = tuple(self._value(e, names, depth + 1) for e in expr.elts)
+            return UNKNOWN if any(i is UNKNOWN for i in items) else items
+        if isinstance(expr, ast.Attribute):
+            if self._is_dialect_name(expr, names, depth):
+                self._touched = True
+                return self._name
+            return UNKNOWN
+        if isinstance(expr, ast.Compare):
+            return self._compare(expr, names, depth)
+        if isinstance(expr, ast.BoolOp):
+            values = [self._value(v, names, depth + 1) for v in expr.values]
+            return _bool_op(isinstance(expr.op, ast.And), values)
+        if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+            value = self._value(expr.operand, names, depth + 1)
+            return UNKNOWN if value is UNKNOWN else not value
+        if isinstance(expr, ast.IfExp):
+            test = self._value(expr.test, names, depth + 1)
+            if test is UNKNOWN:
+                return UNKNOWN
+            return self._value(expr.body if test else expr.orelse, names, depth + 1)
+        if isinstance(expr, ast.Call):
+            return self._call(expr, names, depth)
+        return UNKNOWN
+
+    def _compare(self, expr: ast.Compare, names: Names, depth: int) -> Any:
+        left = self._value(expr.left, names, depth + 1)
+        result: Any = True
+        for op, right_expr in zip(expr.ops, expr.comparators, strict=True):
+            right = self._value(right_expr, names, depth + 1)
+            if left is UNKNOWN or right is UNKNOWN:
+                return UNKNOWN
+            try:
+                if isinstance(op, ast.Eq):
+                    ok = left == right
+                elif isinstance(op, ast.NotEq):
+                    ok = left != right
+                elif isinstance(op, ast.In):
+                    ok = left in right
+                elif isinstance(op, ast.NotIn):
+                    ok = left not in right
+                elif isinstance(op, ast.Is):
+                    ok = left is right
+                elif isinstance(op, ast.IsNot):
+                    ok = left is not right
+                else:
+                    return UNKNOWN
+            except TypeError:
+                return UNKNOWN
+            if not ok:
+                result = False
+            left = right
+        return result
+
+    def _call(self, expr: ast.Call, names: Names, depth: int) -> Any:
+        func = expr.func
+        if isinstance(func, ast.Attribute) and not expr.keywords:
+            target = self._value(func.value, names, depth + 1)
+            if not isinstance(target, str):
+                return UNKNOWN
+            if func.attr in _STR_METHODS and not expr.args:
+                return getattr(target, func.attr)()
+            if func.attr in ("startswith", "endswith") and len(expr.args) == 1:
+                arg = self._value(expr.args[0], names, depth + 1)
+                if isinstance(arg, str) or (isinstance(arg, tuple) and all(isinstance(a, str) for a in arg)):
+                    return getattr(target, func.attr)(arg)
+            return UNKNOWN
+        if isinstance(func, ast.Name) and func.id == "str" and len(expr.args) == 1:
+            value = self._value(expr.args[0], names, depth + 1)
+            return value if isinstance(value, str) else UNKNOWN
+        returned = self.returned(expr, names, depth + 1)
+        if returned is not None:
+            return self._value(returned[0], returned[1], depth + 1)
+        return UNKNOWN
+
+
+def _bool_op(is_and: bool, values: list[Any]) -> Any:
+    """`and`/`or` over values some of which are unknown, as far as their truth goes: a known false
+    value settles `and`, a known true one `or`, whatever the unknown ones are."""
+    if any(v is not UNKNOWN and bool(v) is not is_and for v in values):
+        return not is_and
+    if any(v is UNKNOWN for v in values):
+        return UNKNOWN
+    return values[-1]
+
+
+def _ends(body: list[ast.stmt]) -> bool:
+    """The block leaves its function or loop at its end: what ends a guard clause (return, raise,
+    exit()), or continue/break."""
+    return _py_exits(body) or (bool(body) and isinstance(body[-1], (ast.Continue, ast.Break)))

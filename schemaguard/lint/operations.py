@@ -14,7 +14,7 @@ from typing import Any
 
 from .sqltypes import ColumnType
 
-DIALECTS = ("postgresql", "sqlite", "mysql")
+DIALECTS = ("postgresql", "sqlite", "mysql", "mssql")
 
 
 @dataclass(frozen=True)
@@ -103,3 +103,14 @@ class Scope:
 
     def type_of(self, table: str, column: str) -> ColumnType | None:
         return self._types.get((self._key(table), self._key(column)))
+
+
+# The lint dialects and the names SQLAlchemy's dialect reports for each (`bind.dialect.name`), which
+# a revision's dialect tests compare against. A MySQL server reached through a `mysql://` URL
+# reports `mysql`, through `mariadb://` `mariadb`: a module that names MariaDB gets both tried.
+RUNNING_NAMES = {"postgresql": "postgresql", "sqlite": "sqlite", "mysql": "mysql", "mssql": "mssql"}
+
+
+def running_names(dialect: str, *, mariadb: bool = False) -> tuple[str, ...]:
+    name = RUNNING_NAMES.get(dialect, dialect)
+    return (name, "mariadb") if dialect == "mysql" and mariadb else (name,)

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import suppress
-from .guards import python_guard
-from .operations import Operation, Scope, qualified
+from .guards import DialectTests, python_guard
+from .operations import Operation, Scope, qualified, running_names
 from .sql import read_sql, type_change
 from .sqltypes import ColumnType, make_type
 from .suppress import Comment
@@ -27,6 +27,10 @@ from .suppress import Comment
 PHASES = ("upgrade", "downgrade")
 _FILTERS = frozenset({"filter", "filter_by", "where"})
 _EXECUTE = frozenset({"execute", "exec_driver_sql"})
+# Statements whose blocks walk_statement follows (the rest are walked expression by expression).
+_FLOW = (ast.If, ast.Return, ast.Raise, ast.Continue, ast.Break, ast.With, ast.AsyncWith, ast.For,
+         ast.AsyncFor, ast.While, ast.Try, ast.TryStar, ast.FunctionDef, ast.AsyncFunctionDef,
+         ast.ClassDef, ast.Match)
 
 
 def is_revision(tree: ast.Module) -> bool:
@@ -90,6 +94,8 @@ class _Module:
     op_names: set[str]
     # Local names bound to the sqlalchemy module (sa.delete(...) is not a table's .delete()).
     sa_names: set[str]
+    # The module tells MariaDB from MySQL (a "mariadb" string somewhere in it).
+    names_mariadb: bool = False
 
     @classmethod
     def of(cls, tree: ast.Module) -> _Module:
@@ -120,7 +126,9 @@ class _Module:
                             and stmt.targets[0].id == "__tablename__"
                             and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
                         models[node.name] = stmt.value.value
-        return cls(functions, constants, models, op_names, sa_names)
+        names_mariadb = any(isinstance(n, ast.Constant) and isinstance(n.value, str)
+                            and n.value.lower() == "mariadb" for n in ast.walk(tree))
+        return cls(functions, constants, models, op_names, sa_names, names_mariadb)
 
 
 def _kw(call: ast.Call, name: str) -> ast.expr | None:
@@ -167,26 +175,88 @@ class _RevisionWalker:
         self.batch: dict[str, tuple[str, str | None]] = {}
         self.locals: dict[str, ast.expr] = {}
         self.active: set[str] = {phase}
+        self.tests = DialectTests(running_names(dialect, mariadb=module.names_mariadb),
+                                  module.functions, module.constants)
 
     # -- traversal --
 
-    def walk_body(self, body: list[ast.stmt]) -> None:
+    def walk_body(self, body: list[ast.stmt]) -> bool:
+        """Walk a block in order; True when it certainly leaves its function or loop on this
+        database (a return, raise, continue or break, or a decided branch ending in one), so that
+        the statements after it in the enclosing block do not run."""
         for stmt in body:
-            self.walk(stmt)
+            if self.walk_statement(stmt):
+                return True
+        return False
 
-    def walk(self, node: ast.AST) -> None:
-        if isinstance(node, (ast.With, ast.AsyncWith)):
+    def decide(self, test: ast.expr) -> bool | None:
+        """Does this condition hold on the database being linted? None: cannot be told."""
+        return self.tests.decide(test, self.locals)
+
+    def walk_statement(self, stmt: ast.stmt) -> bool:
+        if isinstance(stmt, ast.If):
+            self.walk(stmt.test)
+            verdict = self.decide(stmt.test)
+            if verdict is None:
+                # Undecided: both branches, as if each could run; neither ends the block.
+                self.walk_body(stmt.body)
+                self.walk_body(stmt.orelse)
+                return False
+            return self.walk_body(stmt.body if verdict else stmt.orelse)
+        if isinstance(stmt, (ast.Return, ast.Raise)):
+            for child in ast.iter_child_nodes(stmt):
+                self.walk(child)
+            return True
+        if isinstance(stmt, (ast.Continue, ast.Break)):
+            return True
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
             bound: list[str] = []
-            for item in node.items:
+            for item in stmt.items:
                 self.walk(item.context_expr)
                 target = self._batch_target(item.context_expr)
                 if target is not None and isinstance(item.optional_vars, ast.Name):
                     self.batch[item.optional_vars.id] = target
                     bound.append(item.optional_vars.id)
-            self.walk_body(node.body)
+            ends = self.walk_body(stmt.body)
             for name in bound:
                 self.batch.pop(name, None)
+            return ends
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            self.walk(stmt.iter if isinstance(stmt, (ast.For, ast.AsyncFor)) else stmt.test)
+            self.walk_body(stmt.body)  # a return in it may or may not be reached
+            self.walk_body(stmt.orelse)
+            return False
+        if isinstance(stmt, (ast.Try, ast.TryStar)):
+            self.walk_body(stmt.body)
+            for handler in stmt.handlers:
+                self.walk_body(handler.body)
+            self.walk_body(stmt.orelse)
+            self.walk_body(stmt.finalbody)
+            return False
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            # A nested function is read where it is defined, as before; its return is its own.
+            for child in (*stmt.decorator_list, *getattr(stmt, "bases", ())):
+                self.walk(child)
+            self.walk_body(stmt.body)
+            return False
+        if isinstance(stmt, ast.Match):
+            self.walk(stmt.subject)
+            for case in stmt.cases:
+                self.walk_body(case.body)
+            return False
+        self.walk(stmt)
+        return False
+
+    def walk(self, node: ast.AST) -> None:
+        if isinstance(node, _FLOW):
+            self.walk_statement(node)
             return
+        if isinstance(node, ast.IfExp):
+            verdict = self.decide(node.test)
+            if verdict is not None:
+                self.walk(node.test)
+                self.walk(node.body if verdict else node.orelse)
+                return
         if isinstance(node, ast.Assign):
             self.walk(node.value)
             if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
@@ -320,10 +390,11 @@ class _RevisionWalker:
         elif isinstance(func, ast.Name):
             helper = self.module.functions.get(func.id)
             if helper is not None and func.id not in self.active:
-                # A helper of the same module, run as part of this phase.
+                # A helper of the same module, run as part of this phase; a parameter given a
+                # constant or the running database's name keeps it (`_helper(dialect_name)` tests it).
                 self.active.add(func.id)
                 saved = self.locals
-                self.locals = {}
+                self.locals = self.tests.bind_arguments(helper, node, saved)
                 self.walk_body(helper.body)
                 self.locals = saved
                 self.active.discard(func.id)
@@ -505,8 +576,15 @@ class _RevisionWalker:
             self.core_delete(node, arg)
 
     def _unwrap(self, expr: ast.expr | None) -> ast.expr | None:
-        for _ in range(5):
+        """The statement given to execute(): through sa.text(), dedent(), .strip(), a decided
+        `a if <dialect test> else b`, and a helper of the module that returns a constant string."""
+        for _ in range(8):
             expr = self._resolve(expr)
+            if isinstance(expr, ast.IfExp):
+                verdict = self.decide(expr.test)
+                if verdict is not None:
+                    expr = expr.body if verdict else expr.orelse
+                    continue
             if isinstance(expr, ast.Call):
                 name = _callee_name(expr.func)
                 if name in ("text", "dedent") and expr.args:
@@ -515,6 +593,13 @@ class _RevisionWalker:
                 if name in ("strip", "lstrip", "rstrip") and isinstance(expr.func, ast.Attribute):
                     expr = expr.func.value
                     continue
+                if isinstance(expr.func, ast.Name) and expr.func.id in self.module.functions:
+                    returned = self.tests.returned(expr, self.locals)
+                    if returned is not None:
+                        value = _constant_in(returned[0], returned[1], self.module.constants)
+                        if value is not None:
+                            expr = value
+                            continue
             break
         return expr
 
@@ -600,6 +685,21 @@ class _RevisionWalker:
 def _short(text: str, limit: int = 80) -> str:
     one = " ".join(text.split())
     return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+def _constant_in(expr: ast.expr | None, local: dict[str, ast.expr],
+                 constants: dict[str, ast.expr]) -> ast.expr | None:
+    """A helper's returned expression as a string constant (through its locals and the module's
+    constants, sa.text() and dedent()), or None."""
+    for _ in range(8):
+        if isinstance(expr, ast.Name):
+            expr = local.get(expr.id) or constants.get(expr.id)
+            continue
+        if isinstance(expr, ast.Call) and _callee_name(expr.func) in ("text", "dedent") and expr.args:
+            expr = expr.args[0]
+            continue
+        break
+    return expr if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
 
 
 # --- application code ---------------------------------------------------------------------------

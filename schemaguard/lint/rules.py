@@ -140,6 +140,9 @@ def _type_change_message(op: Operation) -> str:
                   "reads and writes wait until it is done")
     elif op.dialect == "mysql":
         effect = "MySQL copies the table (ALGORITHM=COPY) and blocks writes while it does"
+    elif op.dialect == "mssql":
+        effect = ("SQL Server converts every row under a schema modification (Sch-M) lock, so reads "
+                  "and writes wait until it is done")
     else:
         effect = ("SQLite cannot change a column's type in place: the table is rebuilt by copying "
                   "every row")
@@ -159,6 +162,9 @@ def _type_change_hint(op: Operation) -> str:
     elif op.dialect == "sqlite":
         hint = ("make sure the table is small enough to copy during the deploy, or expand/contract: add "
                 "a new column, backfill it, switch, drop the old one")
+    elif op.dialect == "mssql":
+        hint = ("expand/contract: add a new column of the new type, backfill it in batches, switch the "
+                "application, then drop the old column")
     else:
         hint = ("expand/contract: add a new column of the new type, backfill it in batches, switch the "
                 "application, then drop the old column; widening VARCHAR(n) to a longer VARCHAR or to "
@@ -177,8 +183,9 @@ def _set_not_null_message(op: Operation) -> str:
             f"setting {_tc(op)} NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock "
             "(reads and writes wait), and fails if any row holds NULL"
         )
-    extra = " and MySQL rebuilds the table" if op.dialect == "mysql" else ""
-    return f"setting {_tc(op)} NOT NULL fails if any row holds NULL{extra}"
+    extra = {"mysql": " and MySQL rebuilds the table",
+             "mssql": ", and SQL Server checks every row under a schema modification (Sch-M) lock"}
+    return f"setting {_tc(op)} NOT NULL fails if any row holds NULL{extra.get(op.dialect, '')}"
 
 
 def _set_not_null_hint(op: Operation) -> str:
@@ -450,7 +457,7 @@ def _force_reset_hint(op: Operation) -> str:
 
 # --- about the input ----------------------------------------------------------------------------
 
-_DIALECT_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite", "mysql": "MySQL"}
+_DIALECT_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite", "mysql": "MySQL", "mssql": "SQL Server (T-SQL)"}
 
 
 def _unparseable_message(op: Operation) -> str:
@@ -471,7 +478,8 @@ def _unparseable_message(op: Operation) -> str:
 def _unparseable_hint(op: Operation) -> str:
     return (
         "fix the syntax, or lint with the dialect the file is written for (--dialect postgresql, "
-        "sqlite or mysql)"
+        "sqlite, mysql or mssql); in an Alembic revision, put SQL written for one database under a "
+        "test of it (if op.get_bind().dialect.name == ...), which lint follows"
     )
 
 

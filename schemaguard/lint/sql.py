@@ -1,5 +1,5 @@
 """SQL readers: one statement at a time, PostgreSQL through pglast (PostgreSQL's own parser) and
-SQLite/MySQL through sqlglot, each statement turned into the operations it performs.
+SQLite/MySQL/SQL Server (T-SQL) through sqlglot, each statement turned into the operations it performs.
 
 A statement that does not parse becomes one `unparseable_sql` operation at its line; the rest of
 the file is still read. Comments are collected with their lines for inline suppressions.
@@ -21,6 +21,8 @@ from .sqltypes import ColumnType, classify, make_type
 from .suppress import Comment
 
 Emit = Callable[..., None]
+# Lint dialects read through sqlglot, by sqlglot's name for them.
+SQLGLOT_DIALECTS = {"sqlite": "sqlite", "mysql": "mysql", "mssql": "tsql"}
 
 
 @dataclass
@@ -425,7 +427,7 @@ def _read_sqlglot(text: str, dialect: str, scope: Scope) -> SqlRead:
 
     out = SqlRead()
     lines = _Lines(text)
-    sg_dialect = Dialect.get_or_raise(dialect)
+    sg_dialect = Dialect.get_or_raise(SQLGLOT_DIALECTS.get(dialect, dialect))
     try:
         tokens = sg_dialect.tokenize(text)
     except TokenError as exc:
@@ -445,21 +447,16 @@ def _read_sqlglot(text: str, dialect: str, scope: Scope) -> SqlRead:
         prev_end = tok.end
     _gap_comments(text, prev_end + 1, len(text), dialect, lines, out, code_before=prev_end >= 0)
 
-    chunk: list[Any] = []
-    chunks: list[list[Any]] = []
-    for tok in tokens:
-        if tok.token_type == TokenType.SEMICOLON:
-            if chunk:
-                chunks.append(chunk)
-            chunk = []
-        else:
-            chunk.append(tok)
-    if chunk:
-        chunks.append(chunk)
+    chunks = _sg_split(tokens, TokenType.SEMICOLON)
     with _quiet_sqlglot():
         for part in chunks:
             line, end_line = lines.line(part[0].start), lines.line(part[-1].end)
             statement = text[part[0].start : part[-1].end + 1]
+            if _sg_routine(part) and any(t.token_type == TokenType.SEMICOLON for t in part):
+                # A trigger or routine with a compound body (BEGIN ... END): the body runs when
+                # it fires, not when the migration does, and sqlglot keeps such a statement as an
+                # opaque command anyway.
+                continue
 
             def emit(kind: str, _line: int = line, _end: int = end_line, **kw: Any) -> None:
                 out.operations.append(
@@ -481,6 +478,50 @@ def _read_sqlglot(text: str, dialect: str, scope: Scope) -> SqlRead:
                 if expression is not None:
                     _sg_statement(expression, dialect, scope, emit)
     return out
+
+
+_ROUTINES = frozenset({"TRIGGER", "PROCEDURE", "PROC", "FUNCTION", "EVENT"})
+# END followed by one of these closes a block that was not counted open (MySQL's END IF, END LOOP).
+_UNCOUNTED_ENDS = frozenset({"IF", "LOOP", "WHILE", "REPEAT"})
+# BEGIN followed by one of these starts a transaction, not a block (T-SQL's BEGIN TRAN).
+_NOT_BLOCKS = frozenset({"TRAN", "TRANSACTION", "DISTRIBUTED", "DIALOG", "CONVERSATION"})
+
+
+def _sg_routine(part: list[Any]) -> bool:
+    """CREATE [OR REPLACE | OR ALTER] [DEFINER = ...] TRIGGER | PROCEDURE | FUNCTION | EVENT."""
+    head = [t.text.upper() for t in part[:10]]
+    return bool(head) and head[0] == "CREATE" and any(w in _ROUTINES for w in head[1:])
+
+
+def _sg_split(tokens: list[Any], semicolon: Any) -> list[list[Any]]:
+    """Statements (token lists) at the semicolons, except those inside the BEGIN ... END body of a
+    trigger or routine (SQLite's CREATE TRIGGER ... BEGIN ...; END, MySQL's and T-SQL's compound
+    statements), where a semicolon ends a statement of the body."""
+    chunks: list[list[Any]] = []
+    chunk: list[Any] = []
+    depth = 0
+    previous = ""
+    for i, tok in enumerate(tokens):
+        if tok.token_type == semicolon and depth == 0:
+            if chunk:
+                chunks.append(chunk)
+            chunk = []
+            previous = ""
+            continue
+        chunk.append(tok)
+        word = tok.text.upper()
+        if word in ("BEGIN", "CASE", "END") and _sg_routine(chunk):
+            following = tokens[i + 1].text.upper() if i + 1 < len(tokens) else ""
+            if word == "BEGIN" and following not in _NOT_BLOCKS:
+                depth += 1
+            elif word == "CASE" and previous != "END":  # END CASE closes, it opens nothing
+                depth += 1
+            elif word == "END" and following not in _UNCOUNTED_ENDS and depth:
+                depth -= 1
+        previous = word
+    if chunk:
+        chunks.append(chunk)
+    return chunks
 
 
 def _gap_comments(
@@ -676,7 +717,7 @@ def _sg_rename_tables(node: Any, dialect: str, scope: Scope, emit: Emit) -> None
     from sqlglot.dialects.dialect import Dialect
 
     body = node.expression.this if node.expression is not None else ""
-    toks = list(Dialect.get_or_raise(dialect).tokenize(str(body)))
+    toks = list(Dialect.get_or_raise(SQLGLOT_DIALECTS.get(dialect, dialect)).tokenize(str(body)))
     if not toks or toks[0].token_type != TokenType.TABLE:
         return
     groups: list[list[Any]] = [[]]

@@ -28,6 +28,7 @@ def findings_github(findings: Iterable[Finding]) -> str:
             if f.line:
                 props.append(f"line={f.line}")
         where = ".".join(p for p in (f.table, f.column) if p)
-        props.append(f"title={_escape_prop(f'{f.code} {f.kind}' + (f' ({where})' if where else ''))}")
+        title = f"{f.code} {f.kind}" + (f" ({where})" if where else "") + (f" on {f.database}" if f.database else "")
+        props.append(f"title={_escape_prop(title)}")
         lines.append(f"::{_LEVEL[f.severity]} {','.join(props)}::{_escape_data(f.message + '. Hint: ' + f.hint)}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -18,7 +18,8 @@ def findings_junit(findings: Iterable[Finding], *, suite: str) -> str:
                        errors="0", skipped="0")
     for f in items:
         where = ".".join(p for p in (f.table, f.column) if p) or "schema"
-        attrs = {"classname": f"schemaguard.{f.kind}", "name": f"{f.code} {where}"}
+        on = f" on {f.database}" if f.database else ""
+        attrs = {"classname": f"schemaguard.{f.kind}", "name": f"{f.code} {where}{on}"}
         if f.file:
             attrs["file"] = f.file
             if f.line:

@@ -20,12 +20,21 @@ _ICON = {"error": "🛑 error", "warning": "⚠️ warning", "info": "ℹ️ inf
 
 
 def lint_document(result: LintResult) -> dict[str, Any]:
-    return {
+    findings = [f.to_dict() for f in result.findings]
+    if len(result.dialects) > 1:
+        # Several databases: every finding has `database`, null for application code (the same
+        # hazard on every database).
+        for item in findings:
+            item.setdefault("database", None)
+    doc: dict[str, Any] = {
         "schemaguard": __version__,
         "files": list(result.files),
-        "findings": [f.to_dict() for f in result.findings],
+        "findings": findings,
         "summary": result.summary,
     }
+    if len(result.dialects) > 1:
+        doc["databases"] = list(result.dialects)
+    return doc
 
 
 def lint_json(result: LintResult) -> str:
@@ -56,15 +65,18 @@ def lint_markdown(result: LintResult) -> str:
     if not result.findings:
         lines.append("No destructive or locking operation found.")
         return "\n".join(lines) + "\n"
+    # Several databases linted: a column says which one each finding is for.
+    several = len(result.dialects) > 1
     for file, group in groupby(result.findings, key=lambda f: f.file):
         lines += [f"### `{_cell(file or '-')}`", "",
-                  "| line | severity | code | kind | object | message | hint |",
-                  "|---:|---|---|---|---|---|---|"]
+                  "| line | severity | code | kind |" + (" database |" if several else "") + " object | message | hint |",
+                  "|---:|---|---|---|" + ("---|" if several else "") + "---|---|---|"]
         for f in group:
             sev = _ICON[f.severity] + (" · data loss" if f.destructive else "")
             where = ".".join(p for p in (f.table, f.column) if p)
+            database = f" {f.database or 'any'} |" if several else ""
             lines.append(
-                f"| {f.line or ''} | {sev} | [{f.code}]({f.doc_url}) | `{f.kind}` | {_cell(where)} | "
+                f"| {f.line or ''} | {sev} | [{f.code}]({f.doc_url}) | `{f.kind}` |{database} {_cell(where)} | "
                 f"{_cell(f.message)} | {_cell(f.hint)} |"
             )
         lines.append("")
@@ -98,6 +110,8 @@ def print_lint(result: LintResult, console: Console | None = None) -> None:
                 head.append(f"  {where}")
             if f.destructive:
                 head.append("  data loss", style="bold magenta")
+            if f.database:
+                head.append(f"  on {f.database}", style="cyan")
             console.print(head)
             console.print(body)
     s = result.summary

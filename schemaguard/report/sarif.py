@@ -61,6 +61,8 @@ def findings_sarif(findings: Iterable[Finding], *, tool_command: str) -> str:
                 "live": f.live,
             },
         }
+        if f.database is not None:
+            res["properties"]["database"] = f.database
         logical = ".".join(p for p in (f.table, f.column) if p)
         loc: dict[str, Any] = {}
         if f.file:

@@ -35,6 +35,9 @@ class Finding:
     line: int | None = None
     # Which database/schema a finding came from when several are checked at once.
     target: str | None = None
+    # lint of several databases at once: the database (postgresql, sqlite, mysql, mssql) whose
+    # run of the migration gives the finding.
+    database: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -54,6 +57,8 @@ class Finding:
             out["line"] = self.line
         if self.target is not None:
             out["target"] = self.target
+        if self.database is not None:
+            out["database"] = self.database
         return out
 
     @property
