@@ -62,12 +62,8 @@ def on_index_extra(b: Builder, c: Change) -> None:
         return
     name = c.live.name
     if name is not None and b.db.is_implicit_index(name):
-        # A column-level UNIQUE: its automatic index goes with the constraint, in a rebuild.
-        from .rebuild import omit_unique
-
-        cols = list(c.live.columns)
-        b.rebuild(c, "drop_constraint", c.column, f"drop UNIQUE ({', '.join(cols)})",
-                  omit=omit_unique(cols, None))
+        # A column-level UNIQUE: its automatic index goes with the (unnamed) constraint.
+        _drop_unique_in_rebuild(b, c, None)
         return
     if name is None:
         b.skip("drop_index", c, "the index has no name to drop it by")
@@ -119,11 +115,7 @@ def on_unique_extra(b: Builder, c: Change) -> None:
         on_index_extra(b, c)
         return
     if b.db.alters_by_rebuild:
-        from .rebuild import omit_unique
-
-        cols = list(c.live.columns)
-        b.rebuild(c, "drop_constraint", c.column, f"drop UNIQUE {name + ' ' if name else ''}({', '.join(cols)})",
-                  omit=omit_unique(cols, name))
+        _drop_unique_in_rebuild(b, c, name)
         return
     if name is None:
         b.skip("drop_constraint", c, "the constraint has no name")
@@ -132,3 +124,12 @@ def on_unique_extra(b: Builder, c: Change) -> None:
     b.step("drop_constraint", table, c.column,
            b.render.alembic(lambda op: op.drop_constraint(name, table, type_="unique", schema=b.schema_of(c))),
            undo=lambda op: op.create_unique_constraint(name, table, cols, schema=b.schema_of(c)))
+
+
+def _drop_unique_in_rebuild(b: Builder, c: Change, name: str | None) -> None:
+    """A unique constraint dropped by rebuilding its table without it."""
+    from .rebuild import omit_unique
+
+    cols = list(c.live.columns)
+    b.rebuild(c, "drop_constraint", c.column, f"drop UNIQUE {name + ' ' if name else ''}({', '.join(cols)})",
+              omit=omit_unique(cols, name))

@@ -64,6 +64,8 @@ class Skipped:
 
 @dataclass
 class Plan:
+    """The ordered steps of one sync mode, and the changes it leaves alone."""
+
     mode: str
     dialect: str
     steps: list[Step] = field(default_factory=list)
@@ -89,8 +91,8 @@ class Plan:
 
 @dataclass(frozen=True)
 class ReferencingKey:
-    """A PostgreSQL foreign key that references a table of the compared schema, as the catalog has
-    it: the referencing table's schema and name, and everything needed to put the key back."""
+    """A foreign key that references a table of the compared schema, as the catalog has it: the
+    referencing table's schema and name, and everything needed to put the key back."""
 
     schema: str
     table: str
@@ -116,7 +118,7 @@ class ReferencingKey:
 @dataclass
 class LiveLookups:
     """What a plan reads from the live database beyond the snapshot, when it has one: a table to
-    rebuild (SQLite), a column's type as SQLAlchemy reflects it and an index's own CREATE
+    rebuild (where the database alters by rebuilding), a column's type as SQLAlchemy reflects it and an index's own CREATE
     statement (both for the downgrade of an Alembic revision)."""
 
     rebuild_source: Callable[[str], Any] | None = None
@@ -124,6 +126,7 @@ class LiveLookups:
     index_sql: Callable[[str, str], str | None] | None = None
     # Whether a table has rows (True/False), None when that cannot be had quickly.
     has_rows: Callable[[str], bool | None] | None = None
-    # PostgreSQL: every foreign key, from any schema, that references one of these tables of the
-    # compared schema (a force reset must release the ones whose tables it keeps).
+    # Where a referenced table cannot be dropped (Dialect.releases_referencing_keys): every foreign
+    # key, from any schema, that references one of these tables of the compared schema (a force
+    # reset must release the ones whose tables it keeps).
     referencing_keys: Callable[[Sequence[str]], list[ReferencingKey]] | None = None
