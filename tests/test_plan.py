@@ -387,13 +387,14 @@ def test_alter_plan_counts_the_nulls_that_make_set_not_null_fail(pg_url: str) ->
 
 def test_large_tables_use_the_catalog_estimate(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import schemaguard.plan as plan_module
+    import schemaguard.plan.measuring as measuring_module
 
     md = _measured_setup(pg_url)
     eng = engine_for(pg_url)
     with eng.begin() as conn:
         conn.exec_driver_sql("ANALYZE users")
     eng.dispose()
-    monkeypatch.setattr(plan_module, "EXACT_COUNT_LIMIT", 1)
+    monkeypatch.setattr(measuring_module, "EXACT_COUNT_LIMIT", 1)
     plan = plan_module.make_plan(pg_url, md, mode="force")
     drop = next(s for s in plan.steps if s.kind == "drop_table")
     assert drop.details == {"rows": 3, "estimate": True}

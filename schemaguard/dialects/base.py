@@ -170,6 +170,83 @@ class Dialect:
         """What a plan hazard means on this database, where it differs from the general advice."""
         return None
 
+    # --- planning ---------------------------------------------------------------------------
+    # What the planner (schemaguard/plan/) asks: which steps a change takes here, which hazards
+    # they carry, and what it reads from the live database beyond the snapshot.
+
+    #: Native enums are named types of their own (CREATE TYPE), created before the tables that
+    #: use them and dropped after them: the plan reads which exist and creates only the others.
+    native_enum_types: ClassVar[bool] = False
+    #: ALTER TABLE cannot alter a column, add or drop a constraint: those changes rebuild the
+    #: table (plan/rebuild.py), all of one table's in one step.
+    alters_by_rebuild: ClassVar[bool] = False
+    #: A unique constraint is added to an existing table as a unique index (no ADD CONSTRAINT).
+    adds_unique_as_index: ClassVar[bool] = False
+    #: Building an index (CREATE INDEX, ADD UNIQUE) keeps the table's writers waiting for the
+    #: whole build: the step carries the hazard create_index_blocking.
+    index_build_blocks_writes: ClassVar[bool] = False
+    #: Adding a foreign key to a table reads every row it holds under lock: the step carries the
+    #: hazard add_foreign_key_validating.
+    validates_new_foreign_keys: ClassVar[bool] = False
+    #: New tables are created with every key inline, a key of a dependency cycle too: the database
+    #: accepts a key to a table that does not exist yet.
+    creates_foreign_keys_inline: ClassVar[bool] = False
+    #: Dropping a table that another table's foreign key references is refused: a force reset drops
+    #: those keys first and puts them back on the new tables.
+    releases_referencing_keys: ClassVar[bool] = False
+
+    def enum_type_ddl(self, type_: Any) -> tuple[Any, Any] | None:
+        """The DDL constructs that create and drop a native enum's type; None where an enum is not
+        a type of its own."""
+        return None
+
+    def type_change_is_metadata_only(self, live: str, declared: str) -> bool:
+        """Whether changing a column from type `live` to `declared` (canonical texts) touches the
+        catalog only, without rewriting the table and its indexes."""
+        return False
+
+    def add_column_takes_default(self, default: str) -> bool:
+        """Whether ADD COLUMN accepts this (normalized) server default in place."""
+        return True
+
+    def is_implicit_index(self, name: str) -> bool:
+        """Whether an index is the database's own, made for a column-level UNIQUE: it goes with the
+        constraint and cannot be dropped by its name."""
+        return False
+
+    def foreign_key_types_comparable(self, local: str, referenced: str) -> bool:
+        """Whether a foreign key from a column of type `local` to one of type `referenced`
+        (canonical texts) can be built."""
+        return True
+
+    def skip_foreign_key_validation(self, constraint: Any) -> bool:
+        """Mark a foreign key (a SQLAlchemy ForeignKeyConstraint) to be added without checking the
+        rows already there; False where it cannot be."""
+        return False
+
+    # What the plan reads from the live database: a read-only connection is handed in.
+
+    def existing_types_and_sequences(self, conn: Connection, schema: str | None) -> tuple[list[str], list[str]]:
+        """The names of the enum types and of the sequences the database has."""
+        return [], []
+
+    def index_definition(self, conn: Connection, table: str, name: str, schema: str | None) -> str | None:
+        """The database's own CREATE statement of an index (to put it back); None where unknown."""
+        return None
+
+    def referencing_keys(self, conn: Connection, tables: Sequence[str], schema: str | None) -> list[dict[str, Any]]:
+        """Every foreign key, from any schema, that references one of these tables of `schema`, as
+        the fields of a plan's ReferencingKey."""
+        return []
+
+    def row_estimate(self, conn: Connection, table: str, schema: str | None) -> int | None:
+        """The catalog's estimate of a table's rows, read without counting; None where unknown."""
+        return None
+
+    def limit_statement_time(self, conn: Connection, milliseconds: int) -> None:
+        """Make each statement of this transaction give up after `milliseconds`, where the database
+        can; a plan's measurements would rather lack a number than wait for it."""
+
 
 @lru_cache(maxsize=8192)  # a schema repeats a few dozen spellings over thousands of columns
 def _canonical_text(dialect: Dialect, text: str) -> str:

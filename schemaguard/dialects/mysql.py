@@ -26,5 +26,11 @@ class MySQL(Dialect):
     def fold_type(self, name: str, args: list[str], array: str) -> tuple[str, list[str], str]:
         return _MYSQL_ALIASES.get(name, name), args, array
 
+    # --- planning ---------------------------------------------------------------------------
+    # The general answers (base.py) hold until MySQL plans are built and tested. Known to differ:
+    # DROP TABLE is refused while another table's key references it (releases_referencing_keys,
+    # with a referencing_keys query on information_schema), and ENUM is a column type, not a
+    # named one (native_enum_types stays False).
+
 
 DIALECT = MySQL()

@@ -586,5 +586,160 @@ class PostgreSQL(Dialect):
     def sequelize_enum_is_native(self) -> bool:
         return True
 
+    # --- planning ---------------------------------------------------------------------------
+
+    native_enum_types: ClassVar[bool] = True
+    index_build_blocks_writes: ClassVar[bool] = True  # without CONCURRENTLY
+    validates_new_foreign_keys: ClassVar[bool] = True  # without NOT VALID
+    releases_referencing_keys: ClassVar[bool] = True
+
+    def enum_type_ddl(self, type_: Any) -> tuple[Any, Any] | None:
+        from sqlalchemy.dialects.postgresql import CreateEnumType, DropEnumType
+
+        return CreateEnumType(type_), DropEnumType(type_)
+
+    def type_change_is_metadata_only(self, live: str, declared: str) -> bool:
+        return _metadata_only(live, declared)
+
+    def foreign_key_types_comparable(self, local: str, referenced: str) -> bool:
+        return _comparable(local, referenced)
+
+    def skip_foreign_key_validation(self, constraint: Any) -> bool:
+        # NOT VALID: new rows are checked, the ones already there are left as they are.
+        constraint.dialect_options["postgresql"]["not_valid"] = True
+        return True
+
+    def existing_types_and_sequences(self, conn: Connection, schema: str | None) -> tuple[list[str], list[str]]:
+        import sqlalchemy as sa
+
+        insp = sa.inspect(conn)
+        enums = [e["name"] for e in insp.get_enums(schema=schema if schema is not None else "*")]  # type: ignore[attr-defined]
+        return enums, list(insp.get_sequence_names(schema=schema))
+
+    def index_definition(self, conn: Connection, table: str, name: str, schema: str | None) -> str | None:
+        import sqlalchemy as sa
+
+        found = conn.execute(sa.text("SELECT pg_get_indexdef(to_regclass(:n))"), {"n": _regclass(conn, name, schema)})
+        return found.scalar()
+
+    def referencing_keys(self, conn: Connection, tables: Sequence[str], schema: str | None) -> list[dict[str, Any]]:
+        version = conn.dialect.server_version_info or (11,)
+        prep = conn.dialect.identifier_preparer
+        # conparentid is PostgreSQL 11's (before it, partitions had no keys of their own);
+        # ON DELETE SET NULL (columns) is 15's.
+        sql = _REFERENCING_KEYS.format(
+            own="k.conparentid = 0" if version >= (11,) else "true",
+            set_columns=_ATTNAMES.format(nums="k.confdelsetcols", rel="k.conrelid") if version >= (15,) else "NULL",
+        )
+        rows = conn.exec_driver_sql(sql, {"schema": schema, "tables": list(tables)}).all()
+        out = []
+        for (nsp, rel, relkind, name, cols, ref_nsp, ref_rel, ref_cols, upd, dele, match, deferrable, deferred,
+             set_cols) in rows:
+            ondelete = _FK_ACTIONS.get(dele, "NO ACTION")
+            if set_cols and ondelete in ("SET NULL", "SET DEFAULT"):
+                ondelete += " (" + ", ".join(prep.quote(c) for c in set_cols) + ")"
+            out.append({
+                "schema": nsp, "table": rel, "name": name, "columns": tuple(cols), "ref_schema": ref_nsp,
+                "ref_table": ref_rel, "ref_columns": tuple(ref_cols), "ondelete": ondelete,
+                "onupdate": _FK_ACTIONS.get(upd, "NO ACTION"), "deferrable": bool(deferrable),
+                "initially_deferred": bool(deferred), "match_full": match == "f", "partitioned": relkind == "p",
+            })
+        return out
+
+    def row_estimate(self, conn: Connection, table: str, schema: str | None) -> int | None:
+        import sqlalchemy as sa
+
+        row = conn.execute(
+            sa.text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:name)"),
+            {"name": _regclass(conn, table, schema)},
+        ).first()
+        if row is None or row[0] is None or row[0] < 0:
+            return None
+        return int(row[0])
+
+    def limit_statement_time(self, conn: Connection, milliseconds: int) -> None:
+        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(milliseconds)}")
+
 
 DIALECT = PostgreSQL()
+
+
+# --- planning ------------------------------------------------------------------------------------
+
+# Column names for an array of column numbers, in the array's order.
+_ATTNAMES = (
+    "ARRAY(SELECT a.attname FROM unnest({nums}) WITH ORDINALITY u(attnum, i) "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = {rel} AND a.attnum = u.attnum ORDER BY u.i)"
+)
+
+# The foreign keys, from any schema, that reference the named tables of the compared schema
+# (without one, the tables the search path shows, as the plan's unqualified DROP TABLE finds them).
+# {own}: a partition's copy of its parent's key goes with the parent's.
+_REFERENCING_KEYS = """
+SELECT n.nspname, c.relname, c.relkind, k.conname,
+       """ + _ATTNAMES.format(nums="k.conkey", rel="k.conrelid") + """,
+       rn.nspname, rt.relname,
+       """ + _ATTNAMES.format(nums="k.confkey", rel="k.confrelid") + """,
+       k.confupdtype, k.confdeltype, k.confmatchtype, k.condeferrable, k.condeferred,
+       {set_columns}
+FROM pg_catalog.pg_constraint k
+JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_class rt ON rt.oid = k.confrelid
+JOIN pg_catalog.pg_namespace rn ON rn.oid = rt.relnamespace
+WHERE k.contype = 'f' AND {own}
+  AND rt.relname = ANY(%(tables)s)
+  AND CASE WHEN %(schema)s::text IS NULL THEN pg_catalog.pg_table_is_visible(rt.oid)
+           ELSE rn.nspname = %(schema)s::text END
+ORDER BY n.nspname, c.relname, k.conname
+"""
+
+
+def _regclass(conn: Connection, table: str, schema: str | None) -> str:
+    prep = conn.dialect.identifier_preparer
+    name = prep.quote_identifier(table)
+    return f"{prep.quote_identifier(schema)}.{name}" if schema else name
+
+
+# Type families whose members a foreign key can compare (measured on PostgreSQL 15: a key column
+# may reference a column of its own family or, numbers, of a wider one).
+_FK_FAMILIES = {
+    "SMALLINT": "int", "INTEGER": "int", "BIGINT": "int",
+    "NUMERIC": "numeric", "DECIMAL": "numeric",
+    "REAL": "float", "DOUBLE PRECISION": "float", "FLOAT": "float",
+    "VARCHAR": "text", "CHARACTER VARYING": "text", "TEXT": "text", "CHAR": "text", "CHARACTER": "text",
+    "DATE": "datetime", "TIMESTAMP": "datetime", "TIMESTAMPTZ": "datetime",
+    "TIMESTAMP WITH TIME ZONE": "datetime", "TIMESTAMP WITHOUT TIME ZONE": "datetime",
+    "UUID": "uuid", "BOOLEAN": "boolean",
+}
+_FK_WIDER = {("int", "numeric"), ("int", "float"), ("numeric", "float")}
+
+
+def _comparable(local: str, referenced: str) -> bool:
+    """Whether PostgreSQL can build a foreign key from a column of type `local` to one of type
+    `referenced` (canonical texts). Types outside the known families are given the benefit of
+    the doubt: the database decides, and a refusal rolls the sync back."""
+    a = _FK_FAMILIES.get(local.split("(")[0].strip().upper())
+    b = _FK_FAMILIES.get(referenced.split("(")[0].strip().upper())
+    if a is None or b is None:
+        return True
+    return a == b or (a, b) in _FK_WIDER
+
+
+def _metadata_only(live: str, declared: str) -> bool:
+    """PostgreSQL changes these types in the catalog only, without rewriting the table or its
+    indexes: a longer VARCHAR, VARCHAR to TEXT or to an unbounded VARCHAR (binary-coercible)."""
+    import re
+
+    def varchar(t: str) -> int | None | bool:  # the length; None unbounded; False not character
+        m = re.fullmatch(r"(?:CHARACTER VARYING|VARCHAR)(?:\((\d+)\))?", t.strip().upper())
+        if m:
+            return int(m.group(1)) if m.group(1) else None
+        return t.strip().upper() == "TEXT" and None  # TEXT: unbounded; anything else: False
+
+    old, new = varchar(live), varchar(declared)
+    if old is False or new is False:
+        return False
+    if new is None:  # to TEXT or unbounded VARCHAR
+        return True
+    return isinstance(old, int) and new >= old

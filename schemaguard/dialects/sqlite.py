@@ -174,6 +174,31 @@ class SQLite(Dialect):
     def hazard_advice(self, hazard: str) -> str | None:
         return HAZARD_ADVICE.get(hazard)
 
+    # --- planning ---------------------------------------------------------------------------
+
+    alters_by_rebuild: ClassVar[bool] = True
+    adds_unique_as_index: ClassVar[bool] = True
+    # SQLite accepts a key to a table that does not exist yet, and cannot add one afterwards
+    # without rebuilding the table.
+    creates_foreign_keys_inline: ClassVar[bool] = True
+
+    def add_column_takes_default(self, default: str) -> bool:
+        # ADD COLUMN takes only a constant default: a number, a string, a boolean or NULL; not an
+        # expression such as current_timestamp.
+        return bool(_CONSTANT_DEFAULT.fullmatch(default.strip()))
+
+    def is_implicit_index(self, name: str) -> bool:
+        return name.startswith("sqlite_autoindex")
+
+    def index_definition(self, conn: Connection, table: str, name: str, schema: str | None) -> str | None:
+        import sqlalchemy as sa
+
+        found = conn.execute(
+            sa.text("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :n AND tbl_name = :t"),
+            {"n": name, "t": table},
+        )
+        return found.scalar()
+
 
 def _sqlite_uri(path: str, query: Any) -> tuple[str, str]:
     """A read-only SQLite URI for a `file:` database plus the file it names on disk."""
@@ -344,3 +369,9 @@ def _as_sqlite_reflects(text: str, dialect: SADialect) -> str:
 
 
 DIALECT = SQLite()
+
+
+# --- planning ------------------------------------------------------------------------------------
+
+# A normalized server default that SQLite's ADD COLUMN accepts.
+_CONSTANT_DEFAULT = re.compile(r"-?\d+(\.\d+)?|'(?:[^']|'')*'|true|false|null", re.IGNORECASE)

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Table as SATable
     from sqlalchemy.engine import Connection, Engine
 
+    from .builder import Builder
+
 # What SQLAlchemy's reflected Table cannot carry through a rebuild.
 _UNSUPPORTED = (
     (re.compile(r"\bCOLLATE\b", re.IGNORECASE), "a column collation"),
@@ -277,3 +279,53 @@ def _strip_literals(sql: str) -> str:
     """The CREATE statement without its string literals and quoted names, so that a default of
     'collate' or a column called "strict" is not mistaken for the keyword."""
     return re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|\[[^\]]*\]", "''", sql)
+
+
+# --- the plan's rebuild steps --------------------------------------------------------------------
+
+SQLITE_REBUILD = "SQLite needs a table rebuild"
+# Kinds a rebuild step is named after, most telling first.
+_REBUILD_KINDS = ("alter_column", "add_foreign_key", "drop_constraint", "add_column")
+
+
+def add_rebuild_steps(b: Builder) -> None:
+    """One rebuild step per table, holding every change to that table that needs it and the
+    table's other column additions (a rebuild copies the table as it was read)."""
+    from .steps import Step
+
+    for live_table, ops in b.rebuilds.items():
+        target = b.target(live_table)
+        reason: str | None = None
+        if target != live_table:
+            reason = f"this plan also renames the table to {target}; sync again after the rename"
+        elif any(s.kind == "rename_column" and s.table == target for s in b.steps):
+            reason = "this plan also renames columns of the table; sync again after the renames"
+        elif b.rebuild_source is None:
+            reason = "the table can only be read for a rebuild from a live database"
+        src = b.rebuild_source(live_table) if reason is None and b.rebuild_source else None
+        if isinstance(src, str):
+            reason = src
+        if reason is not None or not isinstance(src, Source):
+            for op in ops:
+                b.skip(op.kind, op.change, f"{SQLITE_REBUILD}, which cannot be done here: {reason}", column=op.column)
+            continue
+        added = [s for s in b.steps if s.kind == "add_column" and s.table == target]
+        for s in added:
+            ops.append(Op("add_column", s.column, f"add column {s.column}",
+                          apply=_adder(b.added_columns[(target, s.column or "")])))
+        dropped = [s.details.get("index") for s in b.steps if s.kind == "drop_index" and s.table == target]
+        b.steps = [s for s in b.steps if s not in added]
+        statements = render(src, ops, target=target, schema=b.schema, alembic=b.render.alembic,
+                            dropped_indexes=[d for d in dropped if d])
+        kinds = {op.kind for op in ops}
+        columns = {op.column for op in ops}
+        hazards = list(dict.fromkeys(h for op in ops for h in op.hazards))
+        step = Step(next(k for k in _REBUILD_KINDS if k in kinds), target,
+                    columns.pop() if len(columns) == 1 else None, statements, hazards=hazards,
+                    irreversible="a SQLite table rebuild is not reversed automatically")
+        step.details["rebuild"] = [op.what for op in ops]
+        b.steps.append(step)
+
+
+def _adder(column: Any) -> Callable[[Any], None]:
+    return lambda batch: batch.add_column(column)

@@ -1,0 +1,131 @@
+"""Column changes: columns added (or renamed), and a column's type, NULL-ability or default
+altered in place, or by a table rebuild where the database cannot alter a column."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..drift.diff import Change
+from ..schema.types import is_narrowing
+from .builder import ALTER_NEVER_DESTROYS, SAFE_NEVER_ALTERS, Builder
+from .naming import rename_column
+from .render import bare_column
+
+
+def on_column_missing(b: Builder, c: Change) -> None:
+    table = c.table or ""
+    old = c.details.get("renamed_from")
+    if old:
+        rename_column(b, c, old)
+        return
+    col = b.sa_column(c)
+    if col is None:
+        b.skip("add_column", c, "the declared column was not found in the models")
+        return
+    empty = False
+    if not c.declared.nullable and c.declared.default is None:
+        rows = b.live.has_rows(table) if b.live.has_rows is not None else None
+        if rows is not False:
+            b.skip("add_column", c, "add_not_null_column_without_default: a NOT NULL column without a "
+                   "default cannot be added to a table that has rows"
+                   + (" (this one has)" if rows else " (this one may have: it could not be counted)")
+                   + "; give it a server_default, or add it nullable, backfill it, then set NOT NULL")
+            return
+        empty = True  # the table is empty now: the step works, and says what it relies on
+    new_col = bare_column(col)
+    if c.declared.default is not None and not b.db.add_column_takes_default(c.declared.default):
+        # ADD COLUMN does not take this default (SQLite: only a constant): the table is rebuilt with it.
+        b.rebuild(c, "add_column", col.name, f"add column {col.name} DEFAULT {c.declared.default}",
+                  apply=lambda batch: batch.add_column(new_col))
+        return
+    b.added_columns[(b.target(table), col.name)] = new_col
+    if c.declared.default is not None and c.declared.default.lower() != "null":
+        b.added_defaults[(b.target(table), col.name)] = c.declared.default
+    enums = b.enum_types([new_col])
+    created = list(b.enums_created)
+    seqs, seq_drops = b.sequences([col])
+    b.step("add_column", b.target(table), col.name,
+           enums + seqs
+           + b.render.alembic(lambda op: op.add_column(b.target(table), new_col, schema=b.schema_of(c))),
+           hazards=["add_not_null_column_without_default"] if empty else [],
+           undo=b.render.alembic(lambda op: op.drop_column(b.target(table), col.name, schema=b.schema_of(c)))
+           + seq_drops + b.enum_drops(created))
+
+
+def on_column_extra(b: Builder, c: Change) -> None:
+    b.never("drop_column", c)
+
+
+def on_type_mismatch(b: Builder, c: Change) -> None:
+    if is_narrowing(c.declared.type, c.live.type):
+        if b.mode == "safe":
+            b.skip("alter_column", c, f"{SAFE_NEVER_ALTERS} (type {c.live.type} -> {c.declared.type})")
+        else:
+            b.skip("alter_column", c, f"{ALTER_NEVER_DESTROYS} (narrowing_type_change "
+                   f"{c.live.type} -> {c.declared.type})")
+        return
+    # Most type changes rewrite the whole table (on PostgreSQL under an ACCESS EXCLUSIVE lock).
+    rewrites = not b.db.type_change_is_metadata_only(c.live.type, c.declared.type)
+    alter(b, c, ["column_type_change"] if rewrites else [], type_=True,
+          what=f"type {c.live.type} -> {c.declared.type}")
+
+
+def on_nullable_mismatch(b: Builder, c: Change) -> None:
+    alter(b, c, ["set_not_null"] if not c.declared.nullable else [], nullable=True,
+          what="set NOT NULL" if not c.declared.nullable else "drop NOT NULL")
+
+
+def on_default_mismatch(b: Builder, c: Change) -> None:
+    if c.details.get("autoincrement"):
+        b.skip("alter_column", c, "making an existing key column auto-numbered is not planned yet; "
+               "add the sequence or identity in a migration")
+        return
+    alter(b, c, [], default=True, what=f"default {c.live.default} -> {c.declared.default}")
+
+
+def on_primary_key_mismatch(b: Builder, c: Change) -> None:
+    b.skip("alter_column", c, "changing a primary key is not planned: it rebuilds the key's index and "
+           "every foreign key that references it; write that migration by hand")
+
+
+def alter(b: Builder, c: Change, hazards: list[str], *, type_: bool = False, nullable: bool = False,
+          default: bool = False, what: str = "") -> None:
+    if b.mode == "safe":
+        b.skip("alter_column", c, f"{SAFE_NEVER_ALTERS} ({what})")
+        return
+    col = b.sa_column(c)
+    if col is None:
+        b.skip("alter_column", c, "the declared column was not found in the models")
+        return
+    table = b.target(c.table or "")
+    name = b.col(c.table or "", c.column or col.name)
+    kw: dict[str, Any] = {}
+    if type_:
+        kw["type_"] = col.type
+    if nullable:
+        kw["nullable"] = bool(c.declared.nullable)
+    if default:
+        kw["server_default"] = col.server_default.arg if col.server_default is not None else None
+    if b.db.alters_by_rebuild:
+        b.rebuild(c, "alter_column", name, f"{name}: {what}", hazards=hazards,
+                  apply=lambda batch: batch.alter_column(name, **kw))
+        return
+    kw["schema"] = b.schema_of(c)
+    back: dict[str, Any] = {"schema": kw["schema"]}
+    reason: str | None = None
+    if type_:
+        live_type = b.live.column_type(c.table or "", c.live.name) if b.live.column_type else None
+        if live_type is None:
+            reason = f"the database's type of {name} ({c.live.type}) could not be read to restore it"
+        back["type_"] = live_type
+    if nullable:
+        back["nullable"] = bool(c.live.nullable)
+    if default:
+        from sqlalchemy import text
+
+        back["server_default"] = text(c.live.default) if c.live.default is not None else None
+    b.step("alter_column", table, name,
+           b.render.alembic(lambda op: op.alter_column(table, name, **kw)), hazards=hazards,
+           undo=reason if reason else (lambda op: op.alter_column(table, name, **back)))
+    if type_:
+        b.type_changed.add((table, name))

@@ -1,0 +1,135 @@
+"""Indexes and unique constraints: created over the names in effect when they run (never over a
+column the plan does not add), dropped with their definition kept for the downgrade."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..drift.diff import Change
+from .builder import SAFE_NEVER_DROPS, Builder
+from .render import generated_name
+
+
+def on_index_missing(b: Builder, c: Change) -> None:
+    table = c.table or ""
+    if b.blocked_by_missing_column("create_index", c, c.declared.columns):
+        return
+    sa_idx = _find_index(b, c)
+    if sa_idx is None:
+        b.skip("create_index", c, "the declared index was not found in the models")
+        return
+    cols = [_index_element(b, table, e) for e in sa_idx.expressions]
+    name = sa_idx.name
+    hazards = ["create_index_blocking"] if b.db.index_build_blocks_writes else []
+    partial = any(v is not None for k, v in sa_idx.dialect_kwargs.items() if k.endswith("_where"))
+    if sa_idx.unique and all(isinstance(x, str) for x in cols) and not partial:
+        b.uniques_added.add((b.target(table), frozenset(cols)))
+    b.step("create_index", b.target(table), c.column,
+           b.render.alembic(lambda op: op.create_index(
+               name, b.target(table), cols, unique=bool(sa_idx.unique), schema=b.schema_of(c))),
+           hazards=hazards,
+           undo=lambda op: op.drop_index(name, table_name=b.target(table), schema=b.schema_of(c)))
+
+
+def _find_index(b: Builder, c: Change) -> Any:
+    t = b.sa_table(c)
+    if t is None:
+        return None
+    for idx in t.indexes:
+        if c.declared.name is not None and idx.name == c.declared.name:
+            return idx
+    return None
+
+
+def _index_element(b: Builder, table: str, expr: Any) -> Any:
+    from sqlalchemy import Column, text
+
+    from ..sources.declared import _unordered
+
+    inner = _unordered(expr)
+    if isinstance(inner, Column):
+        return b.col(table, inner.name)
+    if isinstance(inner, str):
+        return b.col(table, inner)
+    compiler = b.dialect.statement_compiler(b.dialect, None)
+    return text(str(compiler.process(expr, include_table=False, literal_binds=True)))
+
+
+def on_index_extra(b: Builder, c: Change) -> None:
+    if b.mode == "safe":
+        b.skip("drop_index", c, SAFE_NEVER_DROPS)
+        return
+    name = c.live.name
+    if name is not None and b.db.is_implicit_index(name):
+        # A column-level UNIQUE: its automatic index goes with the (unnamed) constraint.
+        _drop_unique_in_rebuild(b, c, None)
+        return
+    if name is None:
+        b.skip("drop_index", c, "the index has no name to drop it by")
+        return
+    table = b.target(c.table or "")
+    own = b.live.index_sql(c.table or "", name) if b.live.index_sql else None
+    step = b.step("drop_index", table, c.column,
+                  b.render.alembic(lambda op: op.drop_index(name, table_name=table, schema=b.schema_of(c))),
+                  undo=[own] if own else f"the database's definition of index {name} could not be read")
+    step.details["index"] = name
+
+
+def on_unique_missing(b: Builder, c: Change) -> None:
+    table = c.table or ""
+    if b.blocked_by_missing_column("add_unique", c, c.declared.columns):
+        return
+    cols = [b.col(table, x) for x in c.declared.columns]
+    name = c.declared.name or generated_name("uq", b.target(table), cols)
+    hazards = ["create_index_blocking"] if b.db.index_build_blocks_writes else []
+    if b.db.adds_unique_as_index:
+        # The database cannot add a constraint to a table; a unique index enforces the same thing.
+        ops: Callable[[Any], None] = lambda op: op.create_index(  # noqa: E731
+            name, b.target(table), cols, unique=True, schema=b.schema_of(c))
+        undo: Callable[[Any], None] = lambda op: op.drop_index(  # noqa: E731
+            name, table_name=b.target(table), schema=b.schema_of(c))
+    else:
+        ops = lambda op: op.create_unique_constraint(  # noqa: E731
+            name, b.target(table), cols, schema=b.schema_of(c))
+        undo = lambda op: op.drop_constraint(  # noqa: E731
+            name, b.target(table), type_="unique", schema=b.schema_of(c))
+    step = b.step("add_unique", b.target(table), c.column, b.render.alembic(ops), hazards=hazards, undo=undo)
+    step.details["columns"] = cols
+    b.uniques_added.add((b.target(table), frozenset(cols)))
+    filled = [(col, b.added_defaults[(b.target(table), col)]) for col in cols
+              if (b.target(table), col) in b.added_defaults]
+    if filled and len(filled) == len(cols):
+        step.same_value_in_every_row = ", ".join(f"{col} = {d}" for col, d in filled)
+
+
+def on_unique_extra(b: Builder, c: Change) -> None:
+    from ..schema.snapshot import Index
+
+    if b.mode == "safe":
+        b.skip("drop_constraint", c, SAFE_NEVER_DROPS)
+        return
+    table = b.target(c.table or "")
+    name = c.live.name
+    if isinstance(c.live, Index):
+        on_index_extra(b, c)
+        return
+    if b.db.alters_by_rebuild:
+        _drop_unique_in_rebuild(b, c, name)
+        return
+    if name is None:
+        b.skip("drop_constraint", c, "the constraint has no name")
+        return
+    cols = list(c.live.columns)
+    b.step("drop_constraint", table, c.column,
+           b.render.alembic(lambda op: op.drop_constraint(name, table, type_="unique", schema=b.schema_of(c))),
+           undo=lambda op: op.create_unique_constraint(name, table, cols, schema=b.schema_of(c)))
+
+
+def _drop_unique_in_rebuild(b: Builder, c: Change, name: str | None) -> None:
+    """A unique constraint dropped by rebuilding its table without it."""
+    from .rebuild import omit_unique
+
+    cols = list(c.live.columns)
+    b.rebuild(c, "drop_constraint", c.column, f"drop UNIQUE {name + ' ' if name else ''}({', '.join(cols)})",
+              omit=omit_unique(cols, name))

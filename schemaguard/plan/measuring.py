@@ -1,0 +1,86 @@
+"""Data-aware measuring: the rows a drop loses, the NULLs that make SET NOT NULL fail, duplicates
+that make a unique constraint fail, read cheaply from the live database after planning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .steps import Plan, Skipped, Step
+
+# Above this many rows (by the catalog's estimate) a table is not counted exactly.
+EXACT_COUNT_LIMIT = 100_000
+
+
+def measure(plan: Plan, bind: Any, schema: str | None = None, *, time_limit_ms: int = 2000) -> None:
+    """Put numbers on the hazards that depend on data: rows a drop_table/drop_column loses, NULLs
+    that make SET NOT NULL fail. Cheap queries, read-only: the catalog's estimate for large
+    tables where it has one, exact counts for small ones, each bounded by `time_limit_ms`; a
+    number that cannot be had in time is left out rather than waited for."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import DBAPIError
+
+    from ..dialects import dialect_of
+    from ..live.reflect import readonly_connection
+
+    wanted = [s for s in plan.steps if s.kind in ("drop_table", "drop_column") or "set_not_null" in s.hazards
+              or s.same_value_in_every_row or (s.kind == "add_unique" and s.details.get("columns"))]
+    if not wanted:
+        return
+    with readonly_connection(bind) as conn:
+        db = dialect_of(conn)
+        db.limit_statement_time(conn, time_limit_ms)
+        insp = sa.inspect(conn)
+        for step in wanted:
+            if not insp.has_table(step.table, schema=schema):
+                continue
+            table = sa.table(step.table, *([sa.column(step.column)] if step.column else []), schema=schema)
+            try:
+                estimate = db.row_estimate(conn, step.table, schema)
+                if step.same_value_in_every_row:
+                    rows = estimate if estimate is not None and estimate > EXACT_COUNT_LIMIT else conn.execute(
+                        sa.select(sa.func.count()).select_from(table)).scalar()
+                    if int(rows or 0) > 1:
+                        _skip_duplicate_unique(plan, step, int(rows or 0))
+                elif step.kind in ("drop_table", "drop_column"):
+                    if estimate is not None and estimate > EXACT_COUNT_LIMIT:
+                        step.details.update(rows=estimate, estimate=True)
+                    else:
+                        rows = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+                        step.details.update(rows=int(rows or 0), estimate=False)
+                elif step.kind == "add_unique":
+                    if estimate is None or estimate <= EXACT_COUNT_LIMIT:
+                        cols: list[Any] = [sa.column(c) for c in step.details["columns"]]
+                        groups = (sa.select(*cols).select_from(sa.table(step.table, *cols, schema=schema))
+                                  .where(sa.and_(*[c.is_not(None) for c in cols]))
+                                  .group_by(*cols).having(sa.func.count() > 1).subquery())
+                        dups = conn.execute(sa.select(sa.func.count()).select_from(groups)).scalar()
+                        step.details.update(duplicates=int(dups or 0))
+                elif step.column and (estimate is None or estimate <= EXACT_COUNT_LIMIT):
+                    nulls = conn.execute(
+                        sa.select(sa.func.count()).select_from(table).where(table.c[step.column].is_(None))
+                    ).scalar()
+                    step.details.update(nulls=int(nulls or 0))
+            except DBAPIError:
+                # Over the time limit (or unreadable): roll back, and make the next transaction
+                # read-only and time-limited again.
+                conn.rollback()
+                db.begin_read_only(conn)
+                db.limit_statement_time(conn, time_limit_ms)
+
+
+def _skip_duplicate_unique(plan: Plan, step: Step, rows: int) -> None:
+    plan.steps.remove(step)
+    plan.skipped.append(Skipped(
+        "add_unique", step.table, step.column,
+        f"every one of the table's {rows:,} rows gets the new column's default ({step.same_value_in_every_row}), "
+        "so the unique constraint would fail: add the column, backfill distinct values, then add the constraint",
+        "unique_missing",
+    ))
+    needed = (step.table, frozenset(step.details.get("columns") or ()))
+    for fk in [s for s in plan.steps if s.kind == "add_foreign_key" and s.requires_unique == needed]:
+        plan.steps.remove(fk)
+        plan.skipped.append(Skipped(
+            "add_foreign_key", fk.table, fk.column,
+            f"it references {step.table} ({', '.join(sorted(needed[1]))}), whose unique constraint is skipped above",
+            "foreign_key_missing",
+        ))

@@ -1,0 +1,132 @@
+"""What a plan is made of: its steps, the changes it skips, and what it reads from the live database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Step:
+    """One DDL step. `statements` are the SQL statements without their terminator."""
+
+    kind: str
+    table: str
+    column: str | None
+    statements: list[str]
+    destructive: bool = False
+    hazards: list[str] = field(default_factory=list)
+    # Data-aware numbers measured on the live database (see measure()): "rows" a drop loses,
+    # "nulls" that make SET NOT NULL fail, and whether a number is the catalog's "estimate".
+    details: dict[str, Any] = field(default_factory=dict)
+    # The statements that undo this step (an Alembic revision's downgrade), or why it cannot be.
+    undo: list[str] = field(default_factory=list, repr=False)
+    irreversible: str | None = field(default=None, repr=False)
+    # add_unique over a column this plan adds with a default: every existing row gets the same
+    # value, so the step fails on a table with two rows or more (measure() checks, and skips it).
+    same_value_in_every_row: str | None = field(default=None, repr=False)
+    # add_foreign_key over columns whose only unique constraint an add_unique of this plan makes:
+    # (table, columns) of that constraint (measure() skips the key when it skips the constraint).
+    requires_unique: tuple[str, frozenset[str]] | None = field(default=None, repr=False)
+
+    @property
+    def sql(self) -> str:
+        return "\n".join(s + ";" for s in self.statements)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "table": self.table,
+            "column": self.column,
+            "sql": self.sql,
+            "destructive": self.destructive,
+            "hazards": list(self.hazards),
+        }
+        if self.details:
+            out["details"] = dict(self.details)
+        return out
+
+
+@dataclass
+class Skipped:
+    """A change the mode will not make, and why. `finding` is the finding kind it leaves behind."""
+
+    kind: str
+    table: str | None
+    column: str | None
+    reason: str
+    finding: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "table": self.table, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class Plan:
+    """The ordered steps of one sync mode, and the changes it leaves alone."""
+
+    mode: str
+    dialect: str
+    steps: list[Step] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    database: str = ""
+    # The two sides that were compared (for reports that draw them, such as the ER diagram).
+    declared: Any = field(default=None, repr=False)
+    live: Any = field(default=None, repr=False)
+
+    def to_dict(self, environment: str = "production", allowed: bool = True) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "environment": environment,
+            "allowed": allowed,
+            "steps": [s.to_dict() for s in self.steps],
+            "skipped": [s.to_dict() for s in self.skipped],
+        }
+
+    @property
+    def statements(self) -> list[str]:
+        return [stmt for s in self.steps for stmt in s.statements]
+
+
+@dataclass(frozen=True)
+class ReferencingKey:
+    """A foreign key that references a table of the compared schema, as the catalog has it: the
+    referencing table's schema and name, and everything needed to put the key back."""
+
+    schema: str
+    table: str
+    name: str
+    columns: tuple[str, ...]
+    ref_schema: str
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    ondelete: str = "NO ACTION"
+    onupdate: str = "NO ACTION"
+    deferrable: bool = False
+    initially_deferred: bool = False
+    match_full: bool = False
+    # The referencing table is partitioned: PostgreSQL cannot add a NOT VALID key to it.
+    partitioned: bool = False
+
+    @property
+    def other_schema(self) -> str | None:
+        """The referencing table's schema when it is not the referenced tables' own."""
+        return self.schema if self.schema not in ("", self.ref_schema) else None
+
+
+@dataclass
+class LiveLookups:
+    """What a plan reads from the live database beyond the snapshot, when it has one: a table to
+    rebuild (where the database alters by rebuilding), a column's type as SQLAlchemy reflects it and an index's own CREATE
+    statement (both for the downgrade of an Alembic revision)."""
+
+    rebuild_source: Callable[[str], Any] | None = None
+    column_type: Callable[[str, str], Any] | None = None
+    index_sql: Callable[[str, str], str | None] | None = None
+    # Whether a table has rows (True/False), None when that cannot be had quickly.
+    has_rows: Callable[[str], bool | None] | None = None
+    # Where a referenced table cannot be dropped (Dialect.releases_referencing_keys): every foreign
+    # key, from any schema, that references one of these tables of the compared schema (a force
+    # reset must release the ones whose tables it keeps).
+    referencing_keys: Callable[[Sequence[str]], list[ReferencingKey]] | None = None
