@@ -130,7 +130,7 @@ class _Sync:
         from ..plan import make_plan
 
         recorded = _recorded_environment(self.database, self.schema)
-        plan = make_plan(self.database.engine, self.metadata, mode=self.mode, schema=self.schema)
+        plan = make_plan(self.database, self.metadata, mode=self.mode, schema=self.schema)
         destructive = [s for s in plan.steps if s.destructive]
         decision = decide(
             self.mode,

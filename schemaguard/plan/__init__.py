@@ -160,31 +160,28 @@ def make_plan(
     `models` must be SQLAlchemy models (a target string, MetaData, declarative base or a list of
     them): a plan renders DDL from the model objects, which a snapshot file does not hold.
     """
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Connection
 
     from ..checking.check import _dialect_of, _select, load_live
-    from ..dialects import dialect_of
     from ..drift.diff import diff
-    from ..live.reflect import create_engine_for
-    from ..schema.snapshot import is_snapshot_file, load_snapshot
+    from ..live.database import Database
+    from ..schema.snapshot import Schema, is_snapshot_file, load_snapshot
     from ..sources.declared import declared_snapshot, declared_tables, load_target
 
     if mode not in MODES:
         raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
     if isinstance(db, str) and is_snapshot_file(db):
         db = load_snapshot(db)
+    # One handle serves the reflection, the database's lookups and the measurements (a snapshot
+    # has none). A Connection the caller hands in is reflected as it is; the lookups and the
+    # measurements open read-only connections of their own on its engine, as they always did.
+    database = None if isinstance(db, Schema) else Database.open(db.engine if isinstance(db, Connection) else db)
     metadatas = _metadatas(models, load_target)
-    dialect = _dialect_of(db)
+    dialect = _dialect_of(database if database is not None else db)
     declared = declared_snapshot(metadatas, dialect, schema=schema,
                                  label=", ".join(m for m in _labels(models)))
-    # One read-only engine serves the reflection, the enum-type lookup and the measurements.
-    engine: Engine | None = None
-    if isinstance(db, str):
-        engine = create_engine_for(db)
-    elif isinstance(db, (Engine, Connection)):
-        engine = db if isinstance(db, Engine) else db.engine
     try:
-        live = load_live(engine if isinstance(db, str) else db,
+        live = load_live(db if isinstance(db, (Schema, Connection)) else database,
                          schema=schema if schema is not None else declared.schema, include=include,
                          exclude=exclude, include_bookkeeping=include_bookkeeping)
         compared, outside, _notes = _select(declared, live, include, exclude)
@@ -194,21 +191,21 @@ def make_plan(
         types: list[str] = []
         sequences: list[str] = []
         lookups = None
-        if engine is not None:
+        if database is not None:
             # The database's own questions (which types exist, an index's definition...) are its
-            # Dialect's; the engine is the one read from here and by measure() below.
-            types, sequences = existing_types_and_sequences(engine, dialect_of(live.dialect), measured_schema)
-            lookups = live_lookups(engine, dialect_of(live.dialect), measured_schema, live)
+            # Dialect's; the handle is the one read from here and by measure() below.
+            types, sequences = existing_types_and_sequences(database, measured_schema)
+            lookups = live_lookups(database, measured_schema, live)
         plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, sa_tables, schema=schema,
                           existing_types=types, live=lookups, existing_sequences=sequences, live_schema=live)
         plan.database = live.label
         plan.declared, plan.live = compared, live
-        if engine is not None:
-            measure(plan, engine, measured_schema)
+        if database is not None:
+            measure(plan, database, measured_schema)
         return plan
     finally:
-        if isinstance(db, str) and engine is not None:
-            engine.dispose()
+        if database is not None and database is not db:
+            database.close()
 
 
 def _labels(models: Any) -> list[str]:

@@ -1,5 +1,6 @@
-"""What a plan reads from the live database beyond the snapshot, over read-only connections opened
-on one engine when the plan first needs them; the database-specific queries are the dialect's."""
+"""What a plan reads from the live database beyond the snapshot, over read-only connections of the
+command's one Database handle, opened when the plan first needs them; the database-specific
+queries are the dialect's."""
 
 from __future__ import annotations
 
@@ -9,35 +10,34 @@ from typing import TYPE_CHECKING, Any
 from .steps import LiveLookups, ReferencingKey
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
-    from ..dialects import Dialect
+    from ..live.database import Database
 
 
-def live_lookups(engine: Engine, dialect: Dialect, schema: str | None, live: Any = None) -> LiveLookups:
+def live_lookups(database: Database, schema: str | None, live: Any = None) -> LiveLookups:
     """LiveLookups over a read-only connection opened when a plan first needs one."""
     import sqlalchemy as sa
 
-    from ..live.reflect import readonly_connection
     from .rebuild import reader
+
+    dialect = database.dialect
 
     columns: dict[str, dict[str, Any]] = {}
 
     def column_type(table: str, column: str) -> Any:
         if table not in columns:
-            with readonly_connection(engine) as conn:
+            with database.read_only() as conn:
                 columns[table] = {c["name"]: c["type"] for c in sa.inspect(conn).get_columns(table, schema=schema)}
         return columns[table].get(column)
 
     def index_sql(table: str, name: str) -> str | None:
-        with readonly_connection(engine) as conn:
+        with database.read_only() as conn:
             return dialect.index_definition(conn, table, name, schema)
 
     def has_rows(table: str) -> bool | None:
         """One row is enough to know (LIMIT 1, not a count); None when it cannot be read in 2 s."""
         from sqlalchemy.exc import DBAPIError
 
-        with readonly_connection(engine) as conn:
+        with database.read_only() as conn:
             dialect.limit_statement_time(conn, 2000)
             try:
                 found = conn.execute(sa.select(sa.literal(1)).select_from(sa.table(table, schema=schema)).limit(1)).first()
@@ -46,12 +46,12 @@ def live_lookups(engine: Engine, dialect: Dialect, schema: str | None, live: Any
             return found is not None
 
     def referencing_keys(tables: Sequence[str]) -> list[ReferencingKey]:
-        with readonly_connection(engine) as conn:
+        with database.read_only() as conn:
             found = dialect.referencing_keys(conn, tables, schema)
         return [ReferencingKey(**key) for key in found]
 
     return LiveLookups(
-        rebuild_source=reader(engine, schema, live) if dialect.alters_by_rebuild else None,
+        rebuild_source=reader(database, schema, live) if dialect.alters_by_rebuild else None,
         column_type=column_type,
         index_sql=index_sql,
         has_rows=has_rows,
@@ -59,12 +59,11 @@ def live_lookups(engine: Engine, dialect: Dialect, schema: str | None, live: Any
     )
 
 
-def existing_types_and_sequences(engine: Engine, dialect: Dialect, schema: str | None) -> tuple[list[str], list[str]]:
+def existing_types_and_sequences(database: Database, schema: str | None) -> tuple[list[str], list[str]]:
     """Names of the enum types and the sequences the database has (read-only), where enums are
     types of their own: the plan creates only the ones that are missing."""
-    from ..live.reflect import readonly_connection
-
+    dialect = database.dialect
     if not dialect.native_enum_types:
         return [], []
-    with readonly_connection(engine) as conn:
+    with database.read_only() as conn:
         return dialect.existing_types_and_sequences(conn, schema)

@@ -19,15 +19,15 @@ def measure(plan: Plan, bind: Any, schema: str | None = None, *, time_limit_ms: 
     import sqlalchemy as sa
     from sqlalchemy.exc import DBAPIError
 
-    from ..dialects import dialect_of
-    from ..live.reflect import readonly_connection
+    from ..live.database import Database
 
     wanted = [s for s in plan.steps if s.kind in ("drop_table", "drop_column") or "set_not_null" in s.hazards
               or s.same_value_in_every_row or (s.kind == "add_unique" and s.details.get("columns"))]
     if not wanted:
         return
-    with readonly_connection(bind) as conn:
-        db = dialect_of(conn)
+    database = Database.open(bind)  # the plan's own handle, or one on an Engine or URL given here
+    with database.read_only() as conn:
+        db = database.dialect
         db.limit_statement_time(conn, time_limit_ms)
         insp = sa.inspect(conn)
         for step in wanted:

@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlalchemy import Table as SATable
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Connection
 
+    from ..live.database import Database
     from .builder import Builder
 
 # What SQLAlchemy's reflected Table cannot carry through a rebuild.
@@ -206,13 +207,12 @@ def check_foreign_keys(conn: Connection, tables: Sequence[str]) -> list[str]:
     return out
 
 
-def reader(engine: Engine, schema: str | None, live: Any = None) -> Callable[[str], Source | str]:
+def reader(database: Database, schema: str | None, live: Any = None) -> Callable[[str], Source | str]:
     """A lookup of rebuild sources for make_plan, read-only like every other read of a plan;
     `live` is the live Schema snapshot each source is checked against."""
-    from ..live.reflect import readonly_connection
 
     def read(table: str) -> Source | str:
-        with readonly_connection(engine) as conn:
+        with database.read_only() as conn:
             return source(conn, table, schema, live.table(table) if live is not None else None)
 
     return read
