@@ -20,7 +20,8 @@ from conftest import engine_for
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from schemaguard.live.reflect import create_engine_for, readonly_connection, reflect_live
+from schemaguard.live.connect import create_engine_for, readonly_connection
+from schemaguard.live.reflect import reflect_live
 
 WRITE = re.compile(
     r"^\s*(CREATE|INSERT|UPDATE|DELETE|ALTER|DROP|TRUNCATE|GRANT|REVOKE|COMMENT|COPY|VACUUM|LOCK|"

@@ -23,7 +23,8 @@ from hypothesis import given, note
 from sqlalchemy import event
 
 from schemaguard.errors import UsageError
-from schemaguard.live.reflect import create_engine_for, reflect_live
+from schemaguard.live.connect import create_engine_for
+from schemaguard.live.reflect import reflect_live
 from schemaguard.schema.snapshot import Schema, dump_snapshot
 
 pytestmark = pytest.mark.postgres

@@ -136,7 +136,7 @@ def run(debug: bool, body: Callable[[], int]) -> NoReturn:
         from sqlalchemy.exc import DBAPIError
 
         if isinstance(exc, DBAPIError):
-            from ..live.reflect import database_error
+            from ..live.connect import database_error
 
             url = getattr(getattr(exc, "engine", None), "url", None)
             err = database_error(exc, url) if url is not None else None

@@ -82,7 +82,7 @@ class Database:
     def engine(self) -> Engine:
         """The command's one engine on this database, made on first use."""
         if self._engine is None:
-            from .reflect import create_engine_for
+            from .connect import create_engine_for
 
             with self._lock:  # a fleet's threads share one handle per database
                 if self._engine is None:
@@ -128,7 +128,7 @@ class Database:
         if self.connection is not None:
             yield self.connection
             return
-        from .reflect import readonly_connection
+        from .connect import readonly_connection
 
         with readonly_connection(self.engine) as conn:
             if self._facts is None:
@@ -137,7 +137,7 @@ class Database:
 
     def connect(self) -> Connection:
         """A new connection for writing; errors become one sentence without the password (exit 3)."""
-        from .reflect import connect
+        from .connect import connect
 
         return connect(self.engine)
 

@@ -165,7 +165,7 @@ class Builder:
                 apply: Callable[[Any], None] | None = None, omit: Callable[[Any], None] | None = None) -> None:
         """A change the database makes only by rebuilding the table (`alters_by_rebuild`): collected
         per table, one step each once every change is planned (rebuild.add_rebuild_steps)."""
-        from .rebuild import Op
+        from .steps import Op
 
         self.rebuilds.setdefault(c.table or "", []).append(Op(kind, column, what, list(hazards), apply, omit, c))
 

@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .steps import Op
+
 if TYPE_CHECKING:
     from sqlalchemy import Table as SATable
     from sqlalchemy.engine import Connection
@@ -53,20 +55,6 @@ class Source:
     table: SATable
     indexes: dict[str, str] = field(default_factory=dict)
     triggers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Op:
-    """One change folded into a rebuild: `apply` runs on Alembic's batch operations, `omit`
-    removes a constraint from the copied table (how a rebuild drops a constraint, named or not)."""
-
-    kind: str
-    column: str | None
-    what: str
-    hazards: list[str] = field(default_factory=list)
-    apply: Callable[[Any], None] | None = None
-    omit: Callable[[SATable], None] | None = None
-    change: Any = None
 
 
 def source(conn: Connection, table: str, schema: str | None = None, live: Any = None) -> Source | str:

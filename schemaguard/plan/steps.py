@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table as SATable
 
 
 @dataclass
@@ -130,3 +133,17 @@ class LiveLookups:
     # key, from any schema, that references one of these tables of the compared schema (a force
     # reset must release the ones whose tables it keeps).
     referencing_keys: Callable[[Sequence[str]], list[ReferencingKey]] | None = None
+
+
+@dataclass
+class Op:
+    """One change folded into a rebuild: `apply` runs on Alembic's batch operations, `omit`
+    removes a constraint from the copied table (how a rebuild drops a constraint, named or not)."""
+
+    kind: str
+    column: str | None
+    what: str
+    hazards: list[str] = field(default_factory=list)
+    apply: Callable[[Any], None] | None = None
+    omit: Callable[[SATable], None] | None = None
+    change: Any = None
