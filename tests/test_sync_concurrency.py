@@ -25,6 +25,10 @@ import sqlalchemy as sa
 from schemaguard.dialects.postgresql import SYNC_LOCK_KEY
 
 REPO = Path(__file__).resolve().parent.parent
+# Run the races and faults many times by hand to show they are not flaky:
+#   SCHEMAGUARD_RACE_ROUNDS=200 python -m pytest tests/test_sync_concurrency.py
+ROUNDS = int(os.environ.get("SCHEMAGUARD_RACE_ROUNDS", "1"))
+repeated = pytest.mark.parametrize("round_", range(ROUNDS), ids=lambda n: f"round{n}")
 EXAMPLE = REPO / "examples" / "ticketing"
 
 # A replica: imports everything first, waits for the gate, then runs the command line (or a script).
@@ -111,7 +115,8 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 # --- replicas racing ------------------------------------------------------------------------------
 
 
-def test_replicas_started_at_once_apply_exactly_once(fresh_url: str, tmp_path: Path) -> None:
+@repeated
+def test_replicas_started_at_once_apply_exactly_once(round_: int, fresh_url: str, tmp_path: Path) -> None:
     replicas = 6
     target = _models(tmp_path)
     results = _at_once(tmp_path, [["schemaguard", "sync", "--mode", "safe", "--yes", "--models", target,
@@ -173,7 +178,8 @@ def _hold_sync_lock(url: str) -> tuple[Any, Any]:
     return engine, conn
 
 
-def test_sync_lock_held_elsewhere_exits_5_within_lock_wait_and_changes_nothing(fresh_url: str, tmp_path: Path) -> None:
+@repeated
+def test_sync_lock_held_elsewhere_exits_5_within_lock_wait_and_changes_nothing(round_: int, fresh_url: str, tmp_path: Path) -> None:
     target = _models(tmp_path, tables=3)
     engine, holder = _hold_sync_lock(fresh_url)
     try:
@@ -247,7 +253,8 @@ def _users_models(tmp_path: Path, *, audit: bool = False) -> str:
     return f"{path}:metadata"
 
 
-def test_table_lock_held_by_another_session_exits_5_and_readers_wait_at_most_lock_timeout(
+@repeated
+def test_table_lock_held_by_another_session_exits_5_and_readers_wait_at_most_lock_timeout(round_: int,
     pg_url: str, tmp_path: Path
 ) -> None:
     engine = _users(pg_url)
@@ -344,7 +351,8 @@ def _pg_nothing_changed(engine: Any) -> None:
         assert conn.exec_driver_sql("SELECT count(*) FROM users").scalar() == 3
 
 
-def test_sync_killed_mid_transaction_on_postgresql_leaves_everything_and_no_lock(pg_url: str, tmp_path: Path) -> None:
+@repeated
+def test_sync_killed_mid_transaction_on_postgresql_leaves_everything_and_no_lock(round_: int, pg_url: str, tmp_path: Path) -> None:
     engine, holder, proc, target = _pg_blocked_sync(pg_url, tmp_path)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
@@ -362,7 +370,8 @@ def test_sync_killed_mid_transaction_on_postgresql_leaves_everything_and_no_lock
     engine.dispose()
 
 
-def test_sync_whose_connection_is_dropped_exits_5_and_the_next_one_succeeds(pg_url: str, tmp_path: Path) -> None:
+@repeated
+def test_sync_whose_connection_is_dropped_exits_5_and_the_next_one_succeeds(round_: int, pg_url: str, tmp_path: Path) -> None:
     engine, holder, proc, target = _pg_blocked_sync(pg_url, tmp_path)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as admin:
         pid = _pg_waiting_sync(admin)
@@ -403,7 +412,8 @@ def test_server_restarted_while_syncing_loses_nothing(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_sync_killed_mid_transaction_on_sqlite_leaves_everything(tmp_path: Path) -> None:
+@repeated
+def test_sync_killed_mid_transaction_on_sqlite_leaves_everything(round_: int, tmp_path: Path) -> None:
     url = _sqlite_file(tmp_path)
     path = Path(url[len("sqlite:///"):])
     engine = _users(url)
