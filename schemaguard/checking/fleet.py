@@ -173,6 +173,7 @@ def check_fleet(
     exclude: Sequence[str] = (),
     include_bookkeeping: bool = False,
     progress: Callable[[int, int, Target], None] | None = None,
+    cache: Any = None,
 ) -> FleetResult:
     """Check every target; `progress(done, total, target)` is called as each one finishes."""
     from ..live.reflect import create_engine_for
@@ -203,7 +204,7 @@ def check_fleet(
         declared: dict[str, Schema] = {}
         for t in targets:
             if dialect(t.db) not in declared:
-                declared[dialect(t.db)] = load_declared(models, dialect(t.db))
+                declared[dialect(t.db)] = load_declared(models, dialect(t.db), cache=cache)
 
         def run(t: Target) -> TargetOutcome:
             source: Any = engines[t.db] if t.db in engines else snapshots[t.db]

@@ -52,6 +52,8 @@ _KNOWN = {
     "include_bookkeeping",
     "environments",
     "format",
+    "cache_dir",
+    "cache_env",
 }
 
 
@@ -71,6 +73,10 @@ class Config:
     environments: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The environment whose section was applied (None: the top-level settings only).
     environment: str | None = None
+    # The models cache's folder (absolute; None: .schemaguard_cache beside this file) and the
+    # environment variables whose values its key includes (models that read them at import).
+    cache_dir: str | None = None
+    cache_env: list[str] = field(default_factory=list)
 
     def for_environment(self, name: str | None) -> Config:
         """These settings with the section of environment `name` applied (see the module's
@@ -245,6 +251,19 @@ def _values(
             out[key] = list(val)
     if "include_bookkeeping" in section:
         out["include_bookkeeping"] = bool(section["include_bookkeeping"])
+    if "cache_dir" in section:
+        value = section["cache_dir"]
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where} cache_dir must be a folder path, not {value!r}")
+        out["cache_dir"] = str(base / value)
+    if "cache_env" in section:
+        names = section["cache_env"]
+        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+            raise ConfigError(
+                f"{where} cache_env must be a list of environment variable names",
+                hint='e.g. cache_env = ["APP_SCHEMA", "FEATURE_FLAGS"]',
+            )
+        out["cache_env"] = list(names)
     return out
 
 
