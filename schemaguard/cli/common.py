@@ -185,6 +185,8 @@ def models_cache(cfg: Config, no_cache: bool) -> ModelsCache | None:
 def baseline(result: Any, command: str, baseline: Path | None, write: Path | None) -> bool:
     """--write-baseline records the findings (True: the run then exits 0); --baseline keeps only
     the findings it does not record, and says how many it matched and how many it no longer finds."""
+    if baseline is None and write is None:
+        return False  # the usual run: no need to import the baseline module (start-up time)
     from ..checking.baseline import apply_baseline, load_baseline, stale_entries, write_baseline
 
     if baseline is not None and write is not None:
