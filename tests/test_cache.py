@@ -286,6 +286,17 @@ def test_an_edit_to_the_models_file_is_seen(tmp_path: Path, keep_stat: bool) -> 
     assert check(tmp_path, url)[0] == "hit"
 
 
+def test_new_modification_times_with_the_same_content_still_hit(tmp_path: Path) -> None:
+    """A fresh CI checkout (or `touch`, or a branch switch and back) gives every file a new
+    modification time: the content's digest decides, so the cache restored in CI still hits."""
+    url = make_project(tmp_path)
+    age(tmp_path, 600)
+    _, first, _ = check(tmp_path, url)
+    age(tmp_path, 60)
+    status, again, _ = check(tmp_path, url)
+    assert status == "hit" and again == first and imports(tmp_path) == 1
+
+
 def test_an_edit_to_an_imported_module_is_seen(tmp_path: Path) -> None:
     url = make_project(tmp_path)
     age(tmp_path)

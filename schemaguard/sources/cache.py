@@ -14,9 +14,11 @@ How it stays right (ruff's and mypy's caches are the model):
   folders those files sit in plus `sys.path`'s folders (a module added where an import or a package
   scan would find it). A hit `stat()`s them all: a file whose size or modification time differs, a
   file gone, or a folder whose importable names changed is a miss, and the models are imported.
-- Modification times are not trusted when they are recent: a file changed within two seconds of
-  the load (coarse file-system clocks, an edit in the same tick) is recorded with a digest of its
-  content, and checked by that digest; a file changed while the load ran is not cached at all.
+- Each file is recorded with its size, modification time and a digest of its content. A hit
+  trusts an unchanged modification time only when it was at least two seconds older than the load
+  (coarse file-system clocks: an edit in the same tick keeps the time); otherwise, and whenever the
+  time changed with the size unchanged (a fresh CI checkout, `touch`, switching branches and back),
+  it compares the content's digest, as mypy does. A file changed while the load ran is not cached.
 - Entries are written to a temporary file and renamed over the old one (`os.replace`): a run killed
   while writing leaves the old entry or none, never half of one. An unreadable, truncated or foreign
   file is a miss, and is written again; no error of the cache ever fails a check.
@@ -108,7 +110,7 @@ class ModelsCache:
                 "schemaguard_cache": CACHE_FORMAT,
                 "key": key,
                 "digest": digest,
-                "written_ns": time.time_ns(),
+                "started_ns": started,
                 "files": deps[0],
                 "dirs": deps[1],
                 "schema": schema_to_dict(result),
@@ -163,7 +165,7 @@ class ModelsCache:
             if not isinstance(entry, dict) or entry.get("schemaguard_cache") != CACHE_FORMAT or entry.get("digest") != digest:
                 self.reason = "foreign"
                 return None
-            stale = _stale(entry["files"], entry["dirs"], int(entry["written_ns"]))
+            stale = _stale(entry["files"], entry["dirs"], int(entry["started_ns"]))
             if stale is not None:
                 self.reason = f"stale: {stale}"
                 return None
@@ -267,9 +269,9 @@ def _own_files() -> list[str]:
 
 
 def _dependencies(modules: Iterable[str], started_ns: int) -> tuple[list[Any], list[Any]] | None:
-    """([path, size, mtime_ns, digest or None] of each file, [path, mtime_ns, listing digest] of
-    each folder) that the modules were loaded from; None when a file changed while they were
-    loaded (what was read is then unknown: the entry is not written)."""
+    """([path, size, mtime_ns, digest] of each file, [path, mtime_ns, listing digest] of each
+    folder) that the modules were loaded from; None when a file changed while they were loaded
+    (what was read is then unknown: the entry is not written)."""
     files: set[str] = set(_own_files())
     dirs: set[str] = set()
     for name in modules:
@@ -286,7 +288,6 @@ def _dependencies(modules: Iterable[str], started_ns: int) -> tuple[list[Any], l
                 dirs.add(os.path.abspath(folder))  # a namespace package has folders and no file
     for entry in sys.path:
         dirs.add(os.path.abspath(entry or os.curdir))
-    racy_from = started_ns - RACY_NS
     file_rows: list[Any] = []
     for path in sorted(files):
         try:
@@ -295,8 +296,7 @@ def _dependencies(modules: Iterable[str], started_ns: int) -> tuple[list[Any], l
             continue  # an extension module's file gone already, a frozen module: nothing to watch
         if st.st_mtime_ns > started_ns:
             return None
-        digest = _file_digest(path) if st.st_mtime_ns >= racy_from else None
-        file_rows.append([path, st.st_size, st.st_mtime_ns, digest])
+        file_rows.append([path, st.st_size, st.st_mtime_ns, _file_digest(path)])
     dir_rows: list[Any] = []
     for path in sorted(dirs):
         mtime: int | None = None
@@ -310,8 +310,9 @@ def _dependencies(modules: Iterable[str], started_ns: int) -> tuple[list[Any], l
     return file_rows, dir_rows
 
 
-def _stale(files: list[Any], dirs: list[Any], written_ns: int) -> str | None:
+def _stale(files: list[Any], dirs: list[Any], started_ns: int) -> str | None:
     """The first recorded file or folder that is no longer as it was, else None."""
+    racy_from = started_ns - RACY_NS
     for path, size, mtime_ns, digest in files:
         try:
             st = os.stat(path)
@@ -319,12 +320,13 @@ def _stale(files: list[Any], dirs: list[Any], written_ns: int) -> str | None:
             return str(path)
         if st.st_size != size:
             return str(path)
-        if digest is None:
-            if st.st_mtime_ns != mtime_ns:
+        if st.st_mtime_ns == mtime_ns and mtime_ns < racy_from:
+            continue
+        try:
+            if _file_digest(path) != digest:
                 return str(path)
-        elif _file_digest(path) != digest:
+        except OSError:
             return str(path)
-    racy_from = written_ns - RACY_NS
     for path, mtime_ns, listing in dirs:
         try:
             current: int | None = os.stat(path).st_mtime_ns
@@ -349,7 +351,8 @@ def _stale(files: list[Any], dirs: list[Any], written_ns: int) -> str | None:
 
 
 def _listing(path: str) -> str:
-    """A digest of the names in a folder that an import could find: packages and module files."""
+    """A digest of the names in a folder that an import could find: module files and packages (a
+    folder with an `__init__`; folders without one, such as temporary ones, come and go)."""
     suffixes = _importable_suffixes()
     names = []
     with os.scandir(path) as it:
@@ -359,7 +362,8 @@ def _listing(path: str) -> str:
                 names.append(name)
             elif name.isidentifier():
                 with contextlib.suppress(OSError):
-                    if entry.is_dir():
+                    if entry.is_dir() and any(os.path.exists(os.path.join(entry.path, "__init__" + suffix))
+                                              for suffix in (".py", ".pyc")):
                         names.append(name + "/")
     names.sort()
     return _digest_text("\0".join(names))
