@@ -469,6 +469,11 @@ def bench_one(server: Any, n: int, args: argparse.Namespace, workdir: Path) -> d
             if tool == "sgcold":
                 shutil.rmtree(cold_dir, ignore_errors=True)
             run = run_child(commands[tool], workdir, args.timeout, envs.get(tool))
+            if tool == "sgwarm" and run.rc in (0, 1) and run.json()["timings"]["cache"] == "miss":
+                # Something the entry watches changed since the last round (on a shared machine:
+                # a package installed into the same site-packages). That run refilled the cache.
+                log(f"[{n}] sgwarm missed (a watched file or folder changed); timing it again")
+                run = run_child(commands[tool], workdir, args.timeout, envs.get(tool))
             walls[tool] = run.wall
             if run.rc not in (0, 1):
                 raise RuntimeError(f"{tool} failed with exit {run.rc}: {run.stderr.strip()[-3000:]}")
