@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 from conftest import engine_for
 
+from schemaguard.sources.cache import ENTRIES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CONSTS = "NAME_LEN = 100\n"
@@ -97,7 +99,7 @@ def imports(folder: Path) -> int:
 
 
 def entries(cache: Path) -> list[Path]:
-    folder = cache / "models-v1"
+    folder = cache / ENTRIES
     return sorted(p for p in folder.iterdir() if p.suffix == ".json" and not p.name.startswith(".")) if folder.exists() else []
 
 
@@ -248,7 +250,7 @@ def test_old_entries_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     from schemaguard.sources import cache as cache_module
     from schemaguard.sources.cache import ModelsCache
 
-    folder = tmp_path / "c" / "models-v1"
+    folder = tmp_path / "c" / ENTRIES
     folder.mkdir(parents=True)
     now = time.time()
     for i in range(5):  # recent entries of other targets
@@ -490,3 +492,51 @@ def test_an_unwritable_cache_is_no_error(tmp_path: Path) -> None:
     status, findings, _ = check(tmp_path, url, env={"SCHEMAGUARD_CACHE_DIR": str(blocker)})
     assert status == "miss" and findings
     assert check(tmp_path, url, env={"SCHEMAGUARD_CACHE_DIR": str(blocker)})[0] == "miss"
+
+
+def test_the_entry_layout_keeps_every_field() -> None:
+    """The entry stores each snapshot object as a list of its fields: every field, set to a value
+    that is not its default, comes back; an entry of another layout is refused, never misread."""
+    import dataclasses
+
+    from schemaguard.schema.snapshot import (
+        Column,
+        ForeignKey,
+        Index,
+        Schema,
+        Source,
+        Table,
+        UniqueConstraint,
+    )
+    from schemaguard.sources.cache import _decode, _encode
+
+    src = Source("app/models.py", 7)
+    table = Table(
+        name="Orders", schema="sales", model="Order", renamed_from="orders_old", source=Source("a.py", 1),
+        columns=(Column("id", "INTEGER", False, "nextval('x')", True, "ident", "old_id", src),
+                 Column("note", None, True)),
+        primary_key=("id",),
+        indexes=(Index("ix", ("lower(note)",), True, src),),
+        uniques=(UniqueConstraint("uq", ("id", "note"), src),),
+        foreign_keys=(ForeignKey("fk", ("id",), "Users", ("id",), "auth", "CASCADE", "SET NULL", src),),
+    )
+    schema = Schema(dialect="postgresql", tables=(table,), origin="live", schema="sales", label="m:Base",
+                    flavor="sequelize", default_schema="public")
+    for obj in (schema, table, table.columns[0], table.indexes[0], table.uniques[0], table.foreign_keys[0], src):
+        for f in dataclasses.fields(obj):
+            if f.init and f.default is not dataclasses.MISSING:
+                assert getattr(obj, f.name) != f.default, (type(obj).__name__, f.name)
+    data = json.loads(json.dumps(_encode(schema)))
+    assert _decode(data) == schema
+    assert data["files"] == ["app/models.py", "a.py"]  # each file name once
+    data["layout"][1][1] = data["layout"][1][1][:-1]  # as if Table had one field less
+    with pytest.raises(ValueError):
+        _decode(data)
+
+
+def test_debug_says_why_the_cache_missed(tmp_path: Path) -> None:
+    url = make_project(tmp_path)
+    check(tmp_path, url)
+    edit(tmp_path / "consts.py", "100", "50")
+    r = run(tmp_path, "check", "--models", "models.py:Base", "--db", url, "--debug")
+    assert f"models cache: miss (stale: {tmp_path / 'consts.py'})" in r.stderr, r.stderr

@@ -255,6 +255,8 @@ def check(
         common.emit(text, fmt)
         if timings:
             common.print_timings(result.timings)
+        if debug and cache is not None and cache.reason:
+            typer.echo(f"schemaguard: models cache: {cache.status} ({cache.reason}) in {cache.directory}", err=True)
         if unreachable:
             return 3  # a database of the fleet could not be reached (named in the notes above)
         if recorded:

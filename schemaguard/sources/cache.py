@@ -38,9 +38,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..schema.snapshot import Schema, schema_from_dict, schema_to_dict
+from ..schema import snapshot
+from ..schema.snapshot import Schema
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 DIR_NAME = ".schemaguard_cache"
 ENV_DIR = "SCHEMAGUARD_CACHE_DIR"
 # Entries live in a subfolder per format, so that a newer schemaguard never reads an older layout.
@@ -113,7 +114,7 @@ class ModelsCache:
                 "started_ns": started,
                 "files": deps[0],
                 "dirs": deps[1],
-                "schema": schema_to_dict(result),
+                "schema": _encode(result),
             }
             self._write(path, entry)
         return result
@@ -169,7 +170,7 @@ class ModelsCache:
             if stale is not None:
                 self.reason = f"stale: {stale}"
                 return None
-            schema = schema_from_dict(entry["schema"])
+            schema = _decode(entry["schema"])
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             self.reason = "broken"  # truncated, not JSON, or not an entry of this format
             return None
@@ -376,3 +377,147 @@ def _file_digest(path: str) -> str:
 
 def _digest_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+# --- the entry's Schema -------------------------------------------------------------------------
+# Not the snapshot's JSON (keyed objects, indented): at 5,000 tables, the parsed tree of keyed
+# objects alone is a third of a warm check's memory. Each snapshot object is a list of its fields in
+# declaration order, file names are stored once, and every field is written (the layout derives from
+# the dataclasses themselves: a field added to one changes the layout's fingerprint, so an entry
+# written before is never read as if it had it).
+
+_NESTED = {cls.__name__: cls for cls in (snapshot.Table, snapshot.Column, snapshot.Index,
+                                         snapshot.UniqueConstraint, snapshot.ForeignKey, snapshot.Source)}
+
+
+def _layout(cls: type) -> list[tuple[str, str, type | None]]:
+    """(field, how it is stored, nested class) for each constructor field of a snapshot class:
+    "plain", "tuple" (of plain values), "one" (a nested object or None) or "many" (a tuple of them)."""
+    import dataclasses
+
+    out: list[tuple[str, str, type | None]] = []
+    for f in dataclasses.fields(cls):
+        if not f.init:
+            continue
+        text = str(f.type)
+        nested = next((c for name, c in _NESTED.items() if name in text.replace("|", " ").replace("[", " ").replace(",", " ").split()), None)
+        if text.startswith("tuple["):
+            out.append((f.name, "many" if nested is not None else "tuple", nested))
+        elif nested is not None:
+            out.append((f.name, "one", nested))
+        else:
+            out.append((f.name, "plain", None))
+    return out
+
+
+_LAYOUTS: dict[type, list[tuple[str, str, type | None]]] = {}
+
+
+def _layout_of(cls: type) -> list[tuple[str, str, type | None]]:
+    layout = _LAYOUTS.get(cls)
+    if layout is None:
+        layout = _LAYOUTS[cls] = _layout(cls)
+    return layout
+
+
+def _fingerprint() -> list[Any]:
+    return [[cls.__name__, [f"{name}:{how}" for name, how, _ in _layout_of(cls)]]
+            for cls in (Schema, *_NESTED.values())]
+
+
+def _encode(schema: Schema) -> dict[str, Any]:
+    from operator import attrgetter
+
+    files: dict[str, int] = {}
+    encoders: dict[type, Callable[[Any], list[Any]]] = {}
+
+    def encoder(cls: type) -> Callable[[Any], list[Any]]:
+        found = encoders.get(cls)
+        if found is not None:
+            return found
+        if cls is snapshot.Source:
+            def encode_source(obj: Any) -> list[Any]:
+                return [files.setdefault(obj.file, len(files)), obj.line]
+            encoders[cls] = encode_source
+            return encode_source
+        layout = _layout_of(cls)
+        # All fields at once (attrgetter runs in C), then the few that hold tuples or objects.
+        values = attrgetter(*(name for name, _, _ in layout))
+        steps = [(i, how, encoder(nested) if nested is not None else None)
+                 for i, (_, how, nested) in enumerate(layout) if how != "plain"]
+
+        def encode(obj: Any) -> list[Any]:
+            row = list(values(obj))
+            for i, how, inner in steps:
+                value = row[i]
+                if how == "tuple":
+                    row[i] = list(value)
+                elif how == "one":
+                    row[i] = None if value is None else inner(value)  # type: ignore[misc]
+                else:
+                    row[i] = [inner(v) for v in value]  # type: ignore[misc]
+            return row
+
+        encoders[cls] = encode
+        return encode
+
+    body = encoder(Schema)(schema)
+    return {"layout": _fingerprint(), "files": list(files), "schema": body}
+
+
+def _decode(data: dict[str, Any]) -> Schema:
+    if data["layout"] != _fingerprint():
+        raise ValueError("written by another layout")
+    files = [str(f) for f in data["files"]]
+    # Equal texts (types, defaults, column names) share one string object.
+    strings: dict[str, str] = {}
+    makers: dict[type, Callable[[list[Any]], Any]] = {}
+
+    def maker(cls: type) -> Callable[[list[Any]], Any]:
+        found = makers.get(cls)
+        if found is not None:
+            return found
+        if cls is snapshot.Source:
+            def make_source(row: list[Any]) -> Any:
+                return snapshot.Source(files[row[0]], row[1])
+            makers[cls] = make_source
+            return make_source
+        layout = _layout_of(cls)
+        steps: list[tuple[int, str, Callable[[list[Any]], Any] | None]] = []
+        for index, (_, how, nested) in enumerate(layout):
+            if how == "plain":
+                steps.append((index, "plain", None))
+            else:
+                steps.append((index, how, maker(nested) if nested is not None else None))
+        width = len(layout)
+
+        def make(row: list[Any]) -> Any:
+            if len(row) != width:
+                raise ValueError("a row of the wrong width")
+            for index, how, inner in steps:
+                value = row[index]
+                if how == "plain":
+                    if type(value) is str:
+                        row[index] = strings.setdefault(value, value)
+                elif how == "tuple":
+                    row[index] = tuple([strings.setdefault(v, v) if type(v) is str else v for v in value])
+                elif how == "one":
+                    if value is not None:
+                        row[index] = inner(value)  # type: ignore[misc]
+                else:
+                    # Rows are turned into objects one by one and dropped from the parsed tree, so
+                    # the tree and the objects are never all in memory at once.
+                    out = []
+                    for i in range(len(value)):
+                        out.append(inner(value[i]))  # type: ignore[misc]
+                        value[i] = None
+                    row[index] = tuple(out)
+            return cls(*row)
+
+        makers[cls] = make
+        return make
+
+    schema = maker(Schema)(data["schema"])
+    if not isinstance(schema, Schema):
+        raise ValueError("not a schema")
+    return schema
