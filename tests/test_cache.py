@@ -407,8 +407,9 @@ def test_environment_variables_listed_in_cache_env_are_part_of_the_key(tmp_path:
 
 
 @pytest.mark.parametrize("content", [b"", b"{ not json", b'{"schemaguard_cache": 1, "digest": "x"}', b"\xff\xfe\x00",
-                                     b'{"schemaguard_cache": 1}', b"[1, 2]"],
-                         ids=["empty", "not-json", "foreign", "binary", "truncated-entry", "list"])
+                                     b'{"schemaguard_cache": 1}', b"[1, 2]",
+                                     b"[" * 100_000 + b"]" * 100_000],
+                         ids=["empty", "not-json", "foreign", "binary", "truncated-entry", "list", "deeply-nested"])
 def test_a_broken_or_foreign_entry_is_ignored_and_rewritten(tmp_path: Path, content: bytes) -> None:
     url = make_project(tmp_path)
     _, good, _ = check(tmp_path, url)
@@ -540,3 +541,13 @@ def test_debug_says_why_the_cache_missed(tmp_path: Path) -> None:
     edit(tmp_path / "consts.py", "100", "50")
     r = run(tmp_path, "check", "--models", "models.py:Base", "--db", url, "--debug")
     assert f"models cache: miss (stale: {tmp_path / 'consts.py'})" in r.stderr, r.stderr
+
+
+def test_an_entry_with_paths_that_are_not_strings_is_foreign(tmp_path: Path) -> None:
+    """os.stat(3) would stat, and open(3) would close, one of the process's own descriptors."""
+    from schemaguard.sources.cache import _stale
+
+    with pytest.raises(TypeError):
+        _stale([[3, 0, 0, "x"]], [], 0)
+    with pytest.raises(TypeError):
+        _stale([], [[4, 0, "x"]], 0)

@@ -16,7 +16,8 @@ Per-environment settings live in `[environments.<name>]` (schemaguard.toml) or
 section named like the environment:
 
 - every key given in the section replaces the top-level value (`models`, `database_url`,
-  `database_url_env`, `schema`, `fail_on`, `include`, `exclude`, `include_bookkeeping`, `format`);
+  `database_url_env`, `schema`, `fail_on`, `include`, `exclude`, `include_bookkeeping`, `format`,
+  `cache_dir`, `cache_env`);
   keys it does not give keep the top-level value;
 - `ignore` is the exception: its entries are added to the top-level ones (a shared ignore list
   stays shared);

@@ -171,7 +171,7 @@ class ModelsCache:
                 self.reason = f"stale: {stale}"
                 return None
             schema = _decode(entry["schema"])
-        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
             self.reason = "broken"  # truncated, not JSON, or not an entry of this format
             return None
         with contextlib.suppress(OSError):
@@ -315,6 +315,8 @@ def _stale(files: list[Any], dirs: list[Any], started_ns: int) -> str | None:
     """The first recorded file or folder that is no longer as it was, else None."""
     racy_from = started_ns - RACY_NS
     for path, size, mtime_ns, digest in files:
+        if not isinstance(path, str):
+            raise TypeError("a file path that is not a string")  # os.stat(3) would stat a descriptor
         try:
             st = os.stat(path)
         except OSError:
@@ -329,6 +331,8 @@ def _stale(files: list[Any], dirs: list[Any], started_ns: int) -> str | None:
         except OSError:
             return str(path)
     for path, mtime_ns, listing in dirs:
+        if not isinstance(path, str):
+            raise TypeError("a folder path that is not a string")
         try:
             current: int | None = os.stat(path).st_mtime_ns
         except OSError:
