@@ -20,7 +20,8 @@ from typing import Any
 from . import suppress
 from .guards import DialectTests, python_guard
 from .operations import Operation, Scope, qualified, running_names
-from .sql import read_sql, type_change
+from .sql import read_sql
+from .sql_columns import type_change
 from .sqltypes import ColumnType, make_type
 from .suppress import Comment
 
