@@ -33,14 +33,13 @@ def expected(path: Path) -> dict[str, list[tuple[int, str]]]:
     """database -> sorted (line, kind) from the case file's expect comments."""
     out: dict[str, list[tuple[int, str]]] = {d: [] for d in DATABASES}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if "# expect" not in line:
-            continue
-        marker = line.split("# expect", 1)[1]
-        head, kinds = marker.split(":", 1)
-        databases = [d.strip() for d in head.strip("[]").split(",")] if head.startswith("[") else list(DATABASES)
-        assert set(databases) <= set(DATABASES), f"{path.name}:{number} names an unknown database"
-        for d in databases:
-            out[d] += [(number, k.strip()) for k in kinds.split(",") if k.strip()]
+        # Several markers may share a line: `# expect[postgresql]: a  # expect[mysql]: a, b`.
+        for marker in line.split("# expect")[1:]:
+            head, kinds = marker.split(":", 1)
+            databases = [d.strip() for d in head.strip("[]").split(",")] if head.startswith("[") else list(DATABASES)
+            assert set(databases) <= set(DATABASES), f"{path.name}:{number} names an unknown database"
+            for d in databases:
+                out[d] += [(number, k.strip()) for k in kinds.split(",") if k.strip()]
     return {d: sorted(v) for d, v in out.items()}
 
 

@@ -90,7 +90,7 @@ def restatement_note(details: Mapping[str, Any], column: str) -> str:
     head = (f"Alembic renders this alter_column of {column} as MODIFY on MySQL, which restates the whole column"
             if details.get("via") == "alembic_modify" else f"MODIFY/CHANGE of {column} restates the whole column")
     if drops:
-        certainty = "" if details.get("definite", True) else " (where the column has them)"
+        certainty = "" if details.get("definite", True) else " (if the column has them now)"
         effect = []
         if "NOT NULL" in drops:
             effect.append("the column becomes nullable")

@@ -139,6 +139,8 @@ def _narrowing_hint(op: Operation) -> str:
         n = new[new.index("(") + 1 : new.index(")")]
         check = f"SELECT count(*) FROM {op.table} WHERE length({op.column}) > {n}"
     first = f"count the rows that do not fit first ({check})" if check else "find the rows that do not fit first"
+    if op.dialect == "mysql" and op.details.get("restatement_drops"):
+        first = _restatement_hint(op) + "; " + first
     return (
         f"{first}, then fix or archive them; or keep the wider type and add a CHECK constraint (NOT "
         "VALID, validated in a later migration); or add a new column, backfill it, switch, and drop "
