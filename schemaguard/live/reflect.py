@@ -7,11 +7,12 @@ import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DatabaseError, UsageError
-from ..schema.defaults import is_sequence_default, normalize_default
+from ..schema.defaults import is_sequence_default
 from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .urls import parse_url, redact, scrub
 
@@ -86,8 +87,11 @@ def connect(engine: Engine) -> Connection:
 
 
 def database_error(exc: BaseException, url: URL) -> DatabaseError:
+    from ..dialects import dialect_of
+
     orig = getattr(exc, "orig", exc)
-    lines = [ln.strip() for ln in str(orig).strip().splitlines() if ln.strip()]
+    text = dialect_of(url).error_detail(orig) or str(orig)
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     detail = lines[0] if lines else exc.__class__.__name__
     # psycopg puts the useful reason ("password authentication failed", "database ... does not
     # exist") after the "connection ... failed:" prefix; keep the part that says why.
@@ -124,7 +128,10 @@ def reflect_live(
     database = Database.open(bind)
     try:
         with database.read_only() as conn:
-            return _reflect(conn, schema, include, exclude, include_bookkeeping, method)
+            live = _reflect(conn, schema, include, exclude, include_bookkeeping, method)
+            setting = database.facts.lower_case_table_names
+            # The server's name folding travels with the snapshot: the diff gets it as data.
+            return live if setting is None else replace(live, lower_case_table_names=setting)
     finally:
         if database is not bind:
             database.close()
@@ -261,13 +268,16 @@ def _table(
                 name=c["name"],
                 type=type_text,
                 nullable=bool(c["nullable"]) and c["name"] not in pk_cols,
-                default=None if is_sequence_default(raw_default) else normalize_default(raw_default, type_text),
+                default=None if is_sequence_default(raw_default) else ours.normalize_default(raw_default, type_text),
                 autoincrement=auto,
             )
         )
+    # MySQL's inspector reports a UNIQUE KEY both as a unique index and as a unique constraint
+    # that names it (duplicates_index): it is one thing, reported as the constraint.
+    behind_uniques = {u.get("duplicates_index") for u in uqs} - {None}
     indexes = []
     for i in idxs:
-        if i.get("duplicates_constraint"):
+        if i.get("duplicates_constraint") or (i.get("unique") and i.get("name") in behind_uniques):
             continue  # the index behind a UNIQUE constraint: reported as the constraint
         names = i.get("column_names") or []
         exprs = i.get("expressions") or []
@@ -295,8 +305,8 @@ def _table(
                 ref_schema=f.get("referred_schema"),
                 ref_table=f.get("referred_table") or "",
                 ref_columns=tuple(f.get("referred_columns") or ()),
-                ondelete=(opts.get("ondelete") or "NO ACTION").upper(),
-                onupdate=(opts.get("onupdate") or "NO ACTION").upper(),
+                ondelete=ours.fk_action((opts.get("ondelete") or "NO ACTION").upper()),
+                onupdate=ours.fk_action((opts.get("onupdate") or "NO ACTION").upper()),
             )
         )
     return Table(

@@ -28,6 +28,7 @@ RULE = Rule(
         f"the model declares column {c.declared.name} on {c.table} but the database column is "
         f"{c.live.name}: a missing column-name mapping, so queries fail, and a naive sync would drop "
         f"{c.live.name} with its data and add an empty {c.declared.name}"
+        + (f"; {c.details['server_note']}" if c.details.get("server_note") else "")
     ),
     hint=_hint,
 )
