@@ -100,7 +100,7 @@ class MySQL(Dialect):
 
     def error_detail(self, orig: BaseException) -> str | None:
         # PyMySQL and mysqlclient raise (code, message): keep the message.
-        args = getattr(orig, "args", ())
+        args: tuple[Any, ...] = tuple(getattr(orig, "args", ()))
         if len(args) >= 2 and isinstance(args[0], int) and isinstance(args[1], str):
             return args[1]
         return None
