@@ -177,6 +177,10 @@ class Dialect:
         """What the server's own name folding means for a table named in another case."""
         return None
 
+    def column_case_harmless(self, declared: str, live: str) -> bool:
+        """Whether queries naming the declared column reach the live one here (case-blind names)."""
+        return False
+
     def column_name_note(self, declared: str, live: str) -> str | None:
         """What the server's own name folding means for a column named in another case/style."""
         return None

@@ -171,11 +171,12 @@ class MySQL(Dialect):
         out = normalize_default(text, type_text)
         if out is None:
             return None
-        m = _NOW_PRECISION.match(out)
-        if m:
-            # CURRENT_TIMESTAMP(6), NOW(6) and MariaDB's current_timestamp(6): one spelling.
-            return "current_timestamp" if m.group(1) == "0" else f"current_timestamp({m.group(1)})"
-        return out
+        # SQLAlchemy's MySQL inspector (and a model's server_default=text("... ON UPDATE ...")) puts
+        # a TIMESTAMP's ON UPDATE clause after the default: each part is folded on its own.
+        head, sep, on_update = out.partition(" on update ")
+        if sep:
+            return f"{_now(head) or head} on update {_now(on_update.strip()) or on_update.strip()}"
+        return _now(out) or out
 
     # --- reports ----------------------------------------------------------------------------
 
@@ -196,13 +197,26 @@ class MySQL(Dialect):
             "but on a Linux server (lower_case_table_names=0) the names are different tables"
         )
 
+    def column_case_harmless(self, declared: str, live: str) -> bool:
+        return declared.lower() == live.lower()
+
     def column_name_note(self, declared: str, live: str) -> str | None:
         if declared.lower() == live.lower():
             return (
-                f"{self.title} compares column names without regard to case, so {declared} reaches "
-                f"{live} on this server; the model still names it differently than the database"
+                f"{self.title} compares column names without regard to case, so queries reach "
+                f"{live} on every {self.title} server and this difference is harmless here"
             )
         return f"{self.title} ignores case in column names but not underscores: {declared} is not {live}"
+
+
+def _now(text: str) -> str | None:
+    """CURRENT_TIMESTAMP(6), NOW(6) and MariaDB's current_timestamp(6) in one spelling."""
+    if normalize_default(text) == "current_timestamp":
+        return "current_timestamp"
+    m = _NOW_PRECISION.match(text)
+    if m:
+        return "current_timestamp" if m.group(1) == "0" else f"current_timestamp({m.group(1)})"
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -263,7 +277,7 @@ _FOREIGN_KEYS = """
 SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA,
        k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE
 FROM information_schema.KEY_COLUMN_USAGE k
-JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS r
   ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME
  AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
 WHERE k.TABLE_SCHEMA = %(schema)s AND k.REFERENCED_TABLE_NAME IS NOT NULL
@@ -271,8 +285,11 @@ ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
 """
 
 
-def reflect_catalog(conn: Connection, schema: str | None, wanted: Callable[[str], bool], label: str) -> Schema:
-    """The live Schema of database `schema` (None: the connection's), tables that `wanted` accepts."""
+def reflect_catalog(
+    conn: Connection, schema: str | None, wanted: Callable[[str], bool], label: str
+) -> Schema | None:
+    """The live Schema of database `schema` (None: the connection's), tables that `wanted` accepts;
+    None when this login cannot see what the catalog path needs (the inspector is used then)."""
     sa_dialect: Any = conn.dialect
     default_schema = sa_dialect.default_schema_name
     if schema is None:
@@ -324,6 +341,10 @@ def reflect_catalog(conn: Connection, schema: str | None, wanted: Callable[[str]
     for table, cname, column, ref_schema, ref_table, ref_column, update_rule, delete_rule in fk_rows:
         if table not in tables:
             continue
+        if update_rule is None:
+            # MariaDB hides REFERENTIAL_CONSTRAINTS from a login with only SELECT on the table, so
+            # the keys' actions are unknown here: SHOW CREATE TABLE (the inspector) still has them.
+            return None
         fk = fks.setdefault(table, {}).setdefault(
             cname,
             {"cols": [], "refs": [], "ref_table": ref_table,
@@ -385,6 +406,7 @@ def _expression(text: str) -> str:
     return normalize_expression(text)
 
 
+_ON_UPDATE = re.compile(r"on update (\S+)")
 _LABELS = re.compile(r"'((?:[^']|'')*)'")
 
 
@@ -401,6 +423,9 @@ def _column(key: tuple[Any, ...], is_mariadb: bool) -> Column:
         # MySQL 8 gives a literal unquoted and marks an expression DEFAULT_GENERATED.
         default = f"({default})" if "default_generated" in extra or default.upper() == "CURRENT_TIMESTAMP" \
             else "'" + str(default).replace("'", "''") + "'"
+    on_update = _ON_UPDATE.search(extra)
+    if on_update and default is not None:
+        default = f"{default} on update {on_update.group(1)}"  # as the inspector gives it
     return Column(
         name=name,
         type=type_text,

@@ -295,8 +295,10 @@ def _diff_table(d: Table, lv: Table, resolver: _Resolver) -> list[Change]:
         out.append(ch("column_missing", column=dc.name, declared=dc, live=lc, details={"renamed_from": lc.name}))
     for dc, lc in cols.folded:
         note = resolver.dialect.column_name_note(dc.name, lc.name)
-        out.append(ch("column_name_style", column=lc.name, declared=dc, live=lc,
-                      details={"server_note": note} if note else {}))
+        details: dict[str, Any] = {"server_note": note} if note else {}
+        if resolver.dialect.column_case_harmless(dc.name, lc.name):
+            details["queries_work"] = True
+        out.append(ch("column_name_style", column=lc.name, declared=dc, live=lc, details=details))
     for dc, lc in (*cols.exact, *cols.renamed, *cols.folded):
         out.extend(_diff_column(dc, lc, ch, lv.primary_key, resolver.dialect))
 

@@ -172,7 +172,9 @@ def _reflect(
             return fast
         if method == "catalog":
             raise UsageError(
-                f"the catalog reflection needs PostgreSQL 12 or later through psycopg 3, not {dialect.name}+{dialect.driver}",
+                f"the catalog reflection is not available for {dialect.name}+{dialect.driver} here"
+                " (PostgreSQL needs 12 or later through psycopg 3; MySQL a login that can read"
+                " information_schema.REFERENTIAL_CONSTRAINTS)",
                 hint="reflect with method='inspector' or 'auto'",
             )
     try:
