@@ -333,7 +333,7 @@ def test_every_common_type_made_by_create_all_has_no_finding(mysql_url: str, tmp
     _run(mysql_url, [
         "ALTER TABLE everything MODIFY mood ENUM('happy') NULL",
         "ALTER TABLE everything MODIFY body LONGTEXT",
-        "ALTER TABLE everything MODIFY exact VARCHAR(10) COLLATE utf8mb4_general_ci",
+        "ALTER TABLE everything MODIFY exact VARCHAR(10) COLLATE utf8mb4_unicode_ci",
         "ALTER TABLE everything MODIFY count INT",
     ])
     result = check(mysql_url, f"{models}:metadata")

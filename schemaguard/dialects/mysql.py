@@ -132,8 +132,10 @@ class MySQL(Dialect):
         first column, on exactly the key's columns."""
         if index.unique:
             return False
+        # Named after the key, else after its first column, numbered (_2, _3...) when that is taken.
         return any(
-            index.columns == fk.columns and index.name in (fk.name, fk.columns[0])
+            index.columns == fk.columns
+            and (index.name == fk.name or re.fullmatch(re.escape(fk.columns[0]) + r"(?:_\d+)?", str(index.name)))
             for fk in table.foreign_keys
         )
 
@@ -159,6 +161,11 @@ class MySQL(Dialect):
             live = live[: l_collate.start()]
             if declared == live:
                 return True
+        if d_collate and not l_collate and declared[: d_collate.start()] == live:
+            # The live column has its table's collation (shown only where a column differs from
+            # its table, as SHOW CREATE TABLE does): the model may be naming exactly that one.
+            # Not knowing the table's default here, this is taken as the same type.
+            return True
         # Models are compiled before the server is known: for MySQL's dialect a Uuid is CHAR(32)
         # and a JSON is JSON; MariaDB stores its native UUID and JSON as LONGTEXT utf8mb4_bin.
         return (declared, live) in (("CHAR(32)", "UUID"), ("JSON", "LONGTEXT"), ("JSON", "LONGTEXT COLLATE UTF8MB4_BIN"))
@@ -168,6 +175,11 @@ class MySQL(Dialect):
     def normalize_default(self, text: str | None, type_text: str | None) -> str | None:
         if text is None:
             return None
+        if len(text) >= 2 and text[0] == text[-1] == "'" and "\\" in text:
+            # MariaDB's catalog escapes quotes in a literal with a backslash ('it\'s').
+            text = "'" + _unescape(text[1:-1]).replace("'", "''") + "'"
+        if type_text and type_text.startswith("YEAR") and len(text) >= 2 and text[0] == text[-1] == "'":
+            text = text[1:-1]  # YEAR is a number, quoted or not
         out = normalize_default(text, type_text)
         if out is None:
             return None
@@ -209,8 +221,18 @@ class MySQL(Dialect):
         return f"{self.title} ignores case in column names but not underscores: {declared} is not {live}"
 
 
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "0": "\0"}.get(m.group(1), m.group(1)), text)
+
+
+_SAME_AS = {"curdate()": "current_date", "curtime()": "current_time"}
+
+
 def _now(text: str) -> str | None:
-    """CURRENT_TIMESTAMP(6), NOW(6) and MariaDB's current_timestamp(6) in one spelling."""
+    """CURRENT_TIMESTAMP(6), NOW(6) and MariaDB's current_timestamp(6) in one spelling; curdate()
+    and curtime() as CURRENT_DATE and CURRENT_TIME."""
+    if text in _SAME_AS:
+        return _SAME_AS[text]
     if normalize_default(text) == "current_timestamp":
         return "current_timestamp"
     m = _NOW_PRECISION.match(text)
