@@ -66,15 +66,6 @@ _CHARSET = re.compile(r"\s+(?:CHARACTER\s+SET|CHARSET)\s+\S+", re.IGNORECASE)
 _FLAGS = ("UNSIGNED", "SIGNED", "ZEROFILL")
 _NOW_PRECISION = re.compile(r"^(?:current_timestamp|now|localtimestamp|localtime)\s*\(\s*(\d)\s*\)$")
 
-# Where MySQL differs from the general advice on plan hazards.
-HAZARD_ADVICE = {
-    "column_type_change": "MySQL copies the table for most type changes, blocking writes while it runs; "
-    "for big tables use gh-ost or pt-online-schema-change",
-    "create_index_blocking": "InnoDB builds indexes online (ALGORITHM=INPLACE, LOCK=NONE) but the ALTER "
-    "still waits for a metadata lock behind long transactions",
-}
-
-
 class MySQL(Dialect):
     name: ClassVar[str] = "mysql"
     title: ClassVar[str] = "MySQL"
@@ -191,9 +182,6 @@ class MySQL(Dialect):
         return _now(out) or out
 
     # --- reports ----------------------------------------------------------------------------
-
-    def hazard_advice(self, hazard: str) -> str | None:
-        return HAZARD_ADVICE.get(hazard)
 
     def table_name_note(self, live: Schema) -> str | None:
         setting = live.lower_case_table_names
