@@ -388,6 +388,8 @@ def test_mariadb_buggy_models_report_exactly_the_bugs_and_correct_ones_nothing(m
     for f in buggy.findings:
         if f.kind == "column_name_style":
             assert "not underscores" in f.message
+        if f.kind == "foreign_key_target_case":  # the server's own setting, not PostgreSQL's rules
+            assert "lower_case_table_names=0" in f.message and "PostgreSQL" not in f.message
 
     assert schemaguard.check(mysql_url, MODELS).findings == []
 

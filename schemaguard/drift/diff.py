@@ -208,6 +208,7 @@ class _Resolver:
     ) -> None:
         self.home = home
         self.dialect: Dialect = dialect_of(live.dialect)
+        self.live_schema = live
         self.declared = {self.key(t.schema, t.name): t for t in (*declared.tables, *outside)}
         self.live = {t.name: t for t in live.tables}
         self.table_map = table_map
@@ -441,13 +442,14 @@ def _diff_foreign_keys(
             )
             continue
         if target["case"]:
+            note = resolver.dialect.table_name_note(resolver.live_schema)
             out.append(
                 ch(
                     "foreign_key_target_case",
                     column=column,
                     declared=fk,
                     live=match,
-                    details=target,
+                    details={**target, "server_note": note} if note else target,
                 )
             )
         if match is None:
