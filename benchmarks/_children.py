@@ -27,6 +27,8 @@ def _load_module(path):
 
 
 def _sa_url(url):
+    if url.startswith("mysql://"):
+        return "mysql+pymysql://" + url.split("://", 1)[1]
     return "postgresql+psycopg://" + url.split("://", 1)[1] if url.startswith("postgresql://") else url
 
 

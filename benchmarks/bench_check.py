@@ -849,9 +849,13 @@ def main(argv: list[str] | None = None) -> int:
                    help="also cProfile schemaguard per phase at these N (writes PROFILE-<N>.md)")
     p.add_argument("--no-bytecode-cache", action="store_true",
                    help="run every child with PYTHONDONTWRITEBYTECODE=1: each compiles the models module again")
+    p.add_argument("--backend", choices=["postgresql", "mariadb"], default="postgresql",
+                   help="the server to measure on (mariadb: a lean run, written to RESULTS-mariadb.md)")
     args = p.parse_args(argv)
     if args.no_bytecode_cache:
         CHILD_ENV["PYTHONDONTWRITEBYTECODE"] = "1"
+    if args.backend == "mariadb":
+        return bench_mariadb(args)
 
     sys.path.insert(0, str(REPO / "tests"))
     from pgserver import start_server  # type: ignore[import-not-found]
@@ -889,6 +893,115 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
             shutil.rmtree(server.root.parent, ignore_errors=True)
             log("PostgreSQL server stopped")
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# MariaDB: schemaguard check vs Alembic's compare_metadata on the same server
+# --------------------------------------------------------------------------------------------
+
+
+def bench_mariadb(args: argparse.Namespace) -> int:
+    """The same generated models on a throwaway MariaDB (tests/mysqlserver.py), made by create_all
+    (no drift: the check must find nothing), then schemaguard and Alembic timed in child processes
+    in alternating order, medians of --runs after --warmup, and their SQL statement counts."""
+    import pymysql
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from mysqlserver import start_server as start_mariadb  # type: ignore[import-not-found]
+
+    out = args.out if args.out != HERE / "RESULTS.md" else HERE / "RESULTS-mariadb.md"
+    workdir = Path(tempfile.mkdtemp(prefix="sg-bench-mariadb-"))
+    log("starting a throwaway MariaDB server")
+    server = start_mariadb()
+    rows = []
+    try:
+        conn = pymysql.connect(host="127.0.0.1", port=server.port, user=server.user, password=server.password)
+        with conn.cursor() as cur:
+            cur.execute("SELECT VERSION()")
+            version = str(cur.fetchone()[0])
+        conn.close()
+        for n in args.tables:
+            models_file = workdir / f"models_{n}.py"
+            models_file.write_text(generate_models(n, args.seed), encoding="utf-8")
+            dbname = f"bench_{n}"
+            conn = pymysql.connect(host="127.0.0.1", port=server.port, user=server.user,
+                                   password=server.password, autocommit=True)
+            with conn.cursor() as cur:
+                cur.execute(f"CREATE DATABASE {dbname}")
+            conn.close()
+            url = server.url(dbname)
+            module = load_module(models_file, f"_bench_setup_mariadb_{n}")
+            engine = create_engine("mysql+pymysql://" + url.split("://", 1)[1], poolclass=NullPool)
+            try:
+                module.Base.metadata.create_all(engine)
+            finally:
+                engine.dispose()
+            commands = {
+                "sg": [*schemaguard_exe(), "check", "--models", f"{models_file}:Base", "--db", url,
+                       "--format", "json", "--timings"],
+                "alembic": [sys.executable, str(CHILDREN), "alembic", url, str(models_file)],
+            }
+            s = Samples()
+            findings: list[Any] = []
+            ops: dict[str, int] = {}
+            for rnd in range(args.warmup + args.runs):
+                order = list(commands) if rnd % 2 == 0 else list(reversed(commands))
+                for tool in order:
+                    run = run_child(commands[tool], workdir, args.timeout)
+                    if run.rc not in (0, 1):
+                        raise RuntimeError(f"{tool} failed with exit {run.rc}: {run.stderr.strip()[-3000:]}")
+                    doc = run.json()
+                    if tool == "sg":
+                        findings = doc["findings"]
+                    else:
+                        ops = doc["ops"]
+                    if rnd >= args.warmup:
+                        s.add(f"{tool}.wall", run.wall)
+                        s.add(f"{tool}.rss", run.maxrss_mb)
+                        if tool == "sg":
+                            s.add("sg.reflect", doc["timings"]["reflect"])
+                            s.add("sg.compare", doc["timings"]["compare"])
+                        else:
+                            s.add("alembic.compare", doc["compare"])
+            sgc = run_child([sys.executable, str(CHILDREN), "sgcount", url, str(models_file)], workdir, args.timeout)
+            alc = run_child([sys.executable, str(CHILDREN), "alembic", url, str(models_file), "--count-sql"],
+                            workdir, args.timeout)
+            row = {
+                "n": n, "sg": s.med("sg.wall"), "alembic": s.med("alembic.wall"),
+                "sg_reflect_compare": s.med("sg.reflect") + s.med("sg.compare"),
+                "alembic_compare": s.med("alembic.compare"),
+                "sg_rss": s.med("sg.rss"), "alembic_rss": s.med("alembic.rss"),
+                "sg_sql": sgc.json()["sql_statements"], "alembic_sql": alc.json()["sql_statements"],
+                "findings": len(findings), "alembic_ops": sum(ops.values()),
+            }
+            log(f"[{n}] {row}")
+            rows.append(row)
+        lines = [
+            "# schemaguard check vs Alembic compare_metadata on MariaDB",
+            "",
+            f"`python benchmarks/bench_check.py --backend mariadb --tables {' '.join(map(str, args.tables))} "
+            f"--runs {args.runs}`; MariaDB {version} (tests/mysqlserver.py), PyMySQL, medians of {args.runs} runs "
+            "after a warm-up. The database is made by `create_all` from the generated models (no drift), so "
+            "both tools must report nothing.",
+            "",
+            "| tables | schemaguard wall | Alembic wall | ratio | sg reflect+compare | Alembic compare | "
+            "SQL statements sg / Alembic | RSS MB sg / Alembic | sg findings | Alembic diffs |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in rows:
+            lines.append(
+                f"| {r['n']} | {f3(r['sg'])} s | {f3(r['alembic'])} s | {ratio(r['sg'], r['alembic'])} | "
+                f"{f3(r['sg_reflect_compare'])} s | {f3(r['alembic_compare'])} s | {r['sg_sql']} / {r['alembic_sql']} | "
+                f"{r['sg_rss']:.0f} / {r['alembic_rss']:.0f} | {r['findings']} | {r['alembic_ops']} |"
+            )
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(out.read_text(encoding="utf-8"))
+    finally:
+        server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
 

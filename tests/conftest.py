@@ -1,4 +1,4 @@
-"""Shared fixtures: a throwaway PostgreSQL server for the session, fresh databases per test.
+"""Shared fixtures: throwaway PostgreSQL and MariaDB servers for the session, fresh databases per test.
 
 Every database a test uses is created here and dropped afterwards; the server is stopped at the end
 of the session. Nothing outside what the suite created is touched.
@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mysqlserver import MariaDBServer, find_server
+from mysqlserver import start_server as start_mariadb
 from pgserver import PgServer, find_bindir, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +105,77 @@ def pg_url(pg_database: Callable[[], str]) -> str:
     return pg_database()
 
 
+def _mariadb_server(lower_case_table_names: int) -> Iterator[MariaDBServer]:
+    if find_server() is None:
+        if os.environ.get("CI"):
+            pytest.fail("MariaDB is not installed; .ci/run installs it with apt-get install -y mariadb-server")
+        pytest.skip("MariaDB is not installed (apt-get install -y mariadb-server); bash .ci/run installs it")
+    server = start_mariadb(lower_case_table_names)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def mysql_server() -> Iterator[MariaDBServer]:
+    """A throwaway MariaDB server, lower_case_table_names=0 (as on Linux)."""
+    yield from _mariadb_server(0)
+
+
+@pytest.fixture(scope="session")
+def mysql_server_lctn1() -> Iterator[MariaDBServer]:
+    """A second throwaway MariaDB server that folds table names (lower_case_table_names=1, as on
+    Windows): the setting is fixed when the data directory is made."""
+    yield from _mariadb_server(1)
+
+
+def _mysql_admin(server: MariaDBServer) -> Any:
+    import pymysql
+
+    return pymysql.connect(host="127.0.0.1", port=server.port, user=server.user,
+                           password=server.password, autocommit=True)
+
+
+def _mysql_factory(server: MariaDBServer) -> Iterator[Callable[[], str]]:
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"sg_test_{os.getpid()}_{next(_counter)}"
+        conn = _mysql_admin(server)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        finally:
+            conn.close()
+        made.append(name)
+        return server.url(name)
+
+    try:
+        yield make
+    finally:
+        if made:
+            conn = _mysql_admin(server)
+            try:
+                with conn.cursor() as cur:
+                    for name in made:
+                        cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+            finally:
+                conn.close()
+
+
+@pytest.fixture
+def mysql_database(mysql_server: MariaDBServer) -> Iterator[Callable[[], str]]:
+    """A factory of fresh, empty MariaDB databases (mysql:// URLs without a driver suffix)."""
+    yield from _mysql_factory(mysql_server)
+
+
+@pytest.fixture
+def mysql_url(mysql_database: Callable[[], str]) -> str:
+    """One fresh MariaDB database."""
+    return mysql_database()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """One fresh SQLite database file."""
@@ -123,6 +196,8 @@ def engine_for(url: str):  # type: ignore[no-untyped-def]
 
     if url.startswith("postgresql://"):
         url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    elif url.startswith("mysql://"):
+        url = url.replace("mysql://", "mysql+pymysql://", 1)
     return sa.create_engine(url, poolclass=sa.pool.NullPool)
 
 

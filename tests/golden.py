@@ -15,7 +15,7 @@ from conftest import engine_for
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir() and (p / "models.py").is_file())
-DIALECTS = ("sqlite", "postgresql")
+DIALECTS = ("sqlite", "postgresql", "mysql")
 
 # Copied from CONTRACT.md, not imported from the code: the tests check the code against these.
 DRIFT_KINDS = {
@@ -53,6 +53,8 @@ def case_dirs() -> list[Path]:
 
 
 def dialect_of(url: str) -> str:
+    if url.startswith("mysql"):
+        return "mysql"
     return "sqlite" if url.startswith("sqlite") else "postgresql"
 
 
@@ -116,6 +118,9 @@ def apply_live(url: str, script: str) -> None:
         finally:
             conn.close()
         return
+    if dialect_of(url) == "mysql":
+        _apply_mysql(url, script)
+        return
     eng = engine_for(url)
     try:
         raw = eng.raw_connection()
@@ -127,6 +132,25 @@ def apply_live(url: str, script: str) -> None:
             raw.close()
     finally:
         eng.dispose()
+
+
+def _apply_mysql(url: str, script: str) -> None:
+    """The script in one go (names may hold `;`), standard SQL's double-quoted names understood."""
+    import pymysql
+    from pymysql.constants import CLIENT
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    conn = pymysql.connect(host=u.host, port=u.port, user=u.username, password=u.password,
+                           database=u.database, client_flag=CLIENT.MULTI_STATEMENTS, autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')")
+            cur.execute(script)
+            while cur.nextset():
+                pass
+    finally:
+        conn.close()
 
 
 # --- comparing ---------------------------------------------------------------------------------

@@ -1,13 +1,14 @@
 """Golden cases: every folder in tests/cases/ is one declared schema, one live schema and the exact
-findings `check` must give, run on SQLite and on PostgreSQL.
+findings `check` must give, run on SQLite, PostgreSQL and MariaDB.
 
 A case folder holds:
 - `models.py`: the declared side, defining `Base` (a declarative base) or `metadata`.
 - `live.sql`: the live schema, portable SQL applied as one script to a fresh database; or
-  `live.sqlite.sql` / `live.postgresql.sql` when a backend needs its own DDL.
+  `live.sqlite.sql` / `live.postgresql.sql` / `live.mysql.sql` when a backend needs its own DDL
+  (MariaDB runs `live.sql` with ANSI_QUOTES, so standard double-quoted names work there).
 - `expected.json`: the findings, a list of objects with `kind`, `table`, `column`, `severity` and
   optionally `destructive`, `declared`, `live` (left out: not compared). `expected.sqlite.json` /
-  `expected.postgresql.json` override it for one backend; a case that has any override explains
+  `expected.postgresql.json` / `expected.mysql.json` override it for one backend; a case that has any override explains
   why in its README.md. Instead of a list, a file may hold `{"xfail": "<core bug>", "findings": [...]}`
   to mark a case the core currently gets wrong; the findings are still the right ones.
 
@@ -81,8 +82,17 @@ def describe(findings: list[dict[str, Any]]) -> str:
 # --- the golden test ---------------------------------------------------------------------------
 
 
+@pytest.fixture(params=["sqlite", "postgresql", pytest.param("mysql", marks=pytest.mark.mysql)])
+def case_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """A fresh, empty database on each backend the cases run on."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'live.db'}"
+    return str(request.getfixturevalue("pg_url" if request.param == "postgresql" else "mysql_url"))
+
+
 @pytest.mark.parametrize("case", CASES)
-def test_case(case: str, db_url: str, request: pytest.FixtureRequest) -> None:
+def test_case(case: str, case_url: str, request: pytest.FixtureRequest) -> None:
+    db_url = case_url
     folder = CASES_DIR / case
     dialect = dialect_of(db_url)
     expected, xfail = load_expected(expected_file(folder, dialect))

@@ -372,3 +372,39 @@ def test_next_release_plans_and_syncs_as_the_readme_says(backend: str, tmp_path:
     assert _counts(url) == before  # every row of every table is still there
     with pytest.raises(schemaguard.SyncRefused, match="force_sync_refused"):
         schemaguard.safe_sync(url, MODELS_V2, mode="force", environ={"APP_ENV": "development"})
+
+
+# --- the same on MariaDB -----------------------------------------------------------------------
+
+
+@pytest.mark.mysql
+def test_mariadb_buggy_models_report_exactly_the_bugs_and_correct_ones_nothing(mysql_url: str) -> None:
+    _legacy_pg(mysql_url)  # create_all from the correct models, then legacy.sql's rows: portable
+
+    buggy = schemaguard.check(mysql_url, MODELS_BUGGY)
+    assert {_key(f) for f in buggy.findings} == BUGS
+    assert len(buggy.findings) == len(BUGS)
+    # MySQL ignores case in column names, not underscores: userId does not reach user_id there.
+    for f in buggy.findings:
+        if f.kind == "column_name_style":
+            assert "not underscores" in f.message
+        if f.kind == "foreign_key_target_case":  # the server's own setting, not PostgreSQL's rules
+            assert "lower_case_table_names=0" in f.message and "PostgreSQL" not in f.message
+
+    assert schemaguard.check(mysql_url, MODELS).findings == []
+
+    # And through the CLI, with the URL as a user writes it (no +pymysql).
+    run = _cli("check", "--models", MODELS_BUGGY, "--db", mysql_url, "--format", "json")
+    assert run.returncode == 1, run.stderr
+    assert {_key(f) for f in json.loads(run.stdout)["findings"]} == BUGS
+    run = _cli("check", "--models", MODELS, "--db", mysql_url, "--format", "json")
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.mysql
+def test_app_starts_on_mariadb(tmp_path: Path, mysql_url: str) -> None:
+    _legacy_pg(mysql_url)
+    run = _app(tmp_path, database_url=mysql_url)
+    assert run.returncode == 0, run.stderr
+    assert "serving 3 published events to 5 users" in run.stdout
+    assert _app(tmp_path, "--buggy", database_url=mysql_url).returncode == 1

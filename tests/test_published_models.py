@@ -1,4 +1,4 @@
-"""Published SQLAlchemy models that we did not write, on both backends.
+"""Published SQLAlchemy models that we did not write, on SQLite, PostgreSQL and MariaDB.
 
 - optuna's storage models (`optuna.storages._rdb.models.BaseModel`: 12 tables, enums, Float(53),
   composite unique constraints, foreign keys, a CHECK constraint);
@@ -41,7 +41,17 @@ def _run_sql(url: str, statements: list[str]) -> None:
 
 
 def _dialect(url: str) -> str:
+    if url.startswith("mysql"):
+        return "mysql"
     return "sqlite" if url.startswith("sqlite") else "postgresql"
+
+
+@pytest.fixture(params=["sqlite", "postgresql", pytest.param("mysql", marks=pytest.mark.mysql)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """A fresh, empty database on each backend in turn (MariaDB too, here)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'live.db'}"
+    return str(request.getfixturevalue("pg_url" if request.param == "postgresql" else "mysql_url"))
 
 
 # --- optuna ---------------------------------------------------------------------------------------
@@ -61,7 +71,7 @@ def test_optuna_storage_made_by_optuna_has_no_finding(db_url: str) -> None:
     # optuna's RDBStorage creates its own schema and stamps alembic_version (bookkeeping, ignored).
     from optuna.storages import RDBStorage
 
-    url = db_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    url = db_url.replace("postgresql://", "postgresql+psycopg://", 1).replace("mysql://", "mysql+pymysql://", 1)
     storage = RDBStorage(url, engine_kwargs={"poolclass": sa.pool.NullPool})
     try:
         storage.create_new_study(directions=[optuna_models.StudyDirection.MINIMIZE], study_name="s")
@@ -73,10 +83,13 @@ def test_optuna_storage_made_by_optuna_has_no_finding(db_url: str) -> None:
 
 def _optuna_drift_sql(dialect: str) -> list[str]:
     """Drop a column, drop an index, and narrow VARCHAR(256) to VARCHAR(64) on the live side."""
-    statements = [
-        "ALTER TABLE trials DROP COLUMN datetime_complete",
-        "DROP INDEX ix_trials_study_id",
-    ]
+    statements = ["ALTER TABLE trials DROP COLUMN datetime_complete"]
+    if dialect == "mysql":
+        # ix_trials_study_id serves the foreign key on study_id: InnoDB refuses to drop it. The
+        # other index goes instead.
+        return [*statements, "DROP INDEX ix_studies_study_name ON studies",
+                "ALTER TABLE version_info MODIFY library_version VARCHAR(64)"]
+    statements.append("DROP INDEX ix_trials_study_id")
     if dialect == "postgresql":
         statements.append("ALTER TABLE version_info ALTER COLUMN library_version TYPE VARCHAR(64)")
     else:
@@ -103,11 +116,12 @@ def test_optuna_drift_gives_exactly_the_expected_findings(db_url: str) -> None:
 
     _run_sql(db_url, _optuna_drift_sql(_dialect(db_url)))
     findings = check(db_url, optuna_models.BaseModel).findings
-    assert _summary(findings) == [
+    dropped_index = ("studies", "study_name") if _dialect(db_url) == "mysql" else ("trials", "study_id")
+    assert _summary(findings) == sorted([
         ("column_missing", "trials", "datetime_complete"),
-        ("index_missing", "trials", "study_id"),
+        ("index_missing", *dropped_index),
         ("type_mismatch", "version_info", "library_version"),
-    ], _explain(findings)
+    ]), _explain(findings)
     by_kind = {f.kind: f for f in findings}
     assert by_kind["type_mismatch"].declared == "VARCHAR(256)"
     assert by_kind["type_mismatch"].live == "VARCHAR(64)"
@@ -145,8 +159,12 @@ def test_apscheduler_drift_gives_exactly_the_expected_findings(db_url: str) -> N
     store, engine = _apscheduler_store(db_url)
     engine.dispose()
     dialect = _dialect(db_url)
-    statements = ["DROP INDEX ix_apscheduler_jobs_next_run_time"]
+    statements = ["DROP INDEX ix_apscheduler_jobs_next_run_time" + (" ON apscheduler_jobs" if dialect == "mysql" else "")]
     expected = [("index_missing", "apscheduler_jobs", "next_run_time")]
+    if dialect == "mysql":
+        # Float(25) is DOUBLE there; FLOAT is 4 bytes.
+        statements.append("ALTER TABLE apscheduler_jobs MODIFY next_run_time FLOAT")
+        expected.append(("type_mismatch", "apscheduler_jobs", "next_run_time"))
     if dialect == "postgresql":
         # Float(25) is double precision there; REAL loses precision. (On SQLite both are one
         # 8-byte REAL storage class, so the same change is no drift at all.)

@@ -496,3 +496,51 @@ def test_safe_sync_raises_sync_failed_with_the_cause(tmp_path: Path) -> None:
     assert info.value.cause == "sync_lock" and info.value.exit_code == 5 and info.value.step is None
     result = safe_sync(url, md, mode="safe", environ={})
     assert result.applied and not result.waited_for_lock
+
+
+# --- MySQL/MariaDB: the named lock, and no sync until a failed step can be undone ------------------
+
+
+@pytest.mark.mysql
+def test_mariadb_sync_lock_is_a_named_lock_per_database_released_with_its_connection(mysql_url: str) -> None:
+    from schemaguard.apply.failures import SyncLockTimeout
+    from schemaguard.apply.lock import sync_lock
+    from schemaguard.live.database import Database
+
+    with Database.open(mysql_url) as first, Database.open(mysql_url) as second:
+        with sync_lock(first, "1s") as held:
+            assert held.waited is False and held.in_transaction is False
+            pid = held.connection.exec_driver_sql("SELECT CONNECTION_ID()").scalar()
+            started = time.monotonic()
+            with pytest.raises(SyncLockTimeout) as info, sync_lock(second, "500ms"):
+                pass
+            assert time.monotonic() - started < 5
+            assert info.value.cause == "sync_lock" and info.value.exit_code == 5
+            assert "GET_LOCK('schemaguard_sync:" in str(info.value)
+            assert f"connection {pid}" in str(info.value)  # the holder, from the process list
+        # Released at the end of the block: the next sync takes it at once.
+        with sync_lock(second, "1s") as again:
+            assert again.waited is False
+    # The lock's connection ending releases it too (a killed process): hold it on a connection
+    # that is then closed without RELEASE_LOCK.
+    engine = sa.create_engine(mysql_url.replace("mysql://", "mysql+pymysql://", 1))
+    conn = engine.connect()
+    name = conn.exec_driver_sql("SELECT CONCAT('schemaguard_sync:', DATABASE())").scalar()
+    assert conn.exec_driver_sql("SELECT GET_LOCK(%s, 0)", (name,)).scalar() == 1
+    conn.invalidate()  # the connection is closed, as by a dead client
+    engine.dispose()
+    with Database.open(mysql_url) as third, sync_lock(third, "5s") as held:
+        assert held.connection is not None
+
+
+@pytest.mark.mysql
+def test_sync_refuses_to_apply_on_mariadb_until_a_failed_step_can_be_undone(mysql_url: str, tmp_path: Path) -> None:
+    target = _models(tmp_path, tables=2)
+    r = _sync("--models", target, "--db", mysql_url, "--yes")
+    assert r.returncode == 2, r.stderr
+    assert "its DDL commits statement by statement" in r.stderr and "nothing was changed" in r.stderr
+    engine = sa.create_engine(mysql_url.replace("mysql://", "mysql+pymysql://", 1))
+    assert sa.inspect(engine).get_table_names() == []
+    engine.dispose()
+    dry = _sync("--models", target, "--db", mysql_url, "--dry-run", "--format", "json")
+    assert dry.returncode == 0 and [s["kind"] for s in json.loads(dry.stdout)["steps"]].count("create_table") == 2

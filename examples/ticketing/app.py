@@ -37,10 +37,12 @@ class StartupRefused(Exception):
 
 
 def _driver_url(url: str) -> str:
-    # schemaguard accepts postgresql:// as is; SQLAlchemy itself wants the driver named.
-    for prefix in ("postgresql://", "postgres://"):
+    # schemaguard accepts postgresql:// and mysql:// as they are; SQLAlchemy itself wants the
+    # driver named (psycopg 3 and PyMySQL come with schemaguard).
+    for prefix, driver in (("postgresql://", "postgresql+psycopg://"), ("postgres://", "postgresql+psycopg://"),
+                           ("mysql://", "mysql+pymysql://"), ("mariadb://", "mariadb+pymysql://")):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
+            return driver + url[len(prefix) :]
     return url
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..errors import UsageError
 from .failures import SyncFailed, SyncLockTimeout, SyncRefused
 from .guard import Decision, decide, environment, force_sync_enabled, resolve_mode
 
@@ -93,6 +94,15 @@ def safe_sync(
         early = decide(resolved, where, force, yes=True)
         if not early.allowed:
             raise SyncRefused(early)
+        if not dry_run and not database.dialect.transactional_ddl:
+            # MySQL commits each DDL statement: a step that failed would leave the ones before it
+            # applied. Until sync undoes them itself, it does not start there.
+            raise UsageError(
+                f"sync cannot apply changes on {database.dialect.title} yet: its DDL commits statement "
+                "by statement, so a failing step could not be rolled back; nothing was changed",
+                hint="review `schemaguard plan --format sql` (or --format alembic) and apply it with your "
+                "migration tool; `sync --dry-run` shows the same plan",
+            )
         sync = _Sync(database, metadata, resolved, where, force, schema, yes, confirm, bounds)
         if dry_run:
             return sync.run(None, dry_run=True)

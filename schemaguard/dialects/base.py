@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
     from sqlalchemy.engine import Dialect as SADialect
 
-    from ..schema.snapshot import Index, Schema
+    from ..schema.snapshot import Index, Schema, Table
 
 _WS = re.compile(r"\s+")
 COLLATE = re.compile(r"\s+COLLATE\s+(.+)$", re.IGNORECASE)
@@ -59,6 +59,15 @@ class Dialect:
     def begin_read_only(self, conn: Connection) -> None:
         """Make the connection's transaction unable to write, where the database can say so."""
 
+    def error_detail(self, orig: BaseException) -> str | None:
+        """The reason in a driver's connection error, where the driver wraps it (None: its text)."""
+        return None
+
+    def server_settings(self, conn: Connection) -> dict[str, Any]:
+        """Settings of the server that the comparison consults, read once per command (the live
+        handle's ServerFacts): `flavor`, `lower_case_table_names`."""
+        return {}
+
     def begin_ddl(self, conn: Connection, *, foreign_keys_off: bool = False, begin: bool = True) -> Callable[[], None]:
         """Open a transaction that DDL really belongs to (`begin=False`: only prepare the connection
         for one); returns how to put the connection back."""
@@ -68,6 +77,10 @@ class Dialect:
 
     def set_step_timeouts(self, conn: Connection, lock_ms: int, statement_ms: int) -> None:
         """Bound how long one step of a sync may wait for a lock and run, for this transaction."""
+
+    #: DDL belongs to the transaction it runs in, so a failed sync rolls back every step. Where it
+    #: does not (MySQL commits each DDL statement), a sync must undo the steps it applied itself.
+    transactional_ddl: ClassVar[bool] = True
 
     # --- one sync at a time -------------------------------------------------------------------
 
@@ -117,6 +130,14 @@ class Dialect:
             column.get("autoincrement") is True and raw_default and is_sequence_default(raw_default)
         )
 
+    def fk_action(self, action: str) -> str:
+        """A foreign key's ON DELETE/ON UPDATE action in the spelling that means it here."""
+        return action
+
+    def implied_index(self, table: Table, index: Index) -> bool:
+        """Whether a live index is one the database made by itself (not drift when undeclared)."""
+        return False
+
     #: Only a lone INTEGER PRIMARY KEY numbers itself (the rowid), whatever the model says.
     rowid_autoincrement: ClassVar[bool] = False
 
@@ -159,6 +180,17 @@ class Dialect:
         else:
             compiled = self.type_as_reflected(str(compiled), sa_dialect)
         return self.canonical_text(str(compiled))
+
+    def same_type(self, declared: str, live: str) -> bool:
+        """Whether a declared and a live canonical type are the same column type here."""
+        return declared == live
+
+    def normalize_default(self, text: str | None, type_text: str | None) -> str | None:
+        """A server default's canonical text (schemaguard.schema.defaults), folded further where
+        this database spells one default several ways."""
+        from ..schema.defaults import normalize_default
+
+        return normalize_default(text, type_text)
 
     def sequelize_enum_is_native(self) -> bool:
         """Whether Sequelize's ENUM is a named type of its own here (compared by its labels)."""
@@ -246,6 +278,20 @@ class Dialect:
     def limit_statement_time(self, conn: Connection, milliseconds: int) -> None:
         """Make each statement of this transaction give up after `milliseconds`, where the database
         can; a plan's measurements would rather lack a number than wait for it."""
+
+    # --- names ------------------------------------------------------------------------------
+
+    def table_name_note(self, live: Schema) -> str | None:
+        """What the server's own name folding means for a table named in another case."""
+        return None
+
+    def column_case_harmless(self, declared: str, live: str) -> bool:
+        """Whether queries naming the declared column reach the live one here (case-blind names)."""
+        return False
+
+    def column_name_note(self, declared: str, live: str) -> str | None:
+        """What the server's own name folding means for a column named in another case/style."""
+        return None
 
 
 @lru_cache(maxsize=8192)  # a schema repeats a few dozen spellings over thousands of columns

@@ -1,30 +1,486 @@
-"""MySQL and MariaDB: what schemaguard knows of them so far (type spellings, read-only checks)."""
+"""MySQL and MariaDB: PyMySQL by default, read-only checks, the catalog read in bulk from
+information_schema, and the type and default spellings these servers store as the same thing.
+
+What the comparison has to know about these servers:
+- integer display widths are spelling (`INT(11)` is `INTEGER`), `TINYINT(1)` is how a Boolean is
+  stored, `FLOAT(25..53)`, `REAL` and `DOUBLE PRECISION` are `DOUBLE`, `NUMERIC` is `DECIMAL(10, 0)`;
+- `TEXT(n)`/`BLOB(n)` become the smallest of TINY/-/MEDIUM/LONG that holds n characters (4 bytes
+  each in utf8mb4) or bytes;
+- a collation is reported where it differs from the table's, and compared only where the model
+  states one; MariaDB's JSON is LONGTEXT COLLATE utf8mb4_bin and its UUID is native, where the
+  models are compiled before the server is known (CHAR(32) for a Uuid);
+- MariaDB quotes literal defaults in the catalog and writes `current_timestamp()`;
+- `RESTRICT` and `NO ACTION` are one foreign-key action in InnoDB (checked at once either way);
+- a foreign key needs an index: InnoDB makes one (named after the key, or its first column) when
+  the model has none, and it is not drift;
+- column names are case-insensitive on every server; table names follow `lower_case_table_names`.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+import re
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .base import Dialect
+from ..errors import LockUnavailable, UsageError
+from ..schema.defaults import normalize_default
+from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from .base import COLLATE, Dialect
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import URL, Connection
+    from sqlalchemy.engine import Dialect as SADialect
 
-_MYSQL_ALIASES = {
+_ALIASES = {
     "INT": "INTEGER",
+    "INT4": "INTEGER",
+    "INT8": "BIGINT",
+    "INT2": "SMALLINT",
+    "INT1": "TINYINT",
+    "MIDDLEINT": "MEDIUMINT",
     "BOOL": "BOOLEAN",
     "DOUBLE PRECISION": "DOUBLE",
+    # REAL is DOUBLE unless the server runs with sql_mode REAL_AS_FLOAT.
+    "REAL": "DOUBLE",
+    "NUMERIC": "DECIMAL",
+    "DEC": "DECIMAL",
+    "FIXED": "DECIMAL",
+    "CHARACTER VARYING": "VARCHAR",
+    "CHARACTER": "CHAR",
+    "NATIONAL VARCHAR": "VARCHAR",
+    "NVARCHAR": "VARCHAR",
+    "NATIONAL CHAR": "CHAR",
+    "NCHAR": "CHAR",
+    "LONG VARCHAR": "MEDIUMTEXT",
+    "LONG": "MEDIUMTEXT",
 }
-
+_INTEGERS = {"TINYINT", "SMALLINT", "MEDIUMINT", "INTEGER", "BIGINT"}
+_TEMPORAL = {"DATETIME", "TIMESTAMP", "TIME"}
+# Smallest type that holds n bytes: (limit, name) for the TEXT and BLOB families.
+_SIZES = ((255, "TINY"), (65535, ""), (16777215, "MEDIUM"))
+# Bytes per character when the model gives no character set: utf8mb4, the default of MariaDB
+# 10.6+ and MySQL 8.
+_TEXT_BYTES_PER_CHAR = 4
+_CHARSET = re.compile(r"\s+(?:CHARACTER\s+SET|CHARSET)\s+\S+", re.IGNORECASE)
+_FLAGS = ("UNSIGNED", "SIGNED", "ZEROFILL")
+_NOW_PRECISION = re.compile(r"^(?:current_timestamp|now|localtimestamp|localtime)\s*\(\s*(\d)\s*\)$")
 
 class MySQL(Dialect):
     name: ClassVar[str] = "mysql"
     title: ClassVar[str] = "MySQL"
 
+    # --- URLs and connections ---------------------------------------------------------------
+
+    def with_default_driver(self, url: URL) -> URL:
+        # `mysql://` and `mariadb://` get PyMySQL (pure Python: works after a plain pip install);
+        # a driver the user wrote (`mysql+mysqldb://`) is kept.
+        if url.drivername in ("mysql", "mariadb"):
+            return url.set(drivername=f"{url.drivername}+pymysql")
+        return url
+
+    def as_written(self, url: URL) -> URL:
+        if url.drivername in ("mysql+pymysql", "mariadb+pymysql"):
+            return url.set(drivername=url.drivername.split("+")[0])
+        return url
+
     def begin_read_only(self, conn: Connection) -> None:
-        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+        # The transaction itself is read-only: a user with only SELECT can run it, nothing is
+        # created, and the server refuses any write inside it.
+        conn.exec_driver_sql("START TRANSACTION READ ONLY")
+
+    # --- one sync at a time -------------------------------------------------------------------
+
+    # Every DDL statement commits at once: a step that fails leaves the earlier ones applied.
+    transactional_ddl: ClassVar[bool] = False
+    sync_lock_name: ClassVar[str] = "the named lock GET_LOCK('schemaguard_sync:<database>')"
+
+    def take_sync_lock(self, conn: Connection, wait_ms: int) -> tuple[bool, Callable[[], None]]:
+        """A named lock (GET_LOCK) on the sync's own connection. Named locks belong to the whole
+        server, so the name carries the database's; the server releases it when the connection
+        ends, however the process ends."""
+        database = conn.exec_driver_sql("SELECT DATABASE()").scalar()
+        name = f"schemaguard_sync:{database}"[:64]  # MySQL refuses longer lock names
+        what = f"the named lock GET_LOCK('{name}')"
+        if conn.exec_driver_sql("SELECT GET_LOCK(%s, 0)", (name,)).scalar() == 1:
+            conn.commit()
+            return False, lambda: _release(conn, name)
+        got = conn.exec_driver_sql("SELECT GET_LOCK(%s, %s)", (name, max(0.001, wait_ms / 1000))).scalar()
+        conn.commit()
+        if got != 1:
+            raise LockUnavailable(what, _lock_holder(conn, name))
+        return True, lambda: _release(conn, name)
+
+    def error_detail(self, orig: BaseException) -> str | None:
+        # PyMySQL and mysqlclient raise (code, message): keep the message.
+        args: tuple[Any, ...] = tuple(getattr(orig, "args", ()))
+        if len(args) >= 2 and isinstance(args[0], int) and isinstance(args[1], str):
+            return args[1]
+        return None
+
+    def server_settings(self, conn: Connection) -> dict[str, Any]:
+        setting, version = conn.exec_driver_sql("SELECT @@lower_case_table_names, @@version").one()
+        return {
+            "flavor": "mariadb" if "mariadb" in str(version).lower() else "mysql",
+            "lower_case_table_names": int(setting),
+        }
+
+    # --- reflection -------------------------------------------------------------------------
+
+    def reflect_catalog(
+        self, conn: Connection, schema: str | None, wanted: Callable[[str], bool], label: str
+    ) -> Schema | None:
+        return reflect_catalog(conn, schema, wanted, label)
+
+    def live_autoincrement(self, column: Mapping[str, Any], primary_key: Sequence[str], type_text: str | None) -> bool:
+        # The inspector reads AUTO_INCREMENT as autoincrement=True; False or None otherwise.
+        return column.get("autoincrement") is True
+
+    def fk_action(self, action: str) -> str:
+        # InnoDB checks RESTRICT and NO ACTION at once, alike; SHOW CREATE TABLE leaves RESTRICT out.
+        return "NO ACTION" if action == "RESTRICT" else action
+
+    def implied_index(self, table: Table, index: Index) -> bool:
+        """The index InnoDB made for a foreign key that had none: named after the key, or after its
+        first column, on exactly the key's columns."""
+        if index.unique:
+            return False
+        # Named after the key, else after its first column, numbered (_2, _3...) when that is taken.
+        return any(
+            index.columns == fk.columns
+            and (index.name == fk.name or re.fullmatch(re.escape(fk.columns[0]) + r"(?:_\d+)?", str(index.name)))
+            for fk in table.foreign_keys
+        )
+
+    # --- types ------------------------------------------------------------------------------
 
     def fold_type(self, name: str, args: list[str], array: str) -> tuple[str, list[str], str]:
-        return _MYSQL_ALIASES.get(name, name), args, array
+        return _fold(name, tuple(args)) + (array,)
+
+    def canonical_type(self, type_: Any, sa_dialect: SADialect) -> str | None:
+        from sqlalchemy.dialects.mysql import SET
+
+        if isinstance(type_, SET):
+            # Labels keep their case, as ENUM's do.
+            return "SET(" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in type_.values) + ")"
+        return super().canonical_type(type_, sa_dialect)
+
+    def same_type(self, declared: str, live: str) -> bool:
+        if declared == live:
+            return True
+        d_collate, l_collate = COLLATE.search(declared), COLLATE.search(live)
+        if l_collate and not d_collate:
+            # The model states no collation: the column's own is not the model's business.
+            live = live[: l_collate.start()]
+            if declared == live:
+                return True
+        if d_collate and not l_collate and declared[: d_collate.start()] == live:
+            # The live column has its table's collation (shown only where a column differs from
+            # its table, as SHOW CREATE TABLE does): the model may be naming exactly that one.
+            # Not knowing the table's default here, this is taken as the same type.
+            return True
+        # Models are compiled before the server is known: for MySQL's dialect a Uuid is CHAR(32)
+        # and a JSON is JSON; MariaDB stores its native UUID and JSON as LONGTEXT utf8mb4_bin.
+        return (declared, live) in (("CHAR(32)", "UUID"), ("JSON", "LONGTEXT"), ("JSON", "LONGTEXT COLLATE UTF8MB4_BIN"))
+
+    # --- defaults ---------------------------------------------------------------------------
+
+    def normalize_default(self, text: str | None, type_text: str | None) -> str | None:
+        if text is None:
+            return None
+        if len(text) >= 2 and text[0] == text[-1] == "'" and "\\" in text:
+            # MariaDB's catalog escapes quotes in a literal with a backslash ('it\'s').
+            text = "'" + _unescape(text[1:-1]).replace("'", "''") + "'"
+        if type_text and type_text.startswith("YEAR") and len(text) >= 2 and text[0] == text[-1] == "'":
+            text = text[1:-1]  # YEAR is a number, quoted or not
+        out = normalize_default(text, type_text)
+        if out is None:
+            return None
+        # SQLAlchemy's MySQL inspector (and a model's server_default=text("... ON UPDATE ...")) puts
+        # a TIMESTAMP's ON UPDATE clause after the default: each part is folded on its own.
+        head, sep, on_update = out.partition(" on update ")
+        if sep:
+            return f"{_now(head) or head} on update {_now(on_update.strip()) or on_update.strip()}"
+        return _now(out) or out
+
+    # --- reports ----------------------------------------------------------------------------
+
+    def table_name_note(self, live: Schema) -> str | None:
+        setting = live.lower_case_table_names
+        if setting is None:
+            return None
+        if setting == 0:
+            return (
+                f"on this server (lower_case_table_names={setting}) table names are case-sensitive: "
+                "the model's name does not reach this table"
+            )
+        return (
+            f"this server folds table names (lower_case_table_names={setting}), so the app works here, "
+            "but on a Linux server (lower_case_table_names=0) the names are different tables"
+        )
+
+    def column_case_harmless(self, declared: str, live: str) -> bool:
+        return declared.lower() == live.lower()
+
+    def column_name_note(self, declared: str, live: str) -> str | None:
+        if declared.lower() == live.lower():
+            return (
+                f"{self.title} compares column names without regard to case, so queries reach "
+                f"{live} on every {self.title} server and this difference is harmless here"
+            )
+        return f"{self.title} ignores case in column names but not underscores: {declared} is not {live}"
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "0": "\0"}.get(m.group(1), m.group(1)), text)
+
+
+_SAME_AS = {"curdate()": "current_date", "curtime()": "current_time"}
+
+
+def _now(text: str) -> str | None:
+    """CURRENT_TIMESTAMP(6), NOW(6) and MariaDB's current_timestamp(6) in one spelling; curdate()
+    and curtime() as CURRENT_DATE and CURRENT_TIME."""
+    if text in _SAME_AS:
+        return _SAME_AS[text]
+    if normalize_default(text) == "current_timestamp":
+        return "current_timestamp"
+    m = _NOW_PRECISION.match(text)
+    if m:
+        return "current_timestamp" if m.group(1) == "0" else f"current_timestamp({m.group(1)})"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _fold(name: str, args: tuple[str, ...]) -> tuple[str, list[str]]:
+    name = _CHARSET.sub("", " " + name).strip()
+    words = name.split()
+    flags = [w for w in _FLAGS if w in words]
+    name = " ".join(w for w in words if w not in _FLAGS)
+    if "ZEROFILL" in flags:
+        flags = ["UNSIGNED"]  # ZEROFILL is display only, and implies UNSIGNED
+    flags = [f for f in flags if f == "UNSIGNED"]
+    name = _ALIASES.get(name, name)
+    out: list[str] = list(args)
+    if name == "TINYINT" and args == ("1",) and not flags:
+        return "BOOLEAN", []
+    if name in _INTEGERS or name == "YEAR":
+        out = []  # a display width, not a size
+    elif name == "FLOAT":
+        if len(args) == 1 and args[0].isdigit():
+            name, out = ("DOUBLE" if int(args[0]) > 24 else "FLOAT"), []
+    elif name == "DECIMAL":
+        out = [args[0] if args else "10", args[1] if len(args) > 1 else "0"]
+    elif name in _TEMPORAL:
+        if args == ("0",):
+            out = []
+    elif name in ("CHAR", "BINARY", "BIT") and not args:
+        out = ["1"]
+    elif name in ("TEXT", "BLOB") and args and args[0].isdigit():
+        size = int(args[0]) * (_TEXT_BYTES_PER_CHAR if name == "TEXT" else 1)
+        prefix = next((p for limit, p in _SIZES if size <= limit), "LONG")
+        name, out = prefix + name, []
+    if flags:
+        name += " UNSIGNED"
+    return name, out
+
+
+# --- the catalog, read in bulk ------------------------------------------------------------------
+# Four statements whatever the table count, each for one database (TABLE_SCHEMA), rows in a fixed
+# order. The Schema is the inspector's, field for field (tests/test_mysql.py holds them equal).
+
+_TABLES = """
+SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = %(schema)s AND TABLE_TYPE = 'BASE TABLE'
+"""
+_COLUMNS = """
+SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLLATION_NAME,
+       {generated}
+FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %(schema)s
+ORDER BY TABLE_NAME, ORDINAL_POSITION
+"""
+# Index parts in key order; an expression part (MySQL 8.0.13+) has no column name.
+_INDEXES = """
+SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, {expression}
+FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = %(schema)s
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
+"""
+_FOREIGN_KEYS = """
+SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA,
+       k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE
+FROM information_schema.KEY_COLUMN_USAGE k
+LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME
+ AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+WHERE k.TABLE_SCHEMA = %(schema)s AND k.REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
+"""
+
+
+def reflect_catalog(
+    conn: Connection, schema: str | None, wanted: Callable[[str], bool], label: str
+) -> Schema | None:
+    """The live Schema of database `schema` (None: the connection's), tables that `wanted` accepts;
+    None when this login cannot see what the catalog path needs (the inspector is used then)."""
+    sa_dialect: Any = conn.dialect
+    default_schema = sa_dialect.default_schema_name
+    if schema is None:
+        name = default_schema or conn.exec_driver_sql("SELECT DATABASE()").scalar()
+        if not name:
+            raise UsageError(
+                f"{label} names no database", hint="put the database in the URL (mysql://user@host/db) or use --schema"
+            )
+    else:
+        name = schema
+        found = conn.exec_driver_sql(
+            "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %(schema)s", {"schema": name}
+        ).scalar()
+        if not found:
+            raise UsageError(
+                f"database {schema!r} does not exist in {label}",
+                hint="check --schema (on MySQL a schema is a database) or leave it out",
+            )
+    params = {"schema": name}
+    is_mariadb = bool(getattr(sa_dialect, "is_mariadb", False))
+    version = getattr(sa_dialect, "server_version_info", None) or (0,)
+    generated = "GENERATION_EXPRESSION" if is_mariadb or version >= (5, 7) else "NULL"
+    expression = "EXPRESSION" if not is_mariadb and version >= (8, 0, 13) else "NULL"
+
+    tables = {t: collation for t, collation in conn.exec_driver_sql(_TABLES, params) if wanted(t)}
+    if not tables:
+        return Schema(dialect=sa_dialect.name, tables=(), origin="live", schema=schema, label=label,
+                      default_schema=default_schema)
+    column_rows = conn.exec_driver_sql(_COLUMNS.format(generated=generated), params).all()
+    index_rows = conn.exec_driver_sql(_INDEXES.format(expression=expression), params).all()
+    fk_rows = conn.exec_driver_sql(_FOREIGN_KEYS, params).all()
+
+    primary: dict[str, list[str]] = {}
+    uniques: dict[str, dict[str, list[str]]] = {}
+    indexes: dict[str, dict[str, list[str]]] = {}
+    for table, index, non_unique, _seq, column, _sub_part, expr in index_rows:
+        if table not in tables:
+            continue
+        if index == "PRIMARY":
+            primary.setdefault(table, []).append(column)
+            continue
+        part = column if column is not None else (_expression(expr) if expr else None)
+        if part is None:
+            continue
+        into = uniques if not int(non_unique) else indexes
+        into.setdefault(table, {}).setdefault(index, []).append(part)
+
+    fks: dict[str, dict[str, dict[str, Any]]] = {}
+    for table, cname, column, ref_schema, ref_table, ref_column, update_rule, delete_rule in fk_rows:
+        if table not in tables:
+            continue
+        if update_rule is None:
+            # MariaDB hides REFERENTIAL_CONSTRAINTS from a login with only SELECT on the table, so
+            # the keys' actions are unknown here: SHOW CREATE TABLE (the inspector) still has them.
+            return None
+        fk = fks.setdefault(table, {}).setdefault(
+            cname,
+            {"cols": [], "refs": [], "ref_table": ref_table,
+             # The inspector names another database's table with its schema, this one's without.
+             "ref_schema": None if ref_schema == name else ref_schema,
+             "onupdate": DIALECT.fk_action(update_rule), "ondelete": DIALECT.fk_action(delete_rule)},
+        )
+        fk["cols"].append(column)
+        fk["refs"].append(ref_column)
+
+    columns: dict[str, list[Column]] = {}
+    built: dict[tuple[Any, ...], Column] = {}
+    for table, column, column_type, is_nullable, default, extra, collation, generation in column_rows:
+        if table not in tables:
+            continue
+        in_pk = column in primary.get(table, ())
+        key = (column, column_type, is_nullable, default, extra, collation if collation != tables[table] else None,
+               bool(generation), in_pk)
+        col = built.get(key)
+        if col is None:
+            col = built[key] = _column(key, is_mariadb)
+        columns.setdefault(table, []).append(col)
+
+    out = []
+    for table in sorted(tables):
+        pk = tuple(primary.get(table, ()))
+        table_fks = sorted(
+            (
+                ForeignKey(name=cname, columns=tuple(f["cols"]), ref_table=f["ref_table"],
+                           ref_columns=tuple(f["refs"]), ref_schema=f["ref_schema"],
+                           ondelete=f["ondelete"], onupdate=f["onupdate"])
+                for cname, f in fks.get(table, {}).items()
+            ),
+            key=lambda f: (f.columns, f.name or ""),
+        )
+        out.append(
+            Table(
+                name=table,
+                columns=tuple(columns.get(table, ())),
+                primary_key=pk,
+                indexes=tuple(sorted(
+                    (Index(name=n, columns=tuple(c), unique=False) for n, c in indexes.get(table, {}).items()),
+                    key=lambda i: (str(i.name), i.columns),
+                )),
+                uniques=tuple(sorted(
+                    (UniqueConstraint(name=n, columns=tuple(c)) for n, c in uniques.get(table, {}).items()),
+                    key=lambda u: u.columns,
+                )),
+                foreign_keys=tuple(table_fks),
+            )
+        )
+    return Schema(dialect=sa_dialect.name, tables=tuple(out), origin="live", schema=schema, label=label,
+                  default_schema=default_schema)
+
+
+def _expression(text: str) -> str:
+    from ..schema.expressions import normalize_expression
+
+    return normalize_expression(text)
+
+
+_ON_UPDATE = re.compile(r"on update (\S+)")
+_LABELS = re.compile(r"'((?:[^']|'')*)'")
+
+
+def _column(key: tuple[Any, ...], is_mariadb: bool) -> Column:
+    name, column_type, is_nullable, default, extra, collation, generated, in_pk = key
+    type_text = _type_text(str(column_type), collation)
+    extra = str(extra or "").lower()
+    if generated:
+        default = None  # a generated column's expression is not a default
+    elif is_mariadb:
+        # MariaDB writes the default as SHOW CREATE TABLE does: literals quoted, NULL as NULL.
+        default = None if default in (None, "NULL") else str(default)
+    elif default is not None:
+        # MySQL 8 gives a literal unquoted and marks an expression DEFAULT_GENERATED.
+        default = f"({default})" if "default_generated" in extra or default.upper() == "CURRENT_TIMESTAMP" \
+            else "'" + str(default).replace("'", "''") + "'"
+    on_update = _ON_UPDATE.search(extra)
+    if on_update and default is not None:
+        default = f"{default} on update {on_update.group(1)}"  # as the inspector gives it
+    return Column(
+        name=name,
+        type=type_text,
+        nullable=is_nullable == "YES" and not in_pk,
+        default=DIALECT.normalize_default(default, type_text),
+        autoincrement="auto_increment" in extra,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _type_text(column_type: str, collation: str | None) -> str | None:
+    """COLUMN_TYPE as the inspector's canonical text: ENUM and SET labels as written, a collation
+    only where it is not the table's, an unknown type as no type (the inspector's NullType)."""
+    from sqlalchemy.dialects.mysql.base import ischema_names
+
+    base = column_type.split("(")[0].split()[0].lower()
+    if base not in ischema_names:
+        return None
+    if base in ("enum", "set"):
+        labels = _LABELS.findall(column_type[column_type.index("(") :])
+        return f"{base.upper()}(" + ", ".join(f"'{label}'" for label in labels) + ")"
+    text = column_type + (f" COLLATE {collation}" if collation else "")
+    return DIALECT.canonical_text(text)
 
     # --- planning ---------------------------------------------------------------------------
     # The general answers (base.py) hold until MySQL plans are built and tested. Known to differ:
@@ -34,3 +490,28 @@ class MySQL(Dialect):
 
 
 DIALECT = MySQL()
+
+
+def _release(conn: Connection, name: str) -> None:
+    try:
+        conn.exec_driver_sql("SELECT RELEASE_LOCK(%s)", (name,))
+        conn.commit()
+    except Exception:  # noqa: BLE001 - the connection is closed next, which releases it anyway
+        pass
+
+
+def _lock_holder(conn: Connection, name: str) -> str | None:
+    """The session that holds a named lock, as SHOW PROCESSLIST shows it."""
+    try:
+        row = conn.exec_driver_sql(
+            "SELECT p.ID, p.USER, p.HOST, p.COMMAND, p.TIME, LEFT(p.INFO, 80) "
+            "FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK(%s)", (name,)
+        ).first()
+        conn.commit()
+    except Exception:  # noqa: BLE001 - naming the holder is a courtesy; the timeout is the error
+        return None
+    if row is None:
+        return None
+    pid, user, host, command, seconds, info = row
+    last = f", last query {str(info).strip()!r}" if info else ""
+    return f"connection {pid} (user {user} from {host}; {command} for {seconds} s{last})"

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from ..dialects import Dialect, dialect_of
 from ..schema.naming import fold, style, to_snake
 from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from ..schema.types import is_narrowing
@@ -102,6 +103,10 @@ def diff(declared: Schema, live: Schema, *, outside: Iterable[Table] = ()) -> li
     live_by_name = {t.name: t for t in live.tables}
     declared_by_name = {t.name: t for t in declared.tables}
     resolver = _Resolver(declared, live, table_map, outside, home_schemas(live))
+    # What the live database's module says about names and types; the server's settings come as
+    # data on the live Schema (lower_case_table_names), never from a connection.
+    ours = resolver.dialect
+    table_note = ours.table_name_note(live) if tables.folded else None
 
     for d in tables.only_declared:
         changes.append(Change("table_missing", d.name, declared=d, declared_table=d))
@@ -128,6 +133,7 @@ def diff(declared: Schema, live: Schema, *, outside: Iterable[Table] = ()) -> li
                 live=lv.name,
                 declared_table=d,
                 live_table=lv,
+                details={"server_note": table_note} if table_note else {},
             )
         )
     unchanged = _unchanged_tables(tables.exact, resolver)
@@ -201,6 +207,8 @@ class _Resolver:
         home: frozenset[str | None] = frozenset({None}),
     ) -> None:
         self.home = home
+        self.dialect: Dialect = dialect_of(live.dialect)
+        self.live_schema = live
         self.declared = {self.key(t.schema, t.name): t for t in (*declared.tables, *outside)}
         self.live = {t.name: t for t in live.tables}
         self.table_map = table_map
@@ -287,23 +295,27 @@ def _diff_table(d: Table, lv: Table, resolver: _Resolver) -> list[Change]:
     for dc, lc in cols.renamed:
         out.append(ch("column_missing", column=dc.name, declared=dc, live=lc, details={"renamed_from": lc.name}))
     for dc, lc in cols.folded:
-        out.append(ch("column_name_style", column=lc.name, declared=dc, live=lc))
+        note = resolver.dialect.column_name_note(dc.name, lc.name)
+        details: dict[str, Any] = {"server_note": note} if note else {}
+        if resolver.dialect.column_case_harmless(dc.name, lc.name):
+            details["queries_work"] = True
+        out.append(ch("column_name_style", column=lc.name, declared=dc, live=lc, details=details))
     for dc, lc in (*cols.exact, *cols.renamed, *cols.folded):
-        out.extend(_diff_column(dc, lc, ch, lv.primary_key))
+        out.extend(_diff_column(dc, lc, ch, lv.primary_key, resolver.dialect))
 
     # Primary key, compared as a set of (live) column names.
     d_pk = tuple(colmap.get(c, c) for c in d.primary_key)
     if set(d_pk) != set(lv.primary_key) and (d_pk or lv.primary_key):
         out.append(ch("primary_key_mismatch", declared=d_pk, live=lv.primary_key))
 
-    out.extend(_diff_indexes(d, lv, colmap, ch))
+    out.extend(_diff_indexes(d, lv, colmap, ch, resolver.dialect))
     out.extend(_diff_foreign_keys(d, lv, colmap, resolver, ch))
     return out
 
 
-def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...] = ()) -> list[Change]:
+def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...], ours: Dialect) -> list[Change]:
     out = []
-    if dc.type is not None and lc.type is not None and dc.type != lc.type:
+    if dc.type is not None and lc.type is not None and dc.type != lc.type and not ours.same_type(dc.type, lc.type):
         out.append(ch("type_mismatch", column=lc.name, declared=dc, live=lc))
     if dc.nullable != lc.nullable:
         out.append(ch("nullable_mismatch", column=lc.name, declared=dc, live=lc))
@@ -317,7 +329,7 @@ def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...] = ())
     return out
 
 
-def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[Change]:
+def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any, ours: Dialect) -> list[Change]:
     out: list[Change] = []
 
     def sig(cols: tuple[str, ...]) -> tuple[str, ...]:
@@ -375,6 +387,8 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[
             continue
         out.append(ch("index_missing", column=_single(sig(idx.columns)), declared=idx))
     for idx in l_plain:
+        if ours.implied_index(lv, idx):
+            continue  # made by the database itself (MySQL's index for a foreign key)
         out.append(ch("index_extra", column=_single(idx.columns), live=idx))
     return out
 
@@ -428,13 +442,14 @@ def _diff_foreign_keys(
             )
             continue
         if target["case"]:
+            note = resolver.dialect.table_name_note(resolver.live_schema)
             out.append(
                 ch(
                     "foreign_key_target_case",
                     column=column,
                     declared=fk,
                     live=match,
-                    details=target,
+                    details={**target, "server_note": note} if note else target,
                 )
             )
         if match is None:

@@ -66,8 +66,11 @@ def connect(engine: Engine) -> Connection:
 
 
 def database_error(exc: BaseException, url: URL) -> DatabaseError:
+    from ..dialects import dialect_of
+
     orig = getattr(exc, "orig", exc)
-    lines = [ln.strip() for ln in str(orig).strip().splitlines() if ln.strip()]
+    text = dialect_of(url).error_detail(orig) or str(orig)
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     detail = lines[0] if lines else exc.__class__.__name__
     # psycopg puts the useful reason ("password authentication failed", "database ... does not
     # exist") after the "connection ... failed:" prefix; keep the part that says why.

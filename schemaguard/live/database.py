@@ -28,6 +28,9 @@ class ServerFacts:
 
     version: tuple[Any, ...] | None
     default_schema: str | None
+    # MySQL/MariaDB (Dialect.server_settings): "mariadb" or "mysql", and lower_case_table_names.
+    flavor: str | None = None
+    lower_case_table_names: int | None = None
 
 
 class Database:
@@ -157,8 +160,11 @@ class Database:
 
 
 def _read_facts(conn: Connection) -> ServerFacts:
+    from ..dialects import dialect_of
+
     dialect = conn.dialect
     return ServerFacts(
         version=getattr(dialect, "server_version_info", None),
         default_schema=getattr(dialect, "default_schema_name", None),
+        **dialect_of(dialect).server_settings(conn),
     )

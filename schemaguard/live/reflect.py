@@ -6,11 +6,12 @@ import fnmatch
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from ..schema.defaults import is_sequence_default, normalize_default
+from ..schema.defaults import is_sequence_default
 from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .connect import database_error
 from .urls import redact
@@ -59,7 +60,10 @@ def reflect_live(
     database = Database.open(bind)
     try:
         with database.read_only() as conn:
-            return _reflect(conn, schema, include, exclude, include_bookkeeping, method)
+            live = _reflect(conn, schema, include, exclude, include_bookkeeping, method)
+            setting = database.facts.lower_case_table_names
+            # The server's name folding travels with the snapshot: the diff gets it as data.
+            return live if setting is None else replace(live, lower_case_table_names=setting)
     finally:
         if database is not bind:
             database.close()
@@ -100,7 +104,9 @@ def _reflect(
             return fast
         if method == "catalog":
             raise UsageError(
-                f"the catalog reflection needs PostgreSQL 12 or later through psycopg 3, not {dialect.name}+{dialect.driver}",
+                f"the catalog reflection is not available for {dialect.name}+{dialect.driver} here"
+                " (PostgreSQL needs 12 or later through psycopg 3; MySQL a login that can read"
+                " information_schema.REFERENTIAL_CONSTRAINTS)",
                 hint="reflect with method='inspector' or 'auto'",
             )
     try:
@@ -196,13 +202,16 @@ def _table(
                 name=c["name"],
                 type=type_text,
                 nullable=bool(c["nullable"]) and c["name"] not in pk_cols,
-                default=None if is_sequence_default(raw_default) else normalize_default(raw_default, type_text),
+                default=None if is_sequence_default(raw_default) else ours.normalize_default(raw_default, type_text),
                 autoincrement=auto,
             )
         )
+    # MySQL's inspector reports a UNIQUE KEY both as a unique index and as a unique constraint
+    # that names it (duplicates_index): it is one thing, reported as the constraint.
+    behind_uniques = {u.get("duplicates_index") for u in uqs} - {None}
     indexes = []
     for i in idxs:
-        if i.get("duplicates_constraint"):
+        if i.get("duplicates_constraint") or (i.get("unique") and i.get("name") in behind_uniques):
             continue  # the index behind a UNIQUE constraint: reported as the constraint
         names = i.get("column_names") or []
         exprs = i.get("expressions") or []
@@ -230,8 +239,8 @@ def _table(
                 ref_schema=f.get("referred_schema"),
                 ref_table=f.get("referred_table") or "",
                 ref_columns=tuple(f.get("referred_columns") or ()),
-                ondelete=(opts.get("ondelete") or "NO ACTION").upper(),
-                onupdate=(opts.get("onupdate") or "NO ACTION").upper(),
+                ondelete=ours.fk_action((opts.get("ondelete") or "NO ACTION").upper()),
+                onupdate=ours.fk_action((opts.get("onupdate") or "NO ACTION").upper()),
             )
         )
     return Table(

@@ -15,6 +15,21 @@ def _hint(c) -> str:  # type: ignore[no-untyped-def]
     )
 
 
+def _message(c) -> str:  # type: ignore[no-untyped-def]
+    head = f"the model declares column {c.declared.name} on {c.table} but the database column is {c.live.name}"
+    note = c.details.get("server_note")
+    if c.details.get("queries_work"):
+        # MySQL: the names differ only by case, which its column names ignore.
+        return (
+            f"{head}: {note}; a sync or another database that compares names exactly would still drop "
+            f"{c.live.name} with its data and add an empty {c.declared.name}"
+        )
+    return (
+        f"{head}: a missing column-name mapping, so queries fail, and a naive sync would drop "
+        f"{c.live.name} with its data and add an empty {c.declared.name}" + (f"; {note}" if note else "")
+    )
+
+
 RULE = Rule(
     code="SG203",
     kind="column_name_style",
@@ -24,10 +39,6 @@ RULE = Rule(
     destructive=lambda c: False,
     declared=lambda c: c.declared.name,
     live=lambda c: c.live.name,
-    message=lambda c: (
-        f"the model declares column {c.declared.name} on {c.table} but the database column is "
-        f"{c.live.name}: a missing column-name mapping, so queries fail, and a naive sync would drop "
-        f"{c.live.name} with its data and add an empty {c.declared.name}"
-    ),
+    message=lambda c: _message(c),
     hint=_hint,
 )

@@ -26,7 +26,9 @@ RULE = Rule(
     live=_right,
     message=lambda c: (
         f"foreign key on {d.where(c)} targets {d.fk_target(c.declared)}, but the database names it "
-        f"{_right(c)}: quoted names are case-sensitive on PostgreSQL, so creating the constraint fails"
+        f"{_right(c)}: "
+        + (c.details.get("server_note")
+           or "quoted names are case-sensitive on PostgreSQL, so creating the constraint fails")
         + ("" if c.live is not None else ", and the database has no such constraint")
     ),
     hint=_hint,

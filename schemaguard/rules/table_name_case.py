@@ -22,6 +22,7 @@ RULE = Rule(
     message=lambda c: (
         f"the model declares table {c.declared} but the database has {c.live}: it is the same table "
         "named differently, and a naive sync would create an empty second table or drop this one"
+        + (f"; {c.details['server_note']}" if c.details.get("server_note") else "")
     ),
     hint=_hint,
 )

@@ -125,7 +125,7 @@ def _is_numeric_type(type_text: str | None) -> bool:
     name = type_text.upper()
     return any(
         name.startswith(p)
-        for p in ("INT", "BIGINT", "SMALLINT", "NUMERIC", "DECIMAL", "REAL", "DOUBLE", "FLOAT", "TINYINT")
+        for p in ("INT", "BIGINT", "SMALLINT", "NUMERIC", "DECIMAL", "REAL", "DOUBLE", "FLOAT", "TINYINT", "MEDIUMINT")
     )
 
 

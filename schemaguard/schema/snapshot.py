@@ -112,6 +112,9 @@ class Schema:
     flavor: str = "sqlalchemy"
     # The connection's default schema (live side: "public" on PostgreSQL, "main" on SQLite).
     default_schema: str | None = None
+    # Live side on MySQL/MariaDB: the server's lower_case_table_names (0: table names are
+    # case-sensitive, 1: stored lowercase, 2: stored as written, compared lowercase); None elsewhere.
+    lower_case_table_names: int | None = None
 
     def table(self, name: str) -> Table | None:
         for tbl in self.tables:
@@ -147,6 +150,9 @@ def schema_to_dict(schema: Schema) -> dict[str, Any]:
         "default_schema": schema.default_schema,
         "label": schema.label,
         "flavor": schema.flavor,
+        # Written only where the server has the setting, so that other snapshots stay as they were.
+        **({"lower_case_table_names": schema.lower_case_table_names}
+           if schema.lower_case_table_names is not None else {}),
         "tables": [
             {
                 "name": t.name,
@@ -266,6 +272,7 @@ def schema_from_dict(data: dict[str, Any]) -> Schema:
         default_schema=data.get("default_schema"),
         label=data.get("label", ""),
         flavor=data.get("flavor", "sqlalchemy"),
+        lower_case_table_names=data.get("lower_case_table_names"),
     )
 
 

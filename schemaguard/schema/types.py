@@ -56,6 +56,9 @@ def family(text: str) -> str:
         return "string"
     if base in _INT_WIDTH:
         return f"int{_INT_WIDTH[base]}"
+    if base.endswith(" UNSIGNED") and base[: -len(" UNSIGNED")] in _INT_WIDTH:
+        # MySQL's unsigned integers: neither range holds the other's (negatives, the top half).
+        return f"uint{_INT_WIDTH[base[: -len(' UNSIGNED')]]}"
     if base in _FLOAT_WIDTH:
         return f"float{_FLOAT_WIDTH[base]}"
     if base in ("NUMERIC", "DECIMAL"):
@@ -86,6 +89,8 @@ def is_narrowing(declared: str, live: str) -> bool:
         return False
     if fd.startswith("int") and fl.startswith("int"):
         return int(fd[3:]) < int(fl[3:])
+    if fd.startswith("uint") and fl.startswith("uint"):
+        return int(fd[4:]) < int(fl[4:])
     if fd.startswith("float") and fl.startswith("float"):
         return int(fd[5:]) < int(fl[5:])
     if fd == fl == "numeric":

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..dialects import canonical_type, dialect_of, sqlalchemy_dialect
 from ..errors import ModelsError
-from ..schema.defaults import is_sequence_default, normalize_default
+from ..schema.defaults import is_sequence_default
 from ..schema.expressions import normalize_expression
 from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 
@@ -378,6 +378,7 @@ def table_snapshot(
     from sqlalchemy import Column as SAColumn
     from sqlalchemy import UniqueConstraint as SAUnique
 
+    ours = dialect_of(dialect)
     columns = []
     for col in table.columns:
         type_text = canonical_type(col.type, dialect)
@@ -387,7 +388,7 @@ def table_snapshot(
                 name=col.name,
                 type=type_text,
                 nullable=bool(col.nullable) and not col.primary_key,
-                default=None if is_sequence_default(ddl_default) else normalize_default(ddl_default, type_text),
+                default=None if is_sequence_default(ddl_default) else ours.normalize_default(ddl_default, type_text),
                 autoincrement=_autoincrement(table, col, dialect, type_text),
                 key=col.key if col.key != col.name else None,
                 renamed_from=_info(col).get("renamed_from"),
@@ -434,8 +435,8 @@ def table_snapshot(
                 ref_schema=targets[0][0],
                 ref_table=targets[0][1],
                 ref_columns=tuple(t[2] for t in targets),
-                ondelete=(fkc.ondelete or "NO ACTION").upper(),
-                onupdate=(fkc.onupdate or "NO ACTION").upper(),
+                ondelete=ours.fk_action((fkc.ondelete or "NO ACTION").upper()),
+                onupdate=ours.fk_action((fkc.onupdate or "NO ACTION").upper()),
                 source=sources.column(table, elements[0].parent) if sources else None,
             )
         )

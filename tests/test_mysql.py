@@ -1,0 +1,422 @@
+"""MySQL/MariaDB on the suite's own MariaDB server: connecting, the read-only check, the bulk catalog
+reader against the inspector, comparison by meaning, and names under lower_case_table_names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from cli_helpers import MODELS, assert_one_sentence, free_port, sg
+from conftest import engine_for
+from golden import CASES, CASES_DIR, apply_live, live_sql
+from mysqlserver import MariaDBServer
+from sqlalchemy import event
+
+from schemaguard.checking.check import check
+from schemaguard.dialects import dialect_named
+from schemaguard.errors import UsageError
+from schemaguard.live.reflect import reflect_live
+from schemaguard.live.urls import parse_url, redact
+from schemaguard.schema.snapshot import Schema, dump_snapshot, load_snapshot
+
+# --- URLs (no server needed) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "driver", "shown"),
+    [
+        ("mysql://app:pw@db:3306/shop", "mysql+pymysql", "mysql://app:***@db:3306/shop"),
+        ("mariadb://app:pw@db/shop", "mariadb+pymysql", "mariadb://app:***@db/shop"),
+        ("mysql+mysqldb://app:pw@db/shop", "mysql+mysqldb", "mysql+mysqldb://app:***@db/shop"),
+        ("mysql+pymysql://app:pw@db/shop", "mysql+pymysql", "mysql://app:***@db/shop"),
+    ],
+)
+def test_urls_get_pymysql_and_hide_the_password(raw: str, driver: str, shown: str) -> None:
+    url = parse_url(raw)
+    assert url.drivername == driver
+    assert redact(url) == shown
+
+
+@pytest.mark.parametrize(
+    ("declared", "live"),
+    [
+        ("INTEGER", "INT(11)"),
+        ("BIGINT", "BIGINT(20)"),
+        ("BOOL", "TINYINT(1)"),
+        ("FLOAT(53)", "DOUBLE"),
+        ("DOUBLE PRECISION", "DOUBLE"),
+        ("NUMERIC", "DECIMAL(10,0)"),
+        ("NUMERIC(12, 2)", "decimal(12,2)"),
+        ("TEXT(100)", "TEXT"),
+        ("TEXT(20000)", "MEDIUMTEXT"),
+        ("BLOB(70000)", "MEDIUMBLOB"),
+        ("INTEGER UNSIGNED", "int(10) unsigned"),
+        ("INT ZEROFILL", "int(10) unsigned zerofill"),
+        ("DATETIME(0)", "datetime"),
+        ("VARCHAR(10) CHARACTER SET utf8mb4", "varchar(10)"),
+    ],
+)
+def test_spellings_of_one_type(declared: str, live: str) -> None:
+    mysql = dialect_named("mysql")
+    assert mysql.canonical_text(declared) == mysql.canonical_text(live)
+
+
+@pytest.mark.parametrize(
+    ("declared", "live"),
+    [
+        ("TINYINT", "TINYINT(1)"),  # TINYINT(1) is a Boolean; a TINYINT is not
+        ("INTEGER", "INTEGER UNSIGNED"),
+        ("FLOAT(24)", "DOUBLE"),
+        ("DATETIME", "DATETIME(6)"),
+        ("TEXT", "LONGTEXT"),
+        ("DECIMAL(10, 2)", "DECIMAL(10, 3)"),
+    ],
+)
+def test_different_types_stay_different(declared: str, live: str) -> None:
+    mysql = dialect_named("mysql")
+    a, b = mysql.canonical_text(declared), mysql.canonical_text(live)
+    assert a != b and not mysql.same_type(a, b)
+
+
+def test_collation_compared_only_where_the_model_states_one() -> None:
+    mysql = dialect_named("mysql")
+    live = mysql.canonical_text("VARCHAR(10) COLLATE utf8mb4_bin")
+    assert mysql.same_type(mysql.canonical_text("VARCHAR(10)"), live)
+    assert not mysql.same_type(mysql.canonical_text("VARCHAR(10) COLLATE utf8mb4_unicode_ci"), live)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("current_timestamp()", "current_timestamp"),
+        ("CURRENT_TIMESTAMP", "current_timestamp"),
+        ("now()", "current_timestamp"),
+        ("current_timestamp(6)", "current_timestamp(6)"),
+        ("NOW(6)", "current_timestamp(6)"),
+        ("CURRENT_TIMESTAMP(0)", "current_timestamp"),
+    ],
+)
+def test_current_timestamp_spellings(text: str, expected: str) -> None:
+    assert dialect_named("mysql").normalize_default(text, "DATETIME") == expected
+
+
+def test_naming_notes_from_a_snapshot_carrying_the_setting(tmp_path: Path) -> None:
+    """lower_case_table_names travels on the live Schema (and its snapshot file): the diff is pure."""
+    from schemaguard.schema.snapshot import Column, Table
+
+    def schema(origin: str, table: str, column: str, setting: int | None) -> Schema:
+        cols = (Column("id", "INTEGER", False), Column(column, "INTEGER", True))
+        return Schema(dialect="mysql", tables=(Table(table, cols, ("id",)),), origin=origin,
+                      lower_case_table_names=setting)
+
+    for setting, phrase in ((0, "case-sensitive"), (1, "lower_case_table_names=1"), (2, "lower_case_table_names=2")):
+        live = schema("live", "users", "userid", setting)
+        path = tmp_path / f"live{setting}.json"
+        path.write_text(dump_snapshot(live))
+        assert load_snapshot(path).lower_case_table_names == setting
+        result = check(str(path), schema("declared", "Users", "userId", None))
+        kinds = {f.kind: f for f in result.findings}
+        assert set(kinds) == {"table_name_case", "column_name_style"}
+        assert phrase in kinds["table_name_case"].message
+        assert kinds["table_name_case"].severity == "error"
+        if setting:
+            assert "Linux" in kinds["table_name_case"].message
+        assert "without regard to case" in kinds["column_name_style"].message
+
+
+# --- on the server ----------------------------------------------------------------------------------
+
+def _run(url: str, statements: list[str]) -> None:
+    engine = engine_for(url)
+    try:
+        with engine.begin() as conn:
+            for stmt in statements:
+                conn.exec_driver_sql(stmt)
+    finally:
+        engine.dispose()
+
+
+def _explain(findings: list[Any]) -> str:
+    return "\n".join(f"{f.kind} {f.table}.{f.column}: {f.declared} / {f.live}: {f.message}" for f in findings)
+
+
+def assert_same(url: str, **kw: Any) -> Schema:
+    """Reflect `url` both ways and require equal Schemas; returns the catalog path's."""
+    by_inspector = reflect_live(url, method="inspector", **kw)
+    by_catalog = reflect_live(url, method="catalog", **kw)
+    if by_catalog != by_inspector:
+        assert dump_snapshot(by_catalog) == dump_snapshot(by_inspector)
+    return by_catalog
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.mysql
+def test_catalog_equals_inspector_on_golden_cases(case: str, mysql_url: str) -> None:
+    apply_live(mysql_url, live_sql(CASES_DIR / case, "mysql").read_text(encoding="utf-8"))
+    assert_same(mysql_url)
+
+
+EXOTIC = [
+    "CREATE TABLE parents (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, a INT, b VARCHAR(100),"
+    " code CHAR(3) COLLATE utf8mb4_bin NOT NULL DEFAULT 'abc', UNIQUE KEY uq_ab (a, b), KEY ix_b (b(10)))",
+    "CREATE TABLE kids (id BIGINT PRIMARY KEY, p1 INT UNSIGNED, p2 INT UNSIGNED, p3 INT UNSIGNED,"
+    " flag TINYINT(1) NOT NULL DEFAULT 1, mood ENUM('sad', 'it''s ok') DEFAULT 'sad', tags SET('a', 'B'),"
+    " at DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), big TEXT(20000),"
+    " price DECIMAL(8, 3) DEFAULT 1.5, ratio DOUBLE, small FLOAT, doc JSON, twice INT AS (p1 * 2) VIRTUAL,"
+    " `Mixed Case` YEAR, bits BIT(3), note VARCHAR(20) DEFAULT 'it''s',"
+    " CONSTRAINT fk_named FOREIGN KEY (p1) REFERENCES parents (id) ON DELETE CASCADE,"
+    " FOREIGN KEY (p2) REFERENCES parents (id) ON DELETE NO ACTION ON UPDATE SET NULL,"
+    " FOREIGN KEY (p3) REFERENCES parents (id), CHECK (price > 0))",
+    "CREATE TABLE `odd``name` (`we;ird` INT, `a.b` VARCHAR(5) CHARACTER SET latin1)",
+]
+
+
+@pytest.mark.mysql
+def test_catalog_equals_inspector_on_what_the_cases_do_not_use(mysql_url: str) -> None:
+    _run(mysql_url, EXOTIC)
+    live = assert_same(mysql_url)
+    kids = live.table("kids")
+    assert kids is not None
+    assert {fk.name: fk.ondelete for fk in kids.foreign_keys}["fk_named"] == "CASCADE"
+    assert kids.column("flag").type == "BOOLEAN"  # type: ignore[union-attr]
+    assert kids.column("mood").type == "ENUM('sad', 'it''s ok')"  # type: ignore[union-attr]
+    assert kids.column("big").type == "MEDIUMTEXT"  # type: ignore[union-attr]
+    assert kids.column("twice").default is None  # type: ignore[union-attr]
+
+
+@pytest.mark.mysql
+def test_catalog_reads_in_a_constant_number_of_statements(mysql_database: Callable[[], str]) -> None:
+    counts = []
+    for n in (2, 40):
+        url = mysql_database()
+        _run(url, [f"CREATE TABLE t{i} (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES t0 (id))"
+                   if i else "CREATE TABLE t0 (id INT PRIMARY KEY)" for i in range(n)])
+        engine = engine_for(url)
+        seen: list[str] = []
+        event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+        try:
+            assert len(reflect_live(engine, method="catalog").tables) == n
+        finally:
+            engine.dispose()
+        counts.append(len(seen))
+    assert counts[0] == counts[1], counts
+
+
+@pytest.mark.mysql
+def test_schema_names_a_database(mysql_database: Callable[[], str]) -> None:
+    home, other = mysql_database(), mysql_database()
+    _run(other, ["CREATE TABLE elsewhere (id INT PRIMARY KEY)"])
+    other_name = other.rsplit("/", 1)[1]
+    assert [t.name for t in reflect_live(home, schema=other_name).tables] == ["elsewhere"]
+    assert [t.name for t in reflect_live(home, schema=other_name, method="inspector").tables] == ["elsewhere"]
+    with pytest.raises(UsageError, match="does not exist"):
+        reflect_live(home, schema="no_such_database_here")
+
+
+# --- read-only, and a user with only SELECT -----------------------------------------------------
+
+
+@pytest.mark.mysql
+def test_check_as_a_select_only_user_creates_nothing(mysql_server: MariaDBServer, mysql_url: str,
+                                                     tmp_path: Path) -> None:
+    models = tmp_path / "models.py"
+    models.write_text(MODELS)
+    engine = engine_for(mysql_url)
+    from importlib import util
+
+    spec = util.spec_from_file_location("sg_mysql_models", models)
+    assert spec and spec.loader
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.Base.metadata.create_all(engine)
+    database = mysql_url.rsplit("/", 1)[1]
+    user = f"reader_{database[-12:]}"
+    with engine.begin() as conn:
+        # `%%`: the driver formats the statement even without parameters.
+        conn.exec_driver_sql(f"CREATE USER '{user}'@'%%' IDENTIFIED BY 'r3ad'")
+        conn.exec_driver_sql(f"GRANT SELECT ON `{database}`.* TO '{user}'@'%%'")
+
+    def state() -> list[Any]:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql(
+                "SELECT TABLE_NAME, UPDATE_TIME, TABLE_ROWS FROM information_schema.TABLES"
+                f" WHERE TABLE_SCHEMA = '{database}' ORDER BY TABLE_NAME").all()
+
+    before = state()
+    try:
+        reader = mysql_server.url(database, user=user, password="r3ad")
+        r = sg("check", "--db", reader, "--models", f"{models}:Base", "--format", "json")
+        assert r.exit_code == 0, r.stdout + r.stderr
+        assert "r3ad" not in r.stdout + r.stderr
+        assert state() == before
+        # The transaction really is read-only: a write inside it is refused by the server. (DDL
+        # would commit it implicitly, as every MySQL DDL does: check never sends any.)
+        from schemaguard.live.database import Database
+
+        with Database.open(mysql_url) as db, db.read_only() as conn:
+            with pytest.raises(sa.exc.DBAPIError, match="READ ONLY"):
+                conn.exec_driver_sql("INSERT INTO users (email) VALUES ('x@example.com')")
+        assert state() == before
+    finally:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP USER '{user}'@'%%'")
+        engine.dispose()
+
+
+@pytest.mark.mysql
+def test_unreachable_server_exits_3_with_one_sentence(mysql_server: MariaDBServer, tmp_path: Path) -> None:
+    models = tmp_path / "models.py"
+    models.write_text(MODELS)
+    r = sg("check", "--db", f"mysql://app:hunter2@127.0.0.1:{free_port()}/shop", "--models", f"{models}:Base")
+    assert r.exit_code == 3, r.stderr
+    assert "hunter2" not in r.stdout + r.stderr
+    assert_one_sentence(r.stderr, "cannot connect to mysql://app:***@127.0.0.1", "can't connect")
+    r = sg("check", "--db", mysql_server.url("nosuchdb", password="wrong-pw"), "--models", f"{models}:Base")
+    assert r.exit_code == 3, r.stderr
+    assert "wrong-pw" not in r.stdout + r.stderr
+    assert_one_sentence(r.stderr, "access denied")
+
+
+# --- comparison by meaning -----------------------------------------------------------------------
+
+
+TYPES_MODEL = '''
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+metadata = sa.MetaData()
+sa.Table(
+    "everything", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("flag", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("big", sa.BigInteger), sa.Column("small", sa.SmallInteger),
+    sa.Column("f", sa.Float), sa.Column("f53", sa.Float(53)), sa.Column("d", sa.Double),
+    sa.Column("price", sa.Numeric(10, 2), server_default="1.50"),
+    sa.Column("name", sa.String(20), server_default="x"),
+    sa.Column("body", sa.Text), sa.Column("sized", sa.Text(20000)), sa.Column("blob", sa.LargeBinary),
+    sa.Column("made", sa.DateTime, server_default=sa.func.now()),
+    sa.Column("stamp", mysql.TIMESTAMP(fsp=3), server_default=sa.text("CURRENT_TIMESTAMP(3)")),
+    sa.Column("precise", mysql.DATETIME(fsp=6)), sa.Column("day", sa.Date), sa.Column("clock", sa.Time),
+    sa.Column("mood", sa.Enum("happy", "it's ok", name="mood")),
+    sa.Column("portable", sa.Enum("a", "b", native_enum=False)),
+    sa.Column("tags", mysql.SET("x", "Y")),
+    sa.Column("count", mysql.INTEGER(unsigned=True)), sa.Column("tiny", mysql.TINYINT),
+    sa.Column("doc", sa.JSON), sa.Column("uid", sa.Uuid),
+    sa.Column("medium", mysql.MEDIUMTEXT), sa.Column("code", sa.CHAR(3)),
+    sa.Column("exact", sa.String(10, collation="utf8mb4_bin")),
+    sa.Column("zero", sa.Integer, server_default="0"),
+    sa.Column("span", sa.Interval), sa.Column("raw", sa.BINARY(4)), sa.Column("var", sa.VARBINARY(10)),
+)
+'''
+
+
+@pytest.mark.mysql
+def test_every_common_type_made_by_create_all_has_no_finding(mysql_url: str, tmp_path: Path) -> None:
+    models = tmp_path / "types_models.py"
+    models.write_text(TYPES_MODEL)
+    namespace: dict[str, Any] = {}
+    exec(compile(TYPES_MODEL, str(models), "exec"), namespace)
+    engine = engine_for(mysql_url)
+    try:
+        namespace["metadata"].create_all(engine)
+    finally:
+        engine.dispose()
+    result = check(mysql_url, f"{models}:metadata")
+    assert result.findings == [], _explain(result.findings)
+
+    # Real drift is still seen: a label gone from an enum, a wider text, a collation the model states.
+    _run(mysql_url, [
+        "ALTER TABLE everything MODIFY mood ENUM('happy') NULL",
+        "ALTER TABLE everything MODIFY body LONGTEXT",
+        "ALTER TABLE everything MODIFY exact VARCHAR(10) COLLATE utf8mb4_unicode_ci",
+        "ALTER TABLE everything MODIFY count INT",
+    ])
+    result = check(mysql_url, f"{models}:metadata")
+    assert sorted((f.kind, f.column) for f in result.findings) == [
+        ("type_mismatch", "body"), ("type_mismatch", "count"), ("type_mismatch", "exact"),
+        ("type_mismatch", "mood"),
+    ], _explain(result.findings)
+
+
+@pytest.mark.mysql
+def test_restrict_is_no_action_and_fk_indexes_are_the_servers(mysql_url: str) -> None:
+    metadata = sa.MetaData()
+    sa.Table("parents", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "kids", metadata, sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("a", sa.ForeignKey("parents.id", ondelete="RESTRICT")),
+        sa.Column("b", sa.ForeignKey("parents.id", name="fk_b", onupdate="CASCADE")),
+    )
+    engine = engine_for(mysql_url)
+    try:
+        metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    assert check(mysql_url, metadata).findings == []
+    _run(mysql_url, ["CREATE INDEX ix_extra ON kids (a, b)"])
+    assert [(f.kind, f.live) for f in check(mysql_url, metadata).findings] == [
+        ("index_extra", "INDEX ix_extra (a, b)")]
+
+
+# --- names -------------------------------------------------------------------------------------------
+
+
+NAMES_MODEL = '''
+from sqlalchemy import Column, Integer, MetaData, Table
+
+metadata = MetaData()
+Table("Users", metadata, Column("id", Integer, primary_key=True, autoincrement=False),
+      Column("userId", Integer), Column("emailAddress", Integer))
+'''
+
+
+def _names_check(url: str, tmp_path: Path) -> dict[str, Any]:
+    models = tmp_path / "names_models.py"
+    models.write_text(NAMES_MODEL)
+    _run(url, ["CREATE TABLE users (id INT PRIMARY KEY, userid INT, email_address INT)"])
+    result = check(url, f"{models}:metadata")
+    by_kind: dict[str, Any] = {}
+    for f in result.findings:
+        by_kind.setdefault(f.kind, []).append(f)
+    # The model also mixes camelCase columns into a snake_case schema: that is reported too.
+    assert sorted(by_kind) == ["column_name_style", "mixed_naming_convention", "table_name_case"], (
+        _explain(result.findings))
+    return by_kind
+
+
+@pytest.mark.mysql
+def test_names_on_a_case_sensitive_server(mysql_url: str, tmp_path: Path) -> None:
+    live = reflect_live(mysql_url)
+    assert live.lower_case_table_names == 0
+    found = _names_check(mysql_url, tmp_path)
+    (table,) = found["table_name_case"]
+    assert table.severity == "error" and "lower_case_table_names=0" in table.message
+    columns = {f.declared: f for f in found["column_name_style"]}
+    assert "without regard to case" in columns["userId"].message
+    assert "queries fail" not in columns["userId"].message
+    assert "not underscores" in columns["emailAddress"].message
+    assert all(f.severity == "error" for f in columns.values())
+
+
+@pytest.fixture
+def lctn1_url(mysql_server_lctn1: MariaDBServer) -> Any:
+    from conftest import _mysql_factory
+
+    factory = _mysql_factory(mysql_server_lctn1)
+    make = next(factory)
+    yield make()
+    factory.close()
+
+
+@pytest.mark.mysql
+def test_names_on_a_server_that_folds_table_names(lctn1_url: str, tmp_path: Path) -> None:
+    assert reflect_live(lctn1_url).lower_case_table_names == 1
+    found = _names_check(lctn1_url, tmp_path)
+    (table,) = found["table_name_case"]
+    assert table.severity == "error"
+    assert "lower_case_table_names=1" in table.message and "Linux" in table.message
