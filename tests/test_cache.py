@@ -522,7 +522,7 @@ def test_the_entry_layout_keeps_every_field() -> None:
         foreign_keys=(ForeignKey("fk", ("id",), "Users", ("id",), "auth", "CASCADE", "SET NULL", src),),
     )
     schema = Schema(dialect="postgresql", tables=(table,), origin="live", schema="sales", label="m:Base",
-                    flavor="sequelize", default_schema="public")
+                    flavor="sequelize", default_schema="public", lower_case_table_names=1)
     for obj in (schema, table, table.columns[0], table.indexes[0], table.uniques[0], table.foreign_keys[0], src):
         for f in dataclasses.fields(obj):
             if f.init and f.default is not dataclasses.MISSING:

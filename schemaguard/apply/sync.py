@@ -94,15 +94,6 @@ def safe_sync(
         early = decide(resolved, where, force, yes=True)
         if not early.allowed:
             raise SyncRefused(early)
-        if not dry_run and not database.dialect.transactional_ddl:
-            # MySQL commits each DDL statement: a step that failed would leave the ones before it
-            # applied. Until sync undoes them itself, it does not start there.
-            raise UsageError(
-                f"sync cannot apply changes on {database.dialect.title} yet: its DDL commits statement "
-                "by statement, so a failing step could not be rolled back; nothing was changed",
-                hint="review `schemaguard plan --format sql` (or --format alembic) and apply it with your "
-                "migration tool; `sync --dry-run` shows the same plan",
-            )
         sync = _Sync(database, metadata, resolved, where, force, schema, yes, confirm, bounds)
         if dry_run:
             return sync.run(None, dry_run=True)
@@ -168,6 +159,15 @@ class _Sync:
         if dry_run or not plan.steps:
             # Nothing to change: no transaction, and no stamp either (a no-op writes nothing).
             return result
+        if not self.database.dialect.transactional_ddl:
+            # MySQL commits each DDL statement: a step that failed would leave the ones before it
+            # applied. Until sync undoes them itself, it applies nothing there.
+            raise UsageError(
+                f"sync cannot apply changes on {self.database.dialect.title} yet: its DDL commits "
+                "statement by statement, so a failing step could not be rolled back; nothing was changed",
+                hint="review `schemaguard plan --format sql` (or --format alembic) and apply it with your "
+                "migration tool; `sync --dry-run` shows the same plan",
+            )
         assert held is not None
         try:
             _apply(self.database, held, plan, self.where.name, recorded is None, self.schema, self.bounds)
