@@ -409,6 +409,8 @@ class TableSpec:
     fks: list[tuple[str | None, list[str], str, list[str], str | None, str | None]] = field(
         default_factory=list
     )
+    # CHECK constraints: (name, form, column, argument); forms in CHECK_FORMS.
+    checks: list[tuple[str | None, str, str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -674,6 +676,23 @@ def schemas(draw: st.DrawFn, backend: str) -> SchemaSpec:
                 continue  # the convention would give both the same name
             uname = object_name("uq", t, i) if draw(st.booleans()) and not convention else None
             spec.uniques.append((uname, u_cols))
+        # CHECK constraints, table-level or column-level, in the forms PostgreSQL prints back
+        # differently (BETWEEN, IN, negative numbers, casts of text).
+        numeric = [c.name for c in cols if c.kind in INTEGERS and not c.computed]
+        textual = [c.name for c in cols if c.kind in ("String(n)", "String()", "Text") and not c.computed]
+        forms = [*(["between", "gte", "in_int"] if numeric else []), *(["in_text", "len"] if textual else [])]
+        for i in range(draw(st.integers(0, 2)) if forms else 0):
+            form = draw(st.sampled_from(forms))
+            col_name = draw(st.sampled_from(numeric if form in ("between", "gte", "in_int") else textual))
+            arg: Any = {
+                "between": draw(st.tuples(st.integers(-100, 0), st.integers(1, 100))),
+                "gte": draw(st.integers(-5, 5)),
+                "in_int": draw(st.lists(st.integers(-3, 3), min_size=1, max_size=3, unique=True)),
+                "in_text": draw(st.lists(st.sampled_from(["a", "b", "it's", "X y"]), min_size=1, max_size=3,
+                                         unique=True)),
+                "len": draw(st.integers(0, 3)),
+            }[form]
+            spec.checks.append((object_name("ck", t, i) if draw(st.booleans()) else None, form, col_name, arg))
         tables.append(spec)
     enum_prefix = draw(st.sampled_from(["sg_enum_", 'Mood "', "ënum "])) if hostile else "sg_enum_"
     return SchemaSpec(tables, convention, enum_prefix)
@@ -746,6 +765,8 @@ def build_metadata(schema: SchemaSpec, backend: str) -> sa.MetaData:
             sa.Index(name, *exprs, unique=unique, **kw)
         for name, cols in spec.uniques:
             table.append_constraint(sa.UniqueConstraint(*cols, name=name))
+        for name, form, col_name, arg in spec.checks:
+            table.append_constraint(sa.CheckConstraint(check_expression(table.c[col_name], form, arg), name=name))
         for name, local, target, refs, ondelete, onupdate in spec.fks:
             ref_table = md.tables[target]
             table.append_constraint(
@@ -758,6 +779,17 @@ def build_metadata(schema: SchemaSpec, backend: str) -> sa.MetaData:
                 )
             )
     return md
+
+
+def check_expression(col: Any, form: str, arg: Any) -> Any:
+    """A CHECK over one column in one of the drawn forms."""
+    if form == "between":
+        return col.between(arg[0], arg[1])
+    if form == "gte":
+        return col >= arg
+    if form in ("in_int", "in_text"):
+        return col.in_(arg)
+    return sa.func.length(col) >= arg
 
 
 # --- Running one example -------------------------------------------------------------------------

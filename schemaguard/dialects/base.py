@@ -229,6 +229,16 @@ class Dialect:
     #: those keys first and puts them back on the new tables.
     releases_referencing_keys: ClassVar[bool] = False
 
+    #: A label added to a native enum type can be used in the transaction that added it. Not on
+    #: PostgreSQL ("unsafe use of new value"): a plan leaves out the steps that would.
+    new_enum_label_usable_in_transaction: ClassVar[bool] = True
+
+    def add_enum_label_sql(self, type_sql: str, label: str, before: str | None, after: str | None) -> str | None:
+        """The statement that adds a label to a native enum type (`type_sql`: its quoted,
+        qualified name), placed before or after an existing label; None where an enum is not a
+        type of its own that can be altered."""
+        return None
+
     def enum_type_ddl(self, type_: Any) -> tuple[Any, Any] | None:
         """The DDL constructs that create and drop a native enum's type; None where an enum is not
         a type of its own."""

@@ -610,6 +610,14 @@ class PostgreSQL(Dialect):
     validates_new_foreign_keys: ClassVar[bool] = True  # without NOT VALID
     releases_referencing_keys: ClassVar[bool] = True
 
+    new_enum_label_usable_in_transaction: ClassVar[bool] = False
+
+    def add_enum_label_sql(self, type_sql: str, label: str, before: str | None, after: str | None) -> str | None:
+        # IF NOT EXISTS: a sync that runs again after a failure finds the label there. Inside a
+        # transaction block since PostgreSQL 12 (the catalog reader's floor too).
+        where = f" BEFORE {_literal(before)}" if before is not None else f" AFTER {_literal(after)}" if after else ""
+        return f"ALTER TYPE {type_sql} ADD VALUE IF NOT EXISTS {_literal(label)}{where}"
+
     def enum_type_ddl(self, type_: Any) -> tuple[Any, Any] | None:
         from sqlalchemy.dialects.postgresql import CreateEnumType, DropEnumType
 
@@ -710,6 +718,10 @@ WHERE k.contype = 'f' AND {own}
            ELSE rn.nspname = %(schema)s::text END
 ORDER BY n.nspname, c.relname, k.conname
 """
+
+
+def _literal(text: str | None) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _regclass(conn: Connection, table: str, schema: str | None) -> str:

@@ -106,27 +106,28 @@ def _canon(node: Any, exp: Any) -> str:
                             expression=exp.LTE(this=this.copy(), expression=node.args["high"].copy()))
         return _canon(rewritten, exp)
     if isinstance(node, exp.In) and node.expressions:
-        items = sorted(_canon(e, exp) for e in node.expressions)
-        return f"in({_canon(node.this, exp)},{','.join(items)})"
+        return _in(node.this, node.expressions, exp)
     if isinstance(node, exp.EQ):
         right = _strip(node.expression, exp)
+        if not isinstance(right, exp.Any):
+            return "eq(" + _canon(node.this, exp) + "," + _canon(right, exp) + ")"
         if isinstance(right, exp.Any):
             array = right.find(exp.Array)
             if array is not None:
-                items = sorted(_canon(e, exp) for e in array.expressions)
-                return f"in({_canon(node.this, exp)},{','.join(items)})"
+                return _in(node.this, array.expressions, exp)
     if isinstance(node, exp.Not):
         inner = _strip(node.this, exp)
-        if isinstance(inner, exp.In) or (isinstance(inner, exp.EQ) and isinstance(_strip(inner.expression, exp), exp.Any)):
+        if isinstance(inner, (exp.In, exp.EQ)):
             return "not(" + _canon(inner, exp) + ")"
     if isinstance(node, exp.NEQ):
         right = _strip(node.expression, exp)
+        if not isinstance(right, exp.All) and not (isinstance(right, exp.Anonymous) and str(right.this).lower() == "all"):
+            return "not(eq(" + _canon(node.this, exp) + "," + _canon(right, exp) + "))"
         if isinstance(right, exp.All) or (isinstance(right, exp.Anonymous) and str(right.this).lower() == "all"):
             # x <> ALL (ARRAY[...]) is NOT IN
             array = right.find(exp.Array)
             if array is not None:
-                items = sorted(_canon(e, exp) for e in array.expressions)
-                return f"not(in({_canon(node.this, exp)},{','.join(items)}))"
+                return "not(" + _in(node.this, array.expressions, exp) + ")"
     parts = []
     for key in sorted(node.args):
         value = node.args[key]
@@ -143,6 +144,14 @@ def _canon(node: Any, exp: Any) -> str:
     if isinstance(node, exp.Anonymous):
         name = str(node.this).lower()
     return f"{name}({';'.join(parts)})"
+
+
+def _in(this: Any, items: list[Any], exp: Any) -> str:
+    """`x IN (a, b)` and `x = ANY (ARRAY[a, b])` as one form, the items sorted; with one item,
+    `x = a` (PostgreSQL prints a one-item IN that way)."""
+    if len(items) == 1:
+        return "eq(" + _canon(this, exp) + "," + _canon(items[0], exp) + ")"
+    return f"in({_canon(this, exp)},{','.join(sorted(_canon(e, exp) for e in items))})"
 
 
 def _ident(node: Any) -> str:
