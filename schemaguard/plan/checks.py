@@ -43,7 +43,8 @@ def on_check_mismatch(b: Builder, c: Change) -> None:
     if b.mode == "safe":
         b.skip("drop_check", c, SAFE_NEVER_ALTERS + " or constraint")
         return
-    # The new CHECK first: if rows break it, the old one is kept as it is.
+    # The new CHECK first: if rows break it, the old one is kept as it is. (In a rebuild, _add
+    # replaces it in one operation and returns False.)
     if _add(b, c, c.declared, replacing=c.live):
         _drop(b, c, c.live)
 
@@ -74,10 +75,14 @@ def _add(b: Builder, c: Change, check: Any, replacing: Any = None) -> bool:
     what = f"add CHECK ({check.expression})"
     if b.db.alters_by_rebuild:
         # Alembic's batch mode adds only named constraints; an unnamed one gets the plan's name
-        # (it is matched by its meaning, so the name is no drift).
+        # (it is matched by its meaning, so the name is no drift). A changed CHECK is one
+        # operation of the rebuild: the old one left out of the copy, the new one added.
+        if replacing is not None:
+            what = f"replace CHECK ({replacing.expression}) with ({check.expression})"
         b.rebuild(c, "add_check", c.column, what,
-                  apply=lambda batch: batch.create_check_constraint(name, sa.text(check.expression)))
-        return True
+                  apply=lambda batch: batch.create_check_constraint(name, sa.text(check.expression)),
+                  omit=_omit_check(b, replacing) if replacing is not None else None)
+        return False if replacing is not None else True
     stub = sa.Table(table, sa.MetaData(), schema=b.schema_of(c))
     cons = sa.CheckConstraint(sa.text(check.expression), name=name)
     stub.append_constraint(cons)
