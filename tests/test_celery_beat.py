@@ -125,3 +125,32 @@ def test_label_added_in_the_database_is_enum_label_extra(pg_url: str) -> None:
     assert _summary(result.findings) == [("enum_label_extra", "celery_intervalschedule", "period")], _explain(
         result.findings)
     assert result.findings[0].severity == "warning"
+
+
+def test_sync_puts_a_dropped_check_and_a_new_label_back(pg_url: str) -> None:
+    from schemaguard.apply.sync import safe_sync
+
+    _build(pg_url)
+    name = _live_check_name(pg_url, "celery_solarschedule")
+    _run_sql(pg_url, [f'ALTER TABLE celery_solarschedule DROP CONSTRAINT "{name}"'])
+    md = _models()
+    col = md.tables["celery_intervalschedule"].c.period
+    col.type = sa.Enum(*col.type.enums, "weeks", name=col.type.name)
+    result = safe_sync(pg_url, md, mode="safe", environ={"APP_ENV": "production"})
+    assert sorted(s.kind for s in result.plan.steps) == ["add_check", "add_enum_label"]
+    assert check(pg_url, md).findings == []
+
+
+def test_sqlite_sync_rebuilds_for_a_changed_check(sqlite_url: str) -> None:
+    from schemaguard.apply.sync import safe_sync
+
+    _build(sqlite_url)
+    md = _models()
+    t = md.tables["celery_periodictask"]
+    old = next(c for c in t.constraints if isinstance(c, sa.CheckConstraint) and "priority" in str(c.sqltext))
+    t.constraints.discard(old)
+    t.append_constraint(sa.CheckConstraint("priority BETWEEN 0 AND 9"))
+    result = safe_sync(sqlite_url, md, mode="alter", environ={"APP_ENV": "development"})
+    assert [s.details.get("rebuild") for s in result.plan.steps] == [
+        ["replace CHECK (priority BETWEEN 0 AND 255) with (priority BETWEEN 0 AND 9)"]]
+    assert check(sqlite_url, md).findings == []
