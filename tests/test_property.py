@@ -713,14 +713,21 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def build_metadata(schema: SchemaSpec, backend: str) -> sa.MetaData:
+def build_metadata(schema: SchemaSpec, backend: str, enum_names: dict[tuple[str, str], str] | None = None
+                   ) -> sa.MetaData:
+    """The MetaData of a drawn schema. Native enum types are numbered in order; `enum_names` (a
+    (table, column) -> type name map, see enum_names_of) names them as in another MetaData, so
+    that a drifted copy of a schema keeps each column's type."""
     md = sa.MetaData(naming_convention=CONVENTION) if schema.convention else sa.MetaData()
     enum_n = itertools.count()
     for spec in schema.tables:
         sa_cols = []
         for c in spec.columns:
             kind = KINDS[c.kind]
-            type_ = kind.build(c.params, f"{schema.enum_prefix}{next(enum_n)}")
+            n = next(enum_n)
+            type_name = f"{schema.enum_prefix}{n}" if enum_names is None else enum_names.get(
+                (spec.name, c.name), f"{schema.enum_prefix}x{n}")
+            type_ = kind.build(c.params, type_name)
             args: list[Any] = [c.name, type_]
             if c.identity:
                 args.append(sa.Identity())
@@ -779,6 +786,12 @@ def build_metadata(schema: SchemaSpec, backend: str) -> sa.MetaData:
                 )
             )
     return md
+
+
+def enum_names_of(md: sa.MetaData) -> dict[tuple[str, str], str]:
+    """(table, column) -> the name of its Enum type, for build_metadata(enum_names=...)."""
+    return {(t.name, c.name): str(c.type.name) for t in md.tables.values() for c in t.columns
+            if isinstance(c.type, sa.Enum) and c.type.name}
 
 
 def check_expression(col: Any, form: str, arg: Any) -> Any:

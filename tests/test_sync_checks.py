@@ -157,3 +157,32 @@ def test_a_label_only_the_database_has_is_never_removed(pg_url: str) -> None:
     assert plan.steps == []
     [skip] = plan.skipped
     assert skip.finding == "enum_label_extra" and "CREATE TYPE order_state_new AS ENUM" in skip.reason
+
+
+def test_percent_signs_in_names_and_patterns(db_url: str) -> None:
+    """A CHECK over a column named with % and a LIKE pattern: compared, counted and added as the
+    database has it (a driver with %-style parameters must not see doubled or bare markers)."""
+    md = sa.MetaData()
+    sa.Table("codes", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("50%", sa.String(8)), sa.CheckConstraint(sa.column("50%").like("a%"), name="ck_codes_a"))
+    pct = "%%" if db_url.startswith("postgresql") else "%"  # raw driver SQL: psycopg reads % as a marker
+    _run_sql(db_url, [f'CREATE TABLE codes (id INTEGER PRIMARY KEY, "50{pct}" VARCHAR(8))',
+                      "INSERT INTO codes VALUES (1, 'ab'), (2, 'zz')"])
+    plan = make_plan(db_url, md, mode="safe")
+    [skip] = [s for s in plan.skipped if s.kind == "add_check"]
+    assert skip.reason.startswith("1 row(s) of codes break"), skip.reason
+    _run_sql(db_url, ["DELETE FROM codes WHERE id = 2"])
+    safe_sync(db_url, md, mode="safe", environ=DEV)
+    assert check(db_url, md).findings == []
+
+
+def test_a_check_over_a_column_the_plan_adds_is_judged_with_its_default(db_url: str) -> None:
+    md = sa.MetaData()
+    sa.Table("items", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("level", sa.Integer, server_default="0"),
+             sa.CheckConstraint("level >= 3", name="ck_items_level"))
+    _run_sql(db_url, ["CREATE TABLE items (id INTEGER PRIMARY KEY)", "INSERT INTO items VALUES (1), (2)"])
+    plan = make_plan(db_url, md, mode="safe")
+    assert [s.kind for s in plan.steps] == ["add_column"]
+    [skip] = [s for s in plan.skipped if s.kind == "add_check"]
+    assert skip.reason.startswith("2 row(s) of items break CHECK (level >= 3)"), skip.reason

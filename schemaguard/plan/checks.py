@@ -65,7 +65,17 @@ def _add(b: Builder, c: Change, check: Any, replacing: Any = None) -> bool:
         return False
     counter = b.live.check_violations
     if counter is not None and (c.table or "") not in b.created:
-        bad = counter(c.table or "", check.expression)
+        # A column this plan adds holds its default (or NULL) in every row the table has: the
+        # rows are judged with that value in its place.
+        from ..schema.expressions import check_columns, substitute_columns
+
+        added = {name.lower(): col for (t, name), col in b.added_columns.items() if t == table}
+        values = {k: b.added_defaults.get((table, added[k.lower()].name)) for k in
+                  check_columns(check.expression, b.db.check_sql) if k.lower() in added}
+        expression = check.expression
+        if values:
+            expression = substitute_columns(check.expression, b.db.check_sql, values) or check.expression
+        bad = counter(c.table or "", expression)
         if bad:
             b.skip("add_check", c, f"{bad:,} row(s) of {table} break CHECK ({check.expression}): fix them "
                    f"(SELECT * FROM {table} WHERE NOT ({check.expression})), then sync again"
@@ -165,7 +175,7 @@ def on_enum_label_missing(b: Builder, c: Change) -> None:
         pos = declared.index(label)
         after = next((x for x in reversed(declared[:pos]) if x in present), None)
         before = None if after is not None else next((x for x in declared[pos + 1:] if x in present), None)
-        sql = b.db.add_enum_label_sql(type_sql, label, before, after)
+        sql = b.db.add_enum_label_sql(type_sql, *map(_driver_text(b), (label, before, after)))
         if sql is None:
             b.skip("add_enum_label", c, f"{b.db.title} has no enum type to add a label to")
             return
@@ -179,6 +189,13 @@ def on_enum_label_missing(b: Builder, c: Change) -> None:
                        present.index(before) if before is not None else len(present), label)
 
 
+def _driver_text(b: Builder) -> Any:
+    """Literal text as a statement run through the driver needs it: % doubled where it marks a
+    parameter (as SQLAlchemy renders the plan's other statements and quoted names)."""
+    double = b.dialect.paramstyle in ("format", "pyformat")
+    return lambda text: text.replace("%", "%%") if double and text is not None else text
+
+
 def on_enum_label_extra(b: Builder, c: Change) -> None:
     col = b.sa_column(c)
     name = getattr(getattr(col, "type", None), "name", None) or "the_type"
@@ -190,6 +207,12 @@ def on_enum_order(b: Builder, c: Change) -> None:
     col = b.sa_column(c)
     name = getattr(getattr(col, "type", None), "name", None) or "the_type"
     b.skip("alter_column", c, TYPE_REBUILD.format(what="reordering the enum type's labels", name=name))
+
+
+# The finding a step left for the next sync leaves behind (a step that names a label literally:
+# a default, a CHECK, a new table or column with such a default).
+_LEFT_BEHIND = {"alter_column": "default_mismatch", "add_check": "check_missing", "add_column": "column_missing",
+                "create_table": "table_missing"}
 
 
 def defer_uses_of_new_labels(b: Builder) -> None:
@@ -212,4 +235,4 @@ def defer_uses_of_new_labels(b: Builder) -> None:
         b.skipped.append(Skipped(step.kind, step.table, step.column,
                                  f"it uses the enum label {hit} that this plan adds, and {b.db.title} cannot use a "
                                  "new label in the transaction that added it: sync again once this sync committed",
-                                 None))
+                                 _LEFT_BEHIND.get(step.kind)))

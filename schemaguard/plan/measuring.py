@@ -105,6 +105,10 @@ def count_check_violations(database: Any, table: str, expression: str, schema: s
         if estimate is not None and estimate > EXACT_COUNT_LIMIT:
             return None
         try:
+            # The statement goes to the driver as it is: where % marks a parameter, the
+            # expression's own % (a LIKE pattern, a name) is doubled, as the quoted names are.
+            if conn.dialect.paramstyle in ("format", "pyformat"):
+                expression = expression.replace("%", "%%")
             found = conn.exec_driver_sql(db.check_violations_sql(table, expression, schema, conn.dialect)).scalar()
         except DBAPIError:
             return None

@@ -182,3 +182,29 @@ def check_columns(text: str, read: str | None = None) -> frozenset[str]:
     if tree is None:
         return frozenset()
     return frozenset(_ident(c.this) for c in tree.find_all(exp.Column) if isinstance(c.this, exp.Identifier))
+
+
+def substitute_columns(text: str, read: str | None, values: dict[str, str | None]) -> str | None:
+    """A CHECK expression with some columns replaced by SQL values (None: NULL), written back in
+    the same SQL dialect: how a CHECK judges the rows once a column is added with its default.
+    Keys are column names as check_columns gives them; None when the text cannot be parsed."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    try:
+        tree = sqlglot.parse_one(strip_check_keyword(text), read=read)
+        parsed = {k: exp.null() if v is None else sqlglot.parse_one(v, read=read) for k, v in values.items()}
+    except (SqlglotError, ValueError, RecursionError):
+        return None
+    if tree is None:
+        return None
+
+    def swap(node: Any) -> Any:
+        if isinstance(node, exp.Column) and isinstance(node.this, exp.Identifier):
+            found = parsed.get(_ident(node.this))
+            if found is not None:
+                return exp.Paren(this=found.copy())
+        return node
+
+    return str(tree.transform(swap).sql(dialect=read))

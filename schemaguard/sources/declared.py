@@ -480,6 +480,11 @@ def _checks(table: Any, dialect: Dialect, sources: SourceIndex | None) -> tuple[
                 cons.sqltext, include_table=False, literal_binds=True))
         except Exception:  # noqa: BLE001 - an expression the dialect cannot render: as SQLAlchemy prints it
             text = str(cons.sqltext)
+        else:
+            if dialect.paramstyle in ("format", "pyformat"):
+                # Compiled for a driver that reads % as a parameter marker: '50%' came out as
+                # '50%%'. The expression is kept as the database has it (and as DDL is rendered from).
+                text = text.replace("%%", "%")
         out.append(Check(name=name, expression=text, generated=generated,
                          source=sources.table(table) if sources else None))
     return tuple(sorted(out, key=lambda k: (k.name or "", k.expression)))
