@@ -95,14 +95,25 @@ def test_changed_check_is_check_mismatch(db_url: str) -> None:
         result.findings)
 
 
-def test_check_added_in_the_database_is_check_extra(db_url: str) -> None:
-    _build(db_url)
-    if db_url.startswith("sqlite"):
-        pytest.skip("SQLite cannot add a CHECK to a table: see the rebuild tests")
-    _run_sql(db_url, ["ALTER TABLE celery_periodictask ADD CONSTRAINT ck_name CHECK (length(name) > 2)"])
-    result = check(db_url, _models())
+def test_check_added_in_the_database_is_check_extra(pg_url: str) -> None:
+    _build(pg_url)
+    _run_sql(pg_url, ["ALTER TABLE celery_periodictask ADD CONSTRAINT ck_name CHECK (length(name) > 2)"])
+    result = check(pg_url, _models())
     assert _summary(result.findings) == [("check_extra", "celery_periodictask", "name")], _explain(result.findings)
     assert result.findings[0].severity == "error"
+
+
+def test_check_taken_out_of_the_models_is_check_extra(db_url: str) -> None:
+    _build(db_url)
+    md = _models()
+    t = md.tables["celery_intervalschedule"]
+    cols = [c for c in t.c if any(isinstance(k, sa.CheckConstraint) for k in c.constraints)]
+    for col in cols:
+        col.constraints = {k for k in col.constraints if not isinstance(k, sa.CheckConstraint)}
+    t.constraints = {k for k in t.constraints if not isinstance(k, sa.CheckConstraint)}
+    result = check(db_url, md)
+    assert _summary(result.findings) == [("check_extra", "celery_intervalschedule", "every")], _explain(
+        result.findings)
 
 
 def test_label_added_in_the_models_is_enum_label_missing(pg_url: str) -> None:
