@@ -34,6 +34,11 @@ DRIFT_KINDS = {
     "foreign_key_missing",
     "foreign_key_extra",
     "foreign_key_mismatch",
+    "check_missing",
+    "check_extra",
+    "check_mismatch",
+    "enum_label_missing",
+    "enum_label_extra",
 }
 NAMING_KINDS = {
     "table_name_case",

@@ -501,6 +501,7 @@ def test_the_entry_layout_keeps_every_field() -> None:
     import dataclasses
 
     from schemaguard.schema.snapshot import (
+        Check,
         Column,
         ForeignKey,
         Index,
@@ -520,6 +521,7 @@ def test_the_entry_layout_keeps_every_field() -> None:
         indexes=(Index("ix", ("lower(note)",), True, src),),
         uniques=(UniqueConstraint("uq", ("id", "note"), src),),
         foreign_keys=(ForeignKey("fk", ("id",), "Users", ("id",), "auth", "CASCADE", "SET NULL", src),),
+        checks=(Check("ck", "id > 0", True, src),),
     )
     schema = Schema(dialect="postgresql", tables=(table,), origin="live", schema="sales", label="m:Base",
                     flavor="sequelize", default_schema="public", lower_case_table_names=1)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import write_models
 from conftest import engine_for
-from plan_scenario import MODELS, PG_LIVE, SQLITE_LIVE
+from plan_scenario import ENUM_MODELS, ENUM_PG_LIVE, MODELS, PG_LIVE, SQLITE_LIVE
 
 from schemaguard.plan import Plan, make_plan
 from schemaguard.report.alembic import plan_alembic
@@ -27,17 +27,22 @@ UPDATE = os.environ.get("SCHEMAGUARD_UPDATE_GOLDEN") == "1"
 STEP_KINDS = {
     "create_table", "add_column", "alter_column", "create_index", "drop_index", "add_unique",
     "add_foreign_key", "drop_constraint", "drop_column", "drop_table", "rename_column", "rename_table",
+    "add_check", "drop_check", "add_enum_label",
 }
-NEVER_A_STEP = {"postgresql": {"drop_column"}, "sqlite": {"drop_column", "drop_constraint"}}
+# add_enum_label: its own scenario (ENUM_MODELS, PostgreSQL only: SQLite has no enum type).
+# SQLite drops constraints and CHECKs only inside a table rebuild, named after what it adds.
+NEVER_A_STEP = {"postgresql": {"drop_column", "add_enum_label"},
+                "sqlite": {"drop_column", "drop_constraint", "drop_check", "add_enum_label"}}
 
 
-def planned(url: str, dialect: str, mode: str, tmp_path: Path) -> Plan:
+def planned(url: str, dialect: str, mode: str, tmp_path: Path, models: str = MODELS,
+            live: list[str] | None = None) -> Plan:
     eng = engine_for(url)
     with eng.begin() as conn:
-        for stmt in PG_LIVE if dialect == "postgresql" else SQLITE_LIVE:
+        for stmt in live if live is not None else PG_LIVE if dialect == "postgresql" else SQLITE_LIVE:
             conn.exec_driver_sql(stmt)
     eng.dispose()
-    plan = make_plan(url, f"{write_models(tmp_path, MODELS)}:Base", mode=mode)
+    plan = make_plan(url, f"{write_models(tmp_path, models)}:Base", mode=mode)
     plan.database = ""  # the throwaway database's URL differs per run
     return plan
 
@@ -73,3 +78,13 @@ def test_golden_plans_cover_every_step_kind(db_url: str, tmp_path: Path) -> None
     assert seen == STEP_KINDS - NEVER_A_STEP[dialect]
     if dialect == "sqlite":
         assert "PRAGMA legacy_alter_table = ON" in (GOLDEN / "sqlite-alter.sql").read_text(encoding="utf-8")
+
+
+def test_golden_enum_label_plan(pg_url: str, tmp_path: Path) -> None:
+    """ALTER TYPE ... ADD VALUE in the model's order, first in the plan, in safe mode; the default
+    and the CHECK that use the new label left for the next sync; the label only the database has
+    skipped with the recipe."""
+    plan = planned(pg_url, "postgresql", "safe", tmp_path, ENUM_MODELS, ENUM_PG_LIVE)
+    compare("postgresql-enum-labels.sql", plan_sql(plan))
+    assert [s.kind for s in plan.steps] == ["add_enum_label", "add_enum_label"]
+    assert {s.kind for s in plan.skipped} >= {"add_check", "alter_column"}

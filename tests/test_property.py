@@ -471,6 +471,8 @@ class TableSpec:
     fks: list[tuple[str | None, list[str], str, list[str], str | None, str | None]] = field(
         default_factory=list
     )
+    # CHECK constraints: (name, form, column, argument); forms in CHECK_FORMS.
+    checks: list[tuple[str | None, str, str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -769,6 +771,23 @@ def schemas(draw: st.DrawFn, backend: str) -> SchemaSpec:
                 continue  # the convention would give both the same name
             uname = object_name("uq", t, i) if draw(st.booleans()) and not convention else None
             spec.uniques.append((uname, u_cols))
+        # CHECK constraints, table-level or column-level, in the forms PostgreSQL prints back
+        # differently (BETWEEN, IN, negative numbers, casts of text).
+        numeric = [c.name for c in cols if c.kind in INTEGERS and not c.computed]
+        textual = [c.name for c in cols if c.kind in ("String(n)", "String()", "Text") and not c.computed]
+        forms = [*(["between", "gte", "in_int"] if numeric else []), *(["in_text", "len"] if textual else [])]
+        for i in range(draw(st.integers(0, 2)) if forms else 0):
+            form = draw(st.sampled_from(forms))
+            col_name = draw(st.sampled_from(numeric if form in ("between", "gte", "in_int") else textual))
+            arg: Any = {
+                "between": draw(st.tuples(st.integers(-100, 0), st.integers(1, 100))),
+                "gte": draw(st.integers(-5, 5)),
+                "in_int": draw(st.lists(st.integers(-3, 3), min_size=1, max_size=3, unique=True)),
+                "in_text": draw(st.lists(st.sampled_from(["a", "b", "it's", "X y"]), min_size=1, max_size=3,
+                                         unique=True)),
+                "len": draw(st.integers(0, 3)),
+            }[form]
+            spec.checks.append((object_name("ck", t, i) if draw(st.booleans()) else None, form, col_name, arg))
         tables.append(spec)
     enum_prefix = draw(st.sampled_from(["sg_enum_", 'Mood "', "ënum "])) if hostile else "sg_enum_"
     return SchemaSpec(tables, convention, enum_prefix)
@@ -795,14 +814,21 @@ def _quote(name: str, backend: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def build_metadata(schema: SchemaSpec, backend: str) -> sa.MetaData:
+def build_metadata(schema: SchemaSpec, backend: str, enum_names: dict[tuple[str, str], str] | None = None
+                   ) -> sa.MetaData:
+    """The MetaData of a drawn schema. Native enum types are numbered in order; `enum_names` (a
+    (table, column) -> type name map, see enum_names_of) names them as in another MetaData, so
+    that a drifted copy of a schema keeps each column's type."""
     md = sa.MetaData(naming_convention=CONVENTION) if schema.convention else sa.MetaData()
     enum_n = itertools.count()
     for spec in schema.tables:
         sa_cols = []
         for c in spec.columns:
             kind = KINDS[c.kind]
-            type_ = kind.build(c.params, f"{schema.enum_prefix}{next(enum_n)}")
+            n = next(enum_n)
+            type_name = f"{schema.enum_prefix}{n}" if enum_names is None else enum_names.get(
+                (spec.name, c.name), f"{schema.enum_prefix}x{n}")
+            type_ = kind.build(c.params, type_name)
             args: list[Any] = [c.name, type_]
             if c.identity:
                 args.append(sa.Identity())
@@ -847,6 +873,8 @@ def build_metadata(schema: SchemaSpec, backend: str) -> sa.MetaData:
             sa.Index(name, *exprs, unique=unique, **kw)
         for name, cols in spec.uniques:
             table.append_constraint(sa.UniqueConstraint(*cols, name=name))
+        for name, form, col_name, arg in spec.checks:
+            table.append_constraint(sa.CheckConstraint(check_expression(table.c[col_name], form, arg), name=name))
         for name, local, target, refs, ondelete, onupdate in spec.fks:
             ref_table = md.tables[target]
             table.append_constraint(
@@ -859,6 +887,23 @@ def build_metadata(schema: SchemaSpec, backend: str) -> sa.MetaData:
                 )
             )
     return md
+
+
+def enum_names_of(md: sa.MetaData) -> dict[tuple[str, str], str]:
+    """(table, column) -> the name of its Enum type, for build_metadata(enum_names=...)."""
+    return {(t.name, c.name): str(c.type.name) for t in md.tables.values() for c in t.columns
+            if isinstance(c.type, sa.Enum) and c.type.name}
+
+
+def check_expression(col: Any, form: str, arg: Any) -> Any:
+    """A CHECK over one column in one of the drawn forms."""
+    if form == "between":
+        return col.between(arg[0], arg[1])
+    if form == "gte":
+        return col >= arg
+    if form in ("in_int", "in_text"):
+        return col.in_(arg)
+    return sa.func.length(col) >= arg
 
 
 # --- Running one example -------------------------------------------------------------------------

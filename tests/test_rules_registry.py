@@ -28,7 +28,15 @@ from golden import (
 from schemaguard.drift.diff import Change, diff
 from schemaguard.rules import BY_CODE, BY_KIND, REDIRECTS, RULES
 from schemaguard.rules.findings import DOCS_BASE, SEVERITIES, Rule, severity_rank
-from schemaguard.schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from schemaguard.schema.snapshot import (
+    Check,
+    Column,
+    ForeignKey,
+    Index,
+    Schema,
+    Table,
+    UniqueConstraint,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "rules"
@@ -512,6 +520,42 @@ SCENARIOS = [
         [table("users", col("firstName"), col("lastName"), col("created_at"))],
         [table("users", col("firstName"), col("lastName"), col("createdAt"))],
         "mixed_naming_convention",
+    ),
+    _s(
+        "check missing",
+        [table("users", col("age"), checks=(Check("ck_age", "age >= 0"),))],
+        [table("users", col("age"), checks=())],
+        "check_missing",
+    ),
+    _s(
+        "check extra",
+        [table("users", col("age"), checks=())],
+        [table("users", col("age"), checks=(Check("ck_age", "age >= 0"),))],
+        "check_extra",
+    ),
+    _s(
+        "check changed",
+        [table("users", col("age"), checks=(Check("ck_age", "age >= 18"),))],
+        [table("users", col("age"), checks=(Check("ck_age", "age >= 0"),))],
+        "check_mismatch",
+    ),
+    _s(
+        "enum label missing",
+        [table("users", col("s", "ENUM('a', 'b')"))],
+        [table("users", col("s", "ENUM('a')"))],
+        "enum_label_missing",
+    ),
+    _s(
+        "enum label extra",
+        [table("users", col("s", "ENUM('a')"))],
+        [table("users", col("s", "ENUM('a', 'b')"))],
+        "enum_label_extra",
+    ),
+    _s(
+        "enum labels reordered",
+        [table("users", col("s", "ENUM('a', 'b')"))],
+        [table("users", col("s", "ENUM('b', 'a')"))],
+        "type_mismatch",
     ),
 ]
 

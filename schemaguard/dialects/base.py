@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from ..schema.snapshot import Index, Schema, Table
 
 _WS = re.compile(r"\s+")
+# The fold (schema/expressions.py) of `x IN (0, 1)`.
+_BOOLEAN_CHECK = re.compile(r"in\(([^(),]+),0,1\)")
 COLLATE = re.compile(r"\s+COLLATE\s+(.+)$", re.IGNORECASE)
 
 
@@ -141,6 +143,10 @@ class Dialect:
     #: Only a lone INTEGER PRIMARY KEY numbers itself (the rowid), whatever the model says.
     rowid_autoincrement: ClassVar[bool] = False
 
+    #: CHECK constraints are read on the live side and compared (False: Table.checks is left
+    #: unknown, on both reading paths, and CHECKs are not compared on this database).
+    compares_checks: ClassVar[bool] = True
+
     # --- types ------------------------------------------------------------------------------
 
     #: Collations are part of a column's type (SQLite's inspector does not report them).
@@ -196,6 +202,35 @@ class Dialect:
         """Whether Sequelize's ENUM is a named type of its own here (compared by its labels)."""
         return False
 
+    # --- CHECK constraints ----------------------------------------------------------------------
+
+    #: sqlglot's name for this database's SQL, in which its CHECK expressions are parsed.
+    check_sql: ClassVar[str | None] = None
+    #: BOOLEAN is a type of its own: SQLAlchemy makes no CHECK (x IN (0, 1)) for a Boolean here.
+    native_boolean: ClassVar[bool] = False
+
+    def normalize_check(self, text: str) -> str:
+        """A CHECK expression folded to its meaning, whichever side wrote it: the model's compiled
+        text or this database's print-back of the constraint (casts, parentheses, rewritten
+        BETWEEN and IN taken out). Two CHECKs mean the same when their folds are equal."""
+        from ..schema.expressions import normalize_check
+
+        return normalize_check(text, self.check_sql)
+
+    def type_generated_check(self, normalized: str, column_types: Mapping[str, str | None]) -> bool:
+        """Whether a CHECK the database has is one SQLAlchemy makes for a type this database lacks
+        (Boolean's `x IN (0, 1)`, as SQLAlchemy 1.3 made by default): not the models' own."""
+        if self.native_boolean:
+            return False
+        m = _BOOLEAN_CHECK.fullmatch(normalized)
+        return m is not None and (column_types.get(m.group(1)) or "").upper() in ("BOOLEAN", "BOOL")
+
+    def check_violations_sql(self, table: str, expression: str, schema: str | None, sa_dialect: SADialect) -> str:
+        """A statement counting the rows of a table that a CHECK would refuse (NULL passes a CHECK)."""
+        prep = sa_dialect.identifier_preparer
+        name = prep.quote(table) if schema is None else f"{prep.quote_schema(schema)}.{prep.quote(table)}"
+        return f"SELECT count(*) FROM {name} WHERE NOT ({expression})"  # noqa: S608 - quoted names, the model's own CHECK
+
     # --- reports ----------------------------------------------------------------------------
 
     def hazard_advice(self, hazard: str) -> str | None:
@@ -212,6 +247,9 @@ class Dialect:
     #: ALTER TABLE cannot alter a column, add or drop a constraint: those changes rebuild the
     #: table (plan/rebuild.py), all of one table's in one step.
     alters_by_rebuild: ClassVar[bool] = False
+    #: A CHECK is added without reading the table (NOT VALID) and validated by a second statement
+    #: that lets reads and writes go on; elsewhere ADD CONSTRAINT reads every row under its lock.
+    validates_checks_separately: ClassVar[bool] = False
     #: A unique constraint is added to an existing table as a unique index (no ADD CONSTRAINT).
     adds_unique_as_index: ClassVar[bool] = False
     #: Building an index (CREATE INDEX, ADD UNIQUE) keeps the table's writers waiting for the
@@ -226,6 +264,16 @@ class Dialect:
     #: Dropping a table that another table's foreign key references is refused: a force reset drops
     #: those keys first and puts them back on the new tables.
     releases_referencing_keys: ClassVar[bool] = False
+
+    #: A label added to a native enum type can be used in the transaction that added it. Not on
+    #: PostgreSQL ("unsafe use of new value"): a plan leaves out the steps that would.
+    new_enum_label_usable_in_transaction: ClassVar[bool] = True
+
+    def add_enum_label_sql(self, type_sql: str, label: str, before: str | None, after: str | None) -> str | None:
+        """The statement that adds a label to a native enum type (`type_sql`: its quoted,
+        qualified name), placed before or after an existing label; None where an enum is not a
+        type of its own that can be altered."""
+        return None
 
     def enum_type_ddl(self, type_: Any) -> tuple[Any, Any] | None:
         """The DDL constructs that create and drop a native enum's type; None where an enum is not

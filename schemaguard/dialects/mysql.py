@@ -89,6 +89,9 @@ class MySQL(Dialect):
         # created, and the server refuses any write inside it.
         conn.exec_driver_sql("START TRANSACTION READ ONLY")
 
+    # Not read yet from information_schema.CHECK_CONSTRAINTS: left unknown, not compared.
+    compares_checks: ClassVar[bool] = False
+
     # --- one sync at a time -------------------------------------------------------------------
 
     # Every DDL statement commits at once: a step that fails leaves the earlier ones applied.

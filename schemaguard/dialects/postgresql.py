@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import LockUnavailable, UsageError
 from ..schema.defaults import is_sequence_default, normalize_default
-from ..schema.expressions import normalize_expression
-from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from ..schema.expressions import normalize_expression, strip_check_keyword
+from ..schema.snapshot import Check, Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .base import Dialect
 
 if TYPE_CHECKING:
@@ -79,16 +79,19 @@ LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
 WHERE {tables}
 """
 
-# Primary keys, uniques, foreign keys, and exclusion constraints (only to know which indexes
-# belong to a constraint). {set_columns}: the text of a foreign key whose ON DELETE names columns
-# (PostgreSQL 15), the one thing this module leaves to SQLAlchemy's parser.
+# Primary keys, uniques, foreign keys, CHECKs, and exclusion constraints (only to know which
+# indexes belong to a constraint). {set_columns}: the text of a foreign key whose ON DELETE names
+# columns (PostgreSQL 15), the one thing this module leaves to SQLAlchemy's parser. A CHECK's
+# text is the server's own print-back (pg_get_constraintdef), compared by meaning later; an
+# inherited CHECK (a partition's copy of its parent's) is the parent's, not the table's own.
 _CONSTRAINTS = """
 SELECT k.conrelid, k.contype::text, k.conname, k.conkey, k.conindid, k.confrelid, k.confkey,
-       k.confupdtype::text, k.confdeltype::text, {set_columns}
+       k.confupdtype::text, k.confdeltype::text, {set_columns},
+       CASE WHEN k.contype = 'c' THEN pg_catalog.pg_get_constraintdef(k.oid, true) END
 FROM pg_catalog.pg_constraint k
 JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE k.contype IN ('p', 'u', 'f', 'x') AND {tables}
+WHERE (k.contype IN ('p', 'u', 'f', 'x') OR (k.contype = 'c' AND k.conislocal)) AND {tables}
 """
 
 # Indexes other than primary keys. An expression's text comes from pg_get_indexdef, called only
@@ -219,6 +222,7 @@ def reflect_catalog(
                       default_schema=dialect.default_schema_name)
 
     uniques: dict[int, list[tuple[tuple[str, ...], str]]] = {}
+    checks: dict[int, list[Check]] = {}
     fk_rows: dict[int, list[Any]] = {}
     constraint_indexes: set[int] = set()
     outside: set[int] = set()
@@ -230,6 +234,9 @@ def reflect_catalog(
             fk_rows.setdefault(relid, []).append(row)
             if row[5] not in names:
                 outside.add(row[5])
+            continue
+        if contype == "c":
+            checks.setdefault(relid, []).append(Check(name=row[2], expression=strip_check_keyword(row[10])))
             continue
         constraint_indexes.add(row[4])
         if contype == "u":
@@ -287,6 +294,7 @@ def reflect_catalog(
                 if table_uniques
                 else (),
                 foreign_keys=tuple(foreign_keys),
+                checks=tuple(sorted(checks.get(oid, ()), key=_check_order)),
             )
         )
     return Schema(
@@ -311,6 +319,10 @@ _SECOND = operator.itemgetter(1)
 
 def _fk_order(fk: ForeignKey) -> tuple[tuple[str, ...], str]:
     return fk.columns, fk.name or ""
+
+
+def _check_order(check: Check) -> tuple[str, str]:
+    return check.name or "", check.expression
 
 
 def _index_order(index: Index) -> tuple[str, tuple[str, ...]]:
@@ -390,7 +402,7 @@ def _foreign_key(
     schema: str | None,
     dialect: Any,
 ) -> ForeignKey:
-    _relid, _type, name, conkey, _indid, refid, confkey, updtype, deltype, condef = row
+    _relid, _type, name, conkey, _indid, refid, confkey, updtype, deltype, condef, _check = row
     if refid in names:
         ref_table, ref_schema, ref_cols = names[refid], schema, attnames[refid]
     else:
@@ -589,9 +601,22 @@ class PostgreSQL(Dialect):
     # --- planning ---------------------------------------------------------------------------
 
     native_enum_types: ClassVar[bool] = True
+    check_sql: ClassVar[str | None] = "postgres"
+    native_boolean: ClassVar[bool] = True
+    #: ALTER TABLE ... ADD CONSTRAINT ... CHECK ... NOT VALID, then VALIDATE CONSTRAINT: the
+    #: validation reads every row under SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.
+    validates_checks_separately: ClassVar[bool] = True
     index_build_blocks_writes: ClassVar[bool] = True  # without CONCURRENTLY
     validates_new_foreign_keys: ClassVar[bool] = True  # without NOT VALID
     releases_referencing_keys: ClassVar[bool] = True
+
+    new_enum_label_usable_in_transaction: ClassVar[bool] = False
+
+    def add_enum_label_sql(self, type_sql: str, label: str, before: str | None, after: str | None) -> str | None:
+        # IF NOT EXISTS: a sync that runs again after a failure finds the label there. Inside a
+        # transaction block since PostgreSQL 12 (the catalog reader's floor too).
+        where = f" BEFORE {_literal(before)}" if before is not None else f" AFTER {_literal(after)}" if after else ""
+        return f"ALTER TYPE {type_sql} ADD VALUE IF NOT EXISTS {_literal(label)}{where}"
 
     def enum_type_ddl(self, type_: Any) -> tuple[Any, Any] | None:
         from sqlalchemy.dialects.postgresql import CreateEnumType, DropEnumType
@@ -693,6 +718,10 @@ WHERE k.contype = 'f' AND {own}
            ELSE rn.nspname = %(schema)s::text END
 ORDER BY n.nspname, c.relname, k.conname
 """
+
+
+def _literal(text: str | None) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _regclass(conn: Connection, table: str, schema: str | None) -> str:

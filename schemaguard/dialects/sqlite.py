@@ -49,6 +49,7 @@ class SQLite(Dialect):
     rowid_autoincrement: ClassVar[bool] = True
     # The inspector does not report collations: they are left out of the comparison.
     compares_collations: ClassVar[bool] = False
+    check_sql: ClassVar[str | None] = "sqlite"
 
     def create_engine(self, url: URL, *, readonly: bool, pool_size: int | None = None) -> Engine:
         """A file opens read-only (`mode=ro`) when `readonly`, and is never created then; a fleet's

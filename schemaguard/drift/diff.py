@@ -15,9 +15,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from ..dialects import Dialect, dialect_of
+from ..schema.expressions import check_columns
 from ..schema.naming import fold, style, to_snake
-from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
-from ..schema.types import is_narrowing
+from ..schema.snapshot import Check, Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from ..schema.types import enum_labels, is_narrowing
 
 T = TypeVar("T", Table, Column)
 
@@ -144,6 +145,7 @@ def diff(declared: Schema, live: Schema, *, outside: Iterable[Table] = ()) -> li
         if id(d) not in unchanged:
             changes.extend(_declared_reference_checks(d, resolver, declared_by_name, live_by_name))
     changes.extend(_mixed_naming(declared, live, table_map))
+    changes = _one_per_enum_type(changes)
     if declared.flavor != "sqlalchemy":
         changes = [replace(c, flavor=declared.flavor) for c in changes]
     return changes
@@ -175,6 +177,8 @@ def _unchanged_tables(exact: list[tuple[Table, Table]], resolver: _Resolver) -> 
             and tuple(map(_INDEX_SHAPE, d.indexes)) == tuple(map(_INDEX_SHAPE, lv.indexes))
             and tuple(map(_UNIQUE_SHAPE, d.uniques)) == tuple(map(_UNIQUE_SHAPE, lv.uniques))
             and _fk_shapes(d, resolver) == _fk_shapes(lv, resolver)
+            and not d.checks
+            and not lv.checks
         ):
             same[id(d)] = d
     unchanged = set()
@@ -302,6 +306,8 @@ def _diff_table(d: Table, lv: Table, resolver: _Resolver) -> list[Change]:
         out.append(ch("column_name_style", column=lc.name, declared=dc, live=lc, details=details))
     for dc, lc in (*cols.exact, *cols.renamed, *cols.folded):
         out.extend(_diff_column(dc, lc, ch, lv.primary_key, resolver.dialect))
+    if d.checks is not None and lv.checks is not None and (d.checks or lv.checks):
+        out.extend(_diff_checks(d, lv, d.checks, lv.checks, resolver.dialect, ch))
 
     # Primary key, compared as a set of (live) column names.
     d_pk = tuple(colmap.get(c, c) for c in d.primary_key)
@@ -316,7 +322,7 @@ def _diff_table(d: Table, lv: Table, resolver: _Resolver) -> list[Change]:
 def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...], ours: Dialect) -> list[Change]:
     out = []
     if dc.type is not None and lc.type is not None and dc.type != lc.type and not ours.same_type(dc.type, lc.type):
-        out.append(ch("type_mismatch", column=lc.name, declared=dc, live=lc))
+        out.extend(_diff_type(dc, lc, ch))
     if dc.nullable != lc.nullable:
         out.append(ch("nullable_mismatch", column=lc.name, declared=dc, live=lc))
     if dc.default != lc.default:
@@ -327,6 +333,99 @@ def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...], ours
             ch("default_mismatch", column=lc.name, declared=dc, live=lc, details={"autoincrement": True})
         )
     return out
+
+
+def _diff_type(dc: Column, lc: Column, ch: Any) -> list[Change]:
+    """A type that differs; between two native enums, by label: a label the database lacks, a
+    label only the database has, or the same labels in another order (a type_mismatch: ORDER BY
+    on the column sorts by label position)."""
+    d_labels, l_labels = enum_labels(dc.type), enum_labels(lc.type)
+    if d_labels is None or l_labels is None:
+        return [ch("type_mismatch", column=lc.name, declared=dc, live=lc)]
+    details = {"declared_labels": d_labels, "live_labels": l_labels}
+    missing = tuple(x for x in d_labels if x not in l_labels)
+    extra = tuple(x for x in l_labels if x not in d_labels)
+    out = []
+    if missing:
+        out.append(ch("enum_label_missing", column=lc.name, declared=dc, live=lc,
+                      details={**details, "labels": missing}))
+    if extra:
+        out.append(ch("enum_label_extra", column=lc.name, declared=dc, live=lc, details={**details, "labels": extra}))
+    if not out:
+        out.append(ch("type_mismatch", column=lc.name, declared=dc, live=lc, details={**details, "enum_order": True}))
+    return out
+
+
+def _one_per_enum_type(changes: list[Change]) -> list[Change]:
+    """A label change of a native enum type once per type, not once per column that uses it: the
+    type is one object in the database, changed once (ALTER TYPE). The change is reported on the
+    first column (by table and column) and names every column in its details."""
+    kinds = ("enum_label_missing", "enum_label_extra", "type_mismatch")
+    groups: dict[tuple[str, str, str], list[Change]] = {}
+    for c in changes:
+        if c.kind in kinds and (c.kind != "type_mismatch" or c.details.get("enum_order")):
+            groups.setdefault((c.kind, c.declared.type, c.live.type), []).append(c)
+    if all(len(g) == 1 for g in groups.values()):
+        return changes
+    first: dict[int, Change] = {}
+    dropped: set[int] = set()
+    for group in groups.values():
+        group.sort(key=lambda c: (c.table or "", c.column or ""))
+        where = [f"{c.table}.{c.column}" for c in group]
+        first[id(group[0])] = replace(group[0], details={**group[0].details, "columns": where})
+        dropped.update(id(c) for c in group[1:])
+    return [first.get(id(c), c) for c in changes if id(c) not in dropped]
+
+
+def _diff_checks(d: Table, lv: Table, d_checks: tuple[Check, ...], l_checks: tuple[Check, ...], dialect: Dialect,
+                 ch: Any) -> list[Change]:
+    """CHECK constraints compared by meaning (Dialect.normalize_check): a named one is matched by
+    name, then any by its meaning; what is left is paired when both read the same columns (one
+    CHECK changed), else missing or extra. SQLAlchemy's own type CHECKs (Boolean, Enum on a
+    database without the type) are never reported missing, nor, in the database, extra."""
+    norm = dialect.normalize_check
+    d_left = list(d_checks)
+    l_left = list(l_checks)
+    out: list[Change] = []
+
+    def take(dk: Check, lk: Check) -> None:
+        d_left.remove(dk)
+        l_left.remove(lk)
+
+    for dk in list(d_left):
+        lk = next((x for x in l_left if dk.name and x.name == dk.name), None)
+        if lk is not None:
+            take(dk, lk)
+            if norm(dk.expression) != norm(lk.expression):
+                out.append(ch("check_mismatch", column=_check_column(dk, dialect), declared=dk, live=lk))
+    for dk in list(d_left):
+        lk = next((x for x in l_left if norm(x.expression) == norm(dk.expression)), None)
+        if lk is not None:
+            take(dk, lk)
+    for dk in list(d_left):
+        if dk.generated:
+            continue
+        cols = check_columns(dk.expression, dialect.check_sql)
+        same = [x for x in l_left if cols and check_columns(x.expression, dialect.check_sql) == cols]
+        others = [x for x in d_left if x is not dk and not x.generated
+                  and check_columns(x.expression, dialect.check_sql) == cols]
+        if len(same) == 1 and not others:
+            take(dk, same[0])
+            out.append(ch("check_mismatch", column=_check_column(dk, dialect), declared=dk, live=same[0]))
+    for dk in d_left:
+        if not dk.generated:
+            out.append(ch("check_missing", column=_check_column(dk, dialect), declared=dk))
+    types = {c.name.lower(): c.type for c in lv.columns}
+    for lk in l_left:
+        if not dialect.type_generated_check(norm(lk.expression), types):
+            out.append(ch("check_extra", column=_check_column(lk, dialect), live=lk))
+    return out
+
+
+def _check_column(k: Check, dialect: Dialect) -> str | None:
+    """The column a CHECK is about when it reads one column only."""
+    cols = check_columns(k.expression, dialect.check_sql)
+    return next(iter(cols)) if len(cols) == 1 else None
 
 
 def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any, ours: Dialect) -> list[Change]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..schema.defaults import is_sequence_default
-from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from ..schema.snapshot import Check, Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .connect import database_error
 from .urls import redact
 
@@ -139,6 +139,7 @@ def _reflect(
             fks: Mapping[Any, list[Any]] = insp.get_multi_foreign_keys(schema=schema, filter_names=names)
             indexes = insp.get_multi_indexes(schema=schema, filter_names=names)
             uniques = insp.get_multi_unique_constraints(schema=schema, filter_names=names)
+            checks = _checks(insp, schema, names) if ours.compares_checks else None
         expression_indexes, inline_uniques, fks = ours.inspected_extras(conn, fks)
     except DBAPIError as exc:
         raise database_error(exc, url) from exc
@@ -155,6 +156,7 @@ def _reflect(
                 _merge_uniques(uniques.get(key, []), inline_uniques.get(name, [])),
                 expression_indexes.get(name, []),
                 dialect,
+                None if checks is None else checks.get(key, []),
             )
         )
     return Schema(
@@ -165,6 +167,15 @@ def _reflect(
         label=redact(url),
         default_schema=default_schema,
     )
+
+
+def _checks(insp: Any, schema: str | None, names: list[str]) -> Mapping[Any, list[Any]] | None:
+    """The CHECK constraints the inspector reads (SQLite: parsed out of the CREATE TABLE text);
+    None where the dialect cannot read them (they are not compared then)."""
+    try:
+        return insp.get_multi_check_constraints(schema=schema, filter_names=names)  # type: ignore[no-any-return]
+    except NotImplementedError:
+        return None
 
 
 def _merge_uniques(
@@ -186,6 +197,7 @@ def _table(
     uqs: Sequence[Mapping[str, Any]],
     extra_indexes: list[Index],
     dialect: Any,
+    cks: Sequence[Mapping[str, Any]] | None = None,
 ) -> Table:
     from ..dialects import dialect_of
     from ..schema.expressions import normalize_expression
@@ -250,4 +262,7 @@ def _table(
         indexes=tuple(sorted(indexes, key=lambda i: (str(i.name), i.columns))),
         uniques=tuple(sorted(uniques, key=lambda u: u.columns)),
         foreign_keys=tuple(sorted(foreign_keys, key=lambda f: f.columns)),
+        checks=None if cks is None else tuple(sorted(
+            (Check(name=k.get("name"), expression=str(k.get("sqltext") or "")) for k in cks),
+            key=lambda k: (k.name or "", k.expression))),
     )

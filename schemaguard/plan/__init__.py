@@ -7,7 +7,7 @@ Nothing here touches a database: `build_plan` is pure, `make_plan` reflects read
 
 The plan is built in phases, one module each, in the order `plan_phases` below lists them:
 naming.py (names first, renames), tables.py, columns.py, indexes.py (and unique constraints),
-foreign_keys.py, rebuild.py (SQLite table rebuilds), force.py (the force reset); builder.py holds
+foreign_keys.py, checks.py (CHECK constraints, enum labels), rebuild.py (SQLite table rebuilds), force.py (the force reset); builder.py holds
 the state they share, render.py the DDL rendering, measuring.py and lookups.py what is read from
 the live database. What a database does differently is asked of its Dialect (schemaguard.dialects).
 """
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..drift.diff import Change
 from ..errors import UsageError
-from . import columns, force, foreign_keys, indexes, naming, tables
+from . import checks, columns, force, foreign_keys, indexes, naming, tables
 from .builder import Builder
 from .lookups import existing_types_and_sequences, live_lookups
 from .measuring import EXACT_COUNT_LIMIT, measure
@@ -54,7 +54,8 @@ HANDLERS: dict[str, Callable[[Builder, Change], None]] = {
     "table_extra": tables.on_table_extra,
     "column_missing": columns.on_column_missing,
     "column_extra": columns.on_column_extra,
-    "type_mismatch": columns.on_type_mismatch,
+    # Native enum labels in another order (drift/diff.py): a type rebuild, never planned.
+    "type_mismatch": lambda b, c: (checks.on_enum_order if c.details.get("enum_order") else columns.on_type_mismatch)(b, c),
     "nullable_mismatch": columns.on_nullable_mismatch,
     "default_mismatch": columns.on_default_mismatch,
     "primary_key_mismatch": columns.on_primary_key_mismatch,
@@ -65,12 +66,20 @@ HANDLERS: dict[str, Callable[[Builder, Change], None]] = {
     "foreign_key_missing": foreign_keys.on_foreign_key_missing,
     "foreign_key_extra": foreign_keys.on_foreign_key_extra,
     "foreign_key_mismatch": foreign_keys.on_foreign_key_mismatch,
+    "check_missing": checks.on_check_missing,
+    "check_extra": checks.on_check_extra,
+    "check_mismatch": checks.on_check_mismatch,
+    "enum_label_missing": checks.on_enum_label_missing,
+    "enum_label_extra": checks.on_enum_label_extra,
 }
 
 # Migra-style: the order steps run in, whatever order they were planned in (within a phase, the
 # order planned).
 RUN_ORDER = (
-    ("drop_constraint", "drop_index"),
+    # New enum labels first, and nothing later in the same transaction uses them where the
+    # database forbids it (checks.defer_uses_of_new_labels).
+    ("add_enum_label",),
+    ("drop_constraint", "drop_index", "drop_check"),
     ("drop_table",),
     ("create_table",),
     ("rename_table", "rename_column"),  # rename_table first: columns are renamed in the table's new name
@@ -81,6 +90,8 @@ RUN_ORDER = (
     ("create_index",),
     ("add_unique",),
     ("add_foreign_key",),
+    # Once every column it reads exists with its final type.
+    ("add_check",),
 )
 _PHASE = {kind: phase for phase, kinds in enumerate(RUN_ORDER) for kind in kinds}
 
@@ -111,6 +122,7 @@ def plan_phases(b: Builder, changes: Sequence[Change]) -> list[Step]:
         tables.create_tables(b, (n for n in tables.declared_order(b) if n in b.created))
         # One rebuild per table, once every change to it is known (databases that alter by rebuild).
         add_rebuild_steps(b)
+        checks.defer_uses_of_new_labels(b)
     return sorted(b.steps, key=lambda s: (_PHASE["alter_column" if "rebuild" in s.details else s.kind],
                                           s.kind == "rename_column"))
 

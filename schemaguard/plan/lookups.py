@@ -50,7 +50,13 @@ def live_lookups(database: Database, schema: str | None, live: Any = None) -> Li
             found = dialect.referencing_keys(conn, tables, schema)
         return [ReferencingKey(**key) for key in found]
 
+    def check_violations(table: str, expression: str) -> int | None:
+        from .measuring import count_check_violations
+
+        return count_check_violations(database, table, expression, schema)
+
     return LiveLookups(
+        check_violations=check_violations,
         rebuild_source=reader(database, schema, live) if dialect.alters_by_rebuild else None,
         column_type=column_type,
         index_sql=index_sql,

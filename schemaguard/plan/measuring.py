@@ -84,3 +84,32 @@ def _skip_duplicate_unique(plan: Plan, step: Step, rows: int) -> None:
             f"it references {step.table} ({', '.join(sorted(needed[1]))}), whose unique constraint is skipped above",
             "foreign_key_missing",
         ))
+
+
+def count_check_violations(database: Any, table: str, expression: str, schema: str | None, *,
+                           time_limit_ms: int = 2000) -> int | None:
+    """The rows of `table` that a CHECK `expression` (the model's, compiled for this database)
+    refuses, counted read-only within `time_limit_ms`; None when the count cannot be had in time
+    (a table that large is not counted: the step then stands, and the database itself refuses it
+    if a row breaks it, rolling the sync back)."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import DBAPIError
+
+    db = database.dialect
+    with database.read_only() as conn:
+        estimate = None
+        if not sa.inspect(conn).has_table(table, schema=schema):
+            return 0
+        db.limit_statement_time(conn, time_limit_ms)
+        estimate = db.row_estimate(conn, table, schema)
+        if estimate is not None and estimate > EXACT_COUNT_LIMIT:
+            return None
+        try:
+            # The statement goes to the driver as it is: where % marks a parameter, the
+            # expression's own % (a LIKE pattern, a name) is doubled, as the quoted names are.
+            if conn.dialect.paramstyle in ("format", "pyformat"):
+                expression = expression.replace("%", "%%")
+            found = conn.exec_driver_sql(db.check_violations_sql(table, expression, schema, conn.dialect)).scalar()
+        except DBAPIError:
+            return None
+        return int(found or 0)

@@ -273,7 +273,7 @@ def _strip_literals(sql: str) -> str:
 
 SQLITE_REBUILD = "SQLite needs a table rebuild"
 # Kinds a rebuild step is named after, most telling first.
-_REBUILD_KINDS = ("alter_column", "add_foreign_key", "drop_constraint", "add_column")
+_REBUILD_KINDS = ("alter_column", "add_foreign_key", "drop_constraint", "add_check", "drop_check", "add_column")
 
 
 def add_rebuild_steps(b: Builder) -> None:

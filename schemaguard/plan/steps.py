@@ -133,6 +133,9 @@ class LiveLookups:
     # key, from any schema, that references one of these tables of the compared schema (a force
     # reset must release the ones whose tables it keeps).
     referencing_keys: Callable[[Sequence[str]], list[ReferencingKey]] | None = None
+    # How many rows of a table a CHECK expression refuses (NULL passes), None when that cannot be
+    # had quickly: an add_check is skipped with the count when any do.
+    check_violations: Callable[[str, str], int | None] | None = None
 
 
 @dataclass

@@ -9,10 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import (
+    check_extra,
+    check_mismatch,
+    check_missing,
     column_extra,
     column_missing,
     column_name_style,
     default_mismatch,
+    enum_label_extra,
+    enum_label_missing,
     foreign_key_extra,
     foreign_key_mismatch,
     foreign_key_missing,
@@ -54,6 +59,11 @@ RULES: tuple[Rule, ...] = tuple(
         foreign_key_missing,
         foreign_key_extra,
         foreign_key_mismatch,
+        check_missing,
+        check_extra,
+        check_mismatch,
+        enum_label_missing,
+        enum_label_extra,
         foreign_key_target_case,
         table_name_case,
         column_name_style,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..schema.snapshot import Column, ForeignKey, Index, UniqueConstraint
+from ..schema.snapshot import Check, Column, ForeignKey, Index, UniqueConstraint
 
 if TYPE_CHECKING:
     # Annotations only: the linter imports the rule registry, and needs no diff.
@@ -50,6 +50,25 @@ def fk_target(obj: Any) -> str | None:
     if not isinstance(obj, ForeignKey):
         return None
     return f"{obj.ref_table}.{','.join(obj.ref_columns)}"
+
+
+def check(obj: Any) -> str | None:
+    """`CHECK (x > 0)`, or `CONSTRAINT name CHECK (x > 0)`: the expression as that side wrote it."""
+    if not isinstance(obj, Check):
+        return None
+    expr = obj.expression.strip()
+    if not (expr.startswith("(") and expr.endswith(")")):
+        expr = f"({expr})"
+    return (f"CONSTRAINT {obj.name} " if obj.name else "") + f"CHECK {expr}"
+
+
+def labels(values: Any) -> str:
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+
+
+def enum_columns(change: Change) -> str:
+    """`users.status` or `users.status, orders.status` (every column of one enum type)."""
+    return ", ".join(change.details.get("columns") or [where(change)])
 
 
 def where(change: Change) -> str:

@@ -68,6 +68,19 @@ class ForeignKey:
 
 
 @dataclass(frozen=True, slots=True)
+class Check:
+    """A CHECK constraint: its expression as the side wrote it (the model's compiled text, the
+    database's own print-back); compared by meaning through the Dialect's normalize_check."""
+
+    name: str | None
+    expression: str
+    # Made by SQLAlchemy for a Boolean/Enum(create_constraint=True) on a database without the
+    # native type: matched like any other, never reported missing.
+    generated: bool = False
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     name: str
     columns: tuple[Column, ...]
@@ -81,6 +94,9 @@ class Table:
     source: Source | None = None
     # The schema a declared table names explicitly (Table(..., schema="sales")); None otherwise.
     schema: str | None = None
+    # The CHECK constraints; None where the side cannot tell (a Sequelize model declares none, a
+    # snapshot written before CHECKs were compared holds none): not compared then.
+    checks: tuple[Check, ...] | None = None
 
     # Columns by name, built on first use (the diff asks for columns by name many times per
     # table); left out of equality, hashing and the JSON form.
@@ -200,6 +216,15 @@ def schema_to_dict(schema: Schema) -> dict[str, Any]:
                     }
                     for f in t.foreign_keys
                 ],
+                "checks": None if t.checks is None else [
+                    {
+                        "name": k.name,
+                        "expression": k.expression,
+                        "generated": k.generated,
+                        "source": _source_to_json(k.source),
+                    }
+                    for k in t.checks
+                ],
             }
             for t in schema.tables
         ],
@@ -261,6 +286,16 @@ def schema_from_dict(data: dict[str, Any]) -> Schema:
                         source=_source_from_json(f.get("source")),
                     )
                     for f in t.get("foreign_keys", ())
+                ),
+                # Optional: snapshots written before CHECKs were compared have none.
+                checks=None if t.get("checks") is None else tuple(
+                    Check(
+                        name=k.get("name"),
+                        expression=str(k["expression"]),
+                        generated=bool(k.get("generated", False)),
+                        source=_source_from_json(k.get("source")),
+                    )
+                    for k in t["checks"]
                 ),
             )
         )

@@ -118,3 +118,14 @@ def is_narrowing(declared: str, live: str) -> bool:
         # REAL holds integers exactly only up to 2**24, DOUBLE PRECISION up to 2**53.
         return _FLOAT_MANTISSA.get(int(fd[5:]), 53) < int(fl[3:]) * 8 - 1
     return fd != fl
+
+
+_ENUM_LABEL = re.compile(r"'((?:[^']|'')*)'")
+
+
+def enum_labels(text: str | None) -> tuple[str, ...] | None:
+    """The labels of a native enum's canonical text `ENUM('a', 'b')`, in order; None for any
+    other type."""
+    if not text or not text.upper().startswith("ENUM(") or not text.endswith(")"):
+        return None
+    return tuple(m.group(1).replace("''", "'") for m in _ENUM_LABEL.finditer(text[5:-1]))

@@ -27,6 +27,7 @@ How it stays right (ruff's and mypy's caches are the model):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -197,7 +198,8 @@ class ModelsCache:
                     os.unlink(tmp)
                 raise
             self._prune(keep=path)
-        except OSError:
+        except (OSError, TypeError, ValueError):
+            # (TypeError/ValueError: a Schema this version cannot encode: no entry, no error.)
             pass
 
     def _prepare(self) -> None:
@@ -390,8 +392,11 @@ def _digest_text(text: str) -> str:
 # the dataclasses themselves: a field added to one changes the layout's fingerprint, so an entry
 # written before is never read as if it had it).
 
-_NESTED = {cls.__name__: cls for cls in (snapshot.Table, snapshot.Column, snapshot.Index,
-                                         snapshot.UniqueConstraint, snapshot.ForeignKey, snapshot.Source)}
+# Every snapshot class but Schema itself, found rather than listed: a class the snapshot gains
+# (Check...) is encoded with the others, never written as an object JSON cannot hold.
+_NESTED: dict[str, type] = {cls.__name__: cls for cls in vars(snapshot).values()
+           if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == snapshot.__name__
+           and cls is not Schema}
 
 
 def _layout(cls: type) -> list[tuple[str, str, type | None]]:

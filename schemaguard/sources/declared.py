@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import importlib
 import importlib.util
 import os
@@ -16,7 +17,7 @@ from ..dialects import canonical_type, dialect_of, sqlalchemy_dialect
 from ..errors import ModelsError
 from ..schema.defaults import is_sequence_default
 from ..schema.expressions import normalize_expression
-from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from ..schema.snapshot import Check, Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
@@ -451,7 +452,43 @@ def table_snapshot(
         model=sources.model_name(table) if sources else None,
         source=sources.table(table) if sources else None,
         schema=table.schema,
+        checks=_checks(table, dialect, sources),
     )
+
+
+def _checks(table: Any, dialect: Dialect, sources: SourceIndex | None) -> tuple[Check, ...]:
+    """The table's CHECK constraints, table-level and column-level, as CREATE TABLE renders them
+    here: the expression compiled for the dialect with literals inline. The CHECKs SQLAlchemy
+    makes for a Boolean/Enum type are kept only where CREATE TABLE would emit them (a database
+    without the native type), marked `generated`."""
+    from sqlalchemy import CheckConstraint
+
+    found = [c for c in table.constraints if isinstance(c, CheckConstraint)]
+    for col in table.columns:
+        found += [c for c in col.constraints if isinstance(c, CheckConstraint) and c not in found]
+    if not found:
+        return ()
+    ddl = dialect.ddl_compiler(dialect, None)  # type: ignore[arg-type]  # only its .dialect is read
+    out = []
+    for cons in found:
+        generated = bool(getattr(cons, "_type_bound", False))
+        rule = getattr(cons, "_create_rule", None)
+        if rule is not None and not rule(ddl):
+            continue  # not emitted here: a native BOOLEAN or ENUM type does the job
+        name = cons.name if isinstance(cons.name, str) and not isinstance(cons.name, enum.Enum) else None
+        try:
+            text = str(dialect.statement_compiler(dialect, None).process(
+                cons.sqltext, include_table=False, literal_binds=True))
+        except Exception:  # noqa: BLE001 - an expression the dialect cannot render: as SQLAlchemy prints it
+            text = str(cons.sqltext)
+        else:
+            if dialect.paramstyle in ("format", "pyformat"):
+                # Compiled for a driver that reads % as a parameter marker: '50%' came out as
+                # '50%%'. The expression is kept as the database has it (and as DDL is rendered from).
+                text = text.replace("%%", "%")
+        out.append(Check(name=name, expression=text, generated=generated,
+                         source=sources.table(table) if sources else None))
+    return tuple(sorted(out, key=lambda k: (k.name or "", k.expression)))
 
 
 def _unordered(expr: Any) -> Any:

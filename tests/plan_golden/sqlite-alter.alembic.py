@@ -4,6 +4,8 @@ Written by schemaguard plan --mode alter --format alembic (sqlite).
 
 Not in this revision (skipped by --mode alter):
 - drop_column users.legacy: destructive: alter mode never runs destructive steps
+- add_check categories.name: 1 row(s) of categories break CHECK (name <> 'music'): fix them (SELECT * FROM categories WHERE NOT (name <> 'music')), then sync again
+- add_check users.code: SQLite needs a table rebuild, which cannot be done here: this plan also renames columns of the table; sync again after the renames
 
 Revision ID: 0001
 Revises:
@@ -38,13 +40,14 @@ CREATE TABLE tags (
     op.execute(r"ALTER TABLE users RENAME COLUMN nickname TO nick")
     # step 5: add_column users.name
     op.execute(r"ALTER TABLE users ADD COLUMN name VARCHAR(100) DEFAULT 'it''s: \:anon'")
-    # step 6: alter_column events.title [column_type_change, set_not_null] (SQLite rebuild: title: type VARCHAR(100) -> VARCHAR(200); title: set NOT NULL)
+    # step 6: alter_column events [column_type_change, set_not_null] (SQLite rebuild: title: type VARCHAR(100) -> VARCHAR(200); title: set NOT NULL; add CHECK (length(title) BETWEEN 1 AND 200); drop CHECK (id > 0))
     op.execute(r"PRAGMA legacy_alter_table = ON")
     op.execute(r"""
 CREATE TABLE _alembic_tmp_events (
     id INTEGER,
     title VARCHAR(200) NOT NULL,
-    PRIMARY KEY (id)
+    PRIMARY KEY (id),
+    CONSTRAINT ck_events_title CHECK (length(title) BETWEEN 1 AND 200)
 )
 """)
     op.execute(r"""
@@ -80,4 +83,4 @@ FROM posts
 
 
 def downgrade() -> None:
-    raise NotImplementedError(r"this revision cannot be downgraded: step 6 (alter_column events.title): a SQLite table rebuild is not reversed automatically; step 7 (add_foreign_key posts.user_id): a SQLite table rebuild is not reversed automatically")
+    raise NotImplementedError(r"this revision cannot be downgraded: step 6 (alter_column events): a SQLite table rebuild is not reversed automatically; step 7 (add_foreign_key posts.user_id): a SQLite table rebuild is not reversed automatically")

@@ -22,14 +22,15 @@ ALTER TABLE users RENAME COLUMN nickname TO nick;
 -- step 5: add_column users.name
 ALTER TABLE users ADD COLUMN name VARCHAR(100) DEFAULT 'it''s: :anon';
 
--- step 6: alter_column events.title [column_type_change, set_not_null]
+-- step 6: alter_column events [column_type_change, set_not_null]
 --   column_type_change: SQLite rebuilds the table: every row is copied while the database is locked for writes; values that do not convert make it fail
 --   set_not_null: SQLite rebuilds the table: every row is copied, and any NULL makes it fail
 PRAGMA legacy_alter_table = ON;
 CREATE TABLE _alembic_tmp_events (
     id INTEGER,
     title VARCHAR(200) NOT NULL,
-    PRIMARY KEY (id)
+    PRIMARY KEY (id),
+    CONSTRAINT ck_events_title CHECK (length(title) BETWEEN 1 AND 200)
 );
 INSERT INTO _alembic_tmp_events (id, title) SELECT events.id, events.title
 FROM events;
@@ -61,3 +62,5 @@ CREATE UNIQUE INDEX uq_users_email ON users (email);
 
 -- skipped by --mode alter:
 --   drop_column users.legacy: destructive: alter mode never runs destructive steps
+--   add_check categories.name: 1 row(s) of categories break CHECK (name <> 'music'): fix them (SELECT * FROM categories WHERE NOT (name <> 'music')), then sync again
+--   add_check users.code: SQLite needs a table rebuild, which cannot be done here: this plan also renames columns of the table; sync again after the renames

@@ -24,14 +24,16 @@ DROP TABLE category;
 CREATE TABLE categories (
     id INTEGER NOT NULL,
     name VARCHAR(50),
-    PRIMARY KEY (id)
+    PRIMARY KEY (id),
+    CONSTRAINT ck_categories_name CHECK (name <> 'music')
 );
 
 -- step 6: create_table events
 CREATE TABLE events (
     id INTEGER NOT NULL,
     title VARCHAR(200) NOT NULL,
-    PRIMARY KEY (id)
+    PRIMARY KEY (id),
+    CHECK (length(title) BETWEEN 1 AND 200)
 );
 
 -- step 7: create_table users
@@ -42,7 +44,8 @@ CREATE TABLE users (
     nick VARCHAR(50),
     code VARCHAR(10) DEFAULT 'b' NOT NULL,
     PRIMARY KEY (id),
-    UNIQUE (email)
+    UNIQUE (email),
+    CONSTRAINT ck_users_code CHECK (length(code) <= 2)
 );
 
 -- step 8: create_table posts
