@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelsError, UsageError
 from ..live.database import Database
-from ..rules.findings import CheckResult, IgnoreRule, apply_ignores, sort_findings
+from ..rules.findings import CheckResult, Finding, IgnoreRule, apply_ignores, sort_findings
 from ..schema.snapshot import Schema, Table, is_snapshot_file, load_snapshot
 
 if TYPE_CHECKING:
@@ -123,22 +123,30 @@ def load_declared(
             )
     if len(schemas) == 1:
         return schemas[0]
+    from ..sources.declared import shape
+
     tables = []
-    seen: set[str] = set()
+    alternates = [a for s in schemas for a in s.alternates]
+    seen: dict[tuple[str | None, str], Table] = {}
     for s in schemas:
         for t in s.tables:
-            if t.name in seen:
+            first = seen.get((t.schema, t.name))
+            if first is None:
+                seen[(t.schema, t.name)] = t
+                tables.append(t)
+            elif s.flavor != schemas[0].flavor:
                 raise ModelsError(f"table {t.name!r} is declared by more than one models source")
-            seen.add(t.name)
-            tables.append(t)
-    first = schemas[0]
+            elif shape(first) != shape(t):
+                alternates.append(t)  # declared again, otherwise: compared as well (see check)
+    first_schema = schemas[0]
     return Schema(
-        dialect=first.dialect,
+        dialect=first_schema.dialect,
         tables=tuple(tables),
         origin="declared",
         schema=schema,
         label=", ".join(s.label for s in schemas),
-        flavor=first.flavor,
+        flavor=first_schema.flavor,
+        alternates=tuple(alternates),
     )
 
 
@@ -192,12 +200,58 @@ def check(
     with collector_paused():
         compared, outside, notes = _select(declared, live, include, exclude)
         findings = judge(diff(compared, live, outside=outside))
-        findings = sort_findings(apply_ignores(findings, ignore))
+        more, repeat_notes = _against_alternates(compared, live, outside)
+        findings = sort_findings(apply_ignores(findings + more, ignore))
+        notes = notes + repeat_notes
     timer.add("compare", t)
     result = CheckResult(findings=findings, database=live.label, models=[compared.label], notes=notes,
                          declared=compared, live=live)
     result.timings = timer.result()
     return result
+
+
+def _against_alternates(compared: Schema, live: Schema, outside: list[Table]) -> tuple[list[Finding], list[str]]:
+    """A table declared differently in several MetaData: the live table is compared against each
+    declaration, and what a further one finds beyond the first is reported with where that
+    declaration is written; a note names every declaration."""
+    from dataclasses import replace
+
+    from ..drift.diff import diff
+    from ..rules import judge
+
+    findings: list[Finding] = []
+    notes: list[str] = []
+    for alt in compared.alternates:
+        first = next((t for t in compared.tables if (t.schema, t.name) == (alt.schema, alt.name)), None)
+        if first is None:
+            continue  # not compared here (another schema, or left out by --include/--exclude)
+        schema = compared.with_tables(alt if t is first else t for t in compared.tables)
+        base = {_finding_key(f) for f in judge(diff(compared, live, outside=outside)) if f.table == first.name}
+        where = _where(alt.source)
+        for f in judge(diff(schema, live, outside=outside)):
+            if f.table != alt.name or _finding_key(f) in base:
+                continue
+            findings.append(replace(
+                f,
+                message=f"{f.message} (as the declaration at {where} says; {_where(first.source)} declares it otherwise)",
+                file=alt.source.file if alt.source and f.file is None else f.file,
+                line=alt.source.line if alt.source and f.file is None else f.line,
+            ))
+        notes.append(
+            f"table {alt.name!r} is declared differently in several MetaData: {_where(first.source)} and {where}; "
+            "the database is compared against each declaration"
+        )
+    return findings, notes
+
+
+def _finding_key(f: Finding) -> tuple[Any, ...]:
+    return (f.kind, f.table, f.column, f.declared, f.live)
+
+
+def _where(source: Any) -> str:
+    if source is None:
+        return "an unknown place"
+    return f"{source.file}:{source.line}" if source.line else str(source.file)
 
 
 def _select(

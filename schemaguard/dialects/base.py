@@ -108,6 +108,11 @@ class Dialect:
         and the foreign keys corrected. Nothing, where the inspector reads it all."""
         return {}, {}, foreign_keys
 
+    def index_collations(self, conn: Connection, schema: str | None) -> dict[tuple[str, str], list[str]]:
+        """(table, index) -> each key's collation where it is not the column's own, for the
+        inspector's path (it does not read them); empty where the inspector has them already."""
+        return {}
+
     def live_autoincrement(self, column: Mapping[str, Any], primary_key: Sequence[str], type_text: str | None) -> bool:
         """Whether a reflected column numbers itself: an identity or a sequence default."""
         from ..schema.defaults import is_sequence_default
@@ -194,6 +199,11 @@ class Dialect:
     #: Dropping a table that another table's foreign key references is refused: a force reset drops
     #: those keys first and puts them back on the new tables.
     releases_referencing_keys: ClassVar[bool] = False
+    #: An index element can say NULLS FIRST/LAST (SQLite and MySQL cannot: declared NULLS
+    #: ordering is left out of the comparison there).
+    index_nulls_order: ClassVar[bool] = False
+    #: An index element can name an operator class (`text_pattern_ops`).
+    index_operator_classes: ClassVar[bool] = False
 
     def enum_type_ddl(self, type_: Any) -> tuple[Any, Any] | None:
         """The DDL constructs that create and drop a native enum's type; None where an enum is not

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import LockUnavailable, UsageError
 from ..schema.defaults import is_sequence_default, normalize_default
-from ..schema.expressions import normalize_expression
+from ..schema.expressions import element_options, normalize_expression
 from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .base import Dialect
 
@@ -93,11 +93,26 @@ WHERE k.contype IN ('p', 'u', 'f', 'x') AND {tables}
 
 # Indexes other than primary keys. An expression's text comes from pg_get_indexdef, called only
 # for indexes that have one (it is slow), for each key position.
+# Per key: indoption's bits (1: DESC, 2: NULLS FIRST); the operator class where it is not the
+# default one (as the inspector's postgresql_ops); the collation where it is not the column's own
+# (only looked at when some key has a collation other than none or the database default).
+_INDEX_COLLATIONS = """CASE WHEN NOT i.indcollation::oid[] <@ ARRAY[0, 100]::oid[] THEN ARRAY(
+           SELECT CASE WHEN u.coll IN (0, 100) OR u.coll = a.attcollation THEN '' ELSE co.collname END
+           FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY AS u(coll, att, k)
+           LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.att AND u.att <> 0
+           LEFT JOIN pg_catalog.pg_collation co ON co.oid = u.coll
+           WHERE u.coll IS NOT NULL ORDER BY u.k) END"""
+
 _INDEXES = """
 SELECT i.indrelid, ic.relname, i.indexrelid, i.indisunique, i.indnkeyatts, i.indkey::int2[],
        CASE WHEN 0 = ANY (i.indkey::int2[]) THEN ARRAY(
            SELECT pg_catalog.pg_get_indexdef(i.indexrelid, g, true)
-           FROM pg_catalog.generate_series(1, i.indnkeyatts) AS g ORDER BY g) END
+           FROM pg_catalog.generate_series(1, i.indnkeyatts) AS g ORDER BY g) END,
+       i.indoption::int2[],
+       ARRAY(SELECT CASE WHEN o.opcdefault THEN '' ELSE o.opcname END
+             FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(cls, k)
+             JOIN pg_catalog.pg_opclass o ON o.oid = u.cls ORDER BY u.k),
+       """ + _INDEX_COLLATIONS + """
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -251,18 +266,23 @@ def reflect_catalog(
                 entry[2][attnum] = attname
 
     indexes: dict[int, list[Index]] = {}
-    for relid, name, indexrelid, unique, nkeys, keys, expressions in index_rows:
+    for relid, name, indexrelid, unique, nkeys, keys, expressions, flags, opclasses, collations in index_rows:
         if relid not in keep or indexrelid in constraint_indexes:
             continue  # left out, or the index behind a constraint: reported as the constraint
         cols = attnames[relid]
-        parts = []
+        parts, options = [], []
         for pos, attnum in enumerate(keys[:nkeys]):
             if attnum:
                 parts.append(cols[attnum])
             elif expressions is not None and pos < len(expressions):
                 parts.append(_expression(expressions[pos]))
+            else:
+                continue
+            options.append(_key_options(pos, flags, opclasses, collations))
         if parts:
-            indexes.setdefault(relid, []).append(Index(name=name, columns=tuple(parts), unique=bool(unique)))
+            indexes.setdefault(relid, []).append(
+                Index(name=name, columns=tuple(parts), unique=bool(unique), options=tuple(options) if any(options) else ())
+            )
 
     tables = []
     for oid in sorted(keep, key=names.__getitem__):
@@ -319,6 +339,36 @@ def _index_order(index: Index) -> tuple[str, tuple[str, ...]]:
 
 def _expression(text: str) -> str:
     return normalize_expression(text)
+
+
+def _key_options(pos: int, flags: Sequence[int] | None, opclasses: Sequence[str] | None,
+                 collations: Sequence[str] | None) -> str:
+    """One index key's options from pg_index's per-key arrays (see _INDEXES)."""
+    bits = flags[pos] if flags and pos < len(flags) else 0
+    descending = bool(bits & 1)
+    return element_options(
+        descending=descending,
+        nulls="FIRST" if bits & 2 else "LAST",
+        collation=(collations[pos] or None) if collations and pos < len(collations) else None,
+        opclass=(opclasses[pos] or None) if opclasses and pos < len(opclasses) else None,
+    )
+
+
+def index_collations(conn: Connection, schema: str | None) -> dict[tuple[str, str], list[str]]:
+    """(table, index) -> each key's collation where it is not the column's own ('' where it is):
+    what the inspector does not read, for its path."""
+    params: dict[str, Any] = {}
+    if schema is not None:
+        params["schema"] = schema
+    where = _TABLES_IN_SCHEMA if schema is not None else _NAMESPACES_VISIBLE
+    sql = (
+        "SELECT c.relname, ic.relname, " + _INDEX_COLLATIONS + " FROM pg_catalog.pg_index i "
+        "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+        "WHERE NOT i.indcollation::oid[] <@ ARRAY[0, 100]::oid[] AND " + where
+    )
+    return {(t, ix): list(colls) for t, ix, colls in _rows(conn, sql, params) if colls}
 
 
 class _TypeReader:
@@ -578,6 +628,9 @@ class PostgreSQL(Dialect):
     ) -> Schema | None:
         return reflect_catalog(conn, schema, wanted, label) if supported(conn) else None
 
+    def index_collations(self, conn: Connection, schema: str | None) -> dict[tuple[str, str], list[str]]:
+        return index_collations(conn, schema)
+
     def fold_type(self, name: str, args: list[str], array: str) -> tuple[str, list[str], str]:
         name, args = _fold_postgresql(name, args)
         # PostgreSQL does not enforce an array's declared dimensions: INTEGER[][] is INTEGER[].
@@ -592,6 +645,8 @@ class PostgreSQL(Dialect):
     index_build_blocks_writes: ClassVar[bool] = True  # without CONCURRENTLY
     validates_new_foreign_keys: ClassVar[bool] = True  # without NOT VALID
     releases_referencing_keys: ClassVar[bool] = True
+    index_nulls_order: ClassVar[bool] = True
+    index_operator_classes: ClassVar[bool] = True
 
     def enum_type_ddl(self, type_: Any) -> tuple[Any, Any] | None:
         from sqlalchemy.dialects.postgresql import CreateEnumType, DropEnumType

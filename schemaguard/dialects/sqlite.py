@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import DatabaseError, LockUnavailable
-from ..schema.expressions import normalize_expression
+from ..schema.expressions import index_element, split_elements
 from ..schema.snapshot import Index
 from .base import COLLATE, Dialect
 
@@ -303,11 +303,18 @@ def _sqlite_expression_indexes(conn: Connection) -> dict[str, list[Index]]:
     out: dict[str, list[Index]] = {}
     for tbl, name, sql in rows:
         body = _sqlite_index_body(sql)
-        if body is None or "(" not in body:
-            continue  # a plain column index, which the inspector already reported
+        if body is None:
+            continue
+        # Every element read from the index's own SQL: the inspector drops DESC and COLLATE and
+        # skips an index with an expression altogether.
+        keys, options = [], []
+        for element in split_elements(body):
+            key, opts, _ = index_element(element)
+            keys.append(key)
+            options.append(opts)
         unique = bool(re.match(r"\s*CREATE\s+UNIQUE", sql, re.IGNORECASE))
         out.setdefault(tbl, []).append(
-            Index(name=name, columns=(normalize_expression(body),), unique=unique)
+            Index(name=name, columns=tuple(keys), unique=unique, options=tuple(options) if any(options) else ())
         )
     return out
 

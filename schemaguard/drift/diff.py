@@ -144,7 +144,7 @@ def diff(declared: Schema, live: Schema, *, outside: Iterable[Table] = ()) -> li
 
 
 _COLUMN_SHAPE = operator.attrgetter("name", "type", "nullable", "default", "autoincrement")
-_INDEX_SHAPE = operator.attrgetter("name", "columns", "unique")
+_INDEX_SHAPE = operator.attrgetter("name", "columns", "unique", "options")
 # Uniques are matched by their columns alone (a model's unique=True has no name; PostgreSQL names it).
 _UNIQUE_SHAPE = operator.attrgetter("columns")
 
@@ -361,22 +361,40 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[
     # Same name and columns first: with two indexes over the same columns, the one named alike is
     # the match, never its twin (else the plan would create an index that exists, or drop the
     # declared one and keep the extra).
-    exact = [(idx, x) for idx in d_plain for x in l_plain if idx.name and x.name == idx.name and x.columns == sig(idx.columns)]
+    exact = [
+        (idx, x) for idx in d_plain for x in l_plain
+        if idx.name and x.name == idx.name and x.columns == sig(idx.columns) and _same_options(idx, x)
+    ]
     for idx, x in exact:
         if idx in d_plain and x in l_plain:
             d_plain.remove(idx)
             l_plain.remove(x)
+    twins: dict[int, Index] = {}
     for idx in d_plain:
-        plain_hit = next((x for x in l_plain if x.columns == sig(idx.columns)), None)
+        plain_hit = next((x for x in l_plain if x.columns == sig(idx.columns) and _same_options(idx, x)), None)
         if plain_hit is None and idx.name:
-            plain_hit = next((x for x in l_plain if x.name == idx.name and _is_expression(idx)), None)
+            plain_hit = next((x for x in l_plain if x.name == idx.name and _is_expression(idx) and _same_options(idx, x)), None)
         if plain_hit is not None:
             l_plain.remove(plain_hit)
             continue
-        out.append(ch("index_missing", column=_single(sig(idx.columns)), declared=idx))
+        # The same elements in another order, collation or operator class: a different index
+        # (a query sorted by it uses one and not the other), said so in both findings.
+        twin = next((x for x in l_plain if x.columns == sig(idx.columns)), None)
+        details = {}
+        if twin is not None:
+            twins[id(twin)] = idx
+            details = {"differs_from": twin}
+        out.append(ch("index_missing", column=_single(sig(idx.columns)), declared=idx, details=details))
     for idx in l_plain:
-        out.append(ch("index_extra", column=_single(idx.columns), live=idx))
+        twin_of = twins.get(id(idx))
+        out.append(ch("index_extra", column=_single(idx.columns), live=idx,
+                      details={"differs_from": twin_of} if twin_of is not None else {}))
     return out
+
+
+def _same_options(a: Index, b: Index) -> bool:
+    """Equal ordering, collation and operator class, element by element ("" is the default)."""
+    return (a.options or ("",) * len(a.columns)) == (b.options or ("",) * len(b.columns))
 
 
 def _is_expression(obj: Any) -> bool:

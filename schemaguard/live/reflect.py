@@ -134,6 +134,7 @@ def _reflect(
             indexes = insp.get_multi_indexes(schema=schema, filter_names=names)
             uniques = insp.get_multi_unique_constraints(schema=schema, filter_names=names)
         expression_indexes, inline_uniques, fks = ours.inspected_extras(conn, fks)
+        collations = ours.index_collations(conn, schema)
     except DBAPIError as exc:
         raise database_error(exc, url) from exc
     tables = []
@@ -149,6 +150,7 @@ def _reflect(
                 _merge_uniques(uniques.get(key, []), inline_uniques.get(name, [])),
                 expression_indexes.get(name, []),
                 dialect,
+                collations,
             )
         )
     return Schema(
@@ -180,9 +182,10 @@ def _table(
     uqs: Sequence[Mapping[str, Any]],
     extra_indexes: list[Index],
     dialect: Any,
+    collations: Mapping[tuple[str, str], list[str]] | None = None,
 ) -> Table:
     from ..dialects import dialect_of
-    from ..schema.expressions import normalize_expression
+    from ..schema.expressions import element_options, normalize_expression
 
     ours = dialect_of(dialect)
     pk_cols = tuple(pk.get("constrained_columns") or ())
@@ -201,20 +204,38 @@ def _table(
             )
         )
     indexes = []
+    replaced = {x.name for x in extra_indexes}
     for i in idxs:
         if i.get("duplicates_constraint"):
             continue  # the index behind a UNIQUE constraint: reported as the constraint
+        if i.get("name") in replaced:
+            continue  # read by the dialect module from the index's own SQL
         names = i.get("column_names") or []
         exprs = i.get("expressions") or []
-        parts = []
+        sorting = i.get("column_sorting") or {}
+        ops = (i.get("dialect_options") or {}).get(f"{dialect.name}_ops") or {} if ours.index_operator_classes else {}
+        colls = (collations or {}).get((name, i.get("name") or ""), [])
+        parts, options = [], []
         for pos, col in enumerate(names):
             if col is not None:
                 parts.append(col)
+                written = col
             elif pos < len(exprs):
                 parts.append(normalize_expression(exprs[pos]))
+                written = exprs[pos]
+            else:
+                continue
+            order = sorting.get(written) or ()
+            options.append(element_options(
+                descending="desc" in order,
+                nulls="FIRST" if "nulls_first" in order else ("LAST" if "nulls_last" in order else None),
+                collation=(colls[pos] or None) if pos < len(colls) else None,
+                opclass=ops.get(written),
+            ))
         if not parts:
             continue
-        indexes.append(Index(name=i.get("name"), columns=tuple(parts), unique=bool(i.get("unique"))))
+        indexes.append(Index(name=i.get("name"), columns=tuple(parts), unique=bool(i.get("unique")),
+                             options=tuple(options) if any(options) else ()))
     indexes.extend(extra_indexes)
     uniques = [
         UniqueConstraint(name=u.get("name"), columns=tuple(u.get("column_names") or ()))

@@ -48,7 +48,9 @@ def _index_element(b: Builder, table: str, expr: Any) -> Any:
     from ..sources.declared import _unordered
 
     inner = _unordered(expr)
-    if isinstance(inner, Column):
+    # A bare column goes by the name in effect; one with DESC, NULLS or COLLATE keeps them (an
+    # ascending index is not the one declared), rendered as CREATE INDEX would.
+    if inner is expr and isinstance(inner, Column):
         return b.col(table, inner.name)
     if isinstance(inner, str):
         return b.col(table, inner)

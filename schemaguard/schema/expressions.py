@@ -18,3 +18,107 @@ def normalize_expression(text: str) -> str:
         prev = out
         out = re.sub(r"\(\(([a-z0-9_.]+)\)\)", r"(\1)", out)
     return out
+
+
+# --- index elements ------------------------------------------------------------------------------
+# An index element is a column or an expression with, after it, what PostgreSQL's grammar allows:
+# [COLLATE name] [opclass] [ASC | DESC] [NULLS FIRST | LAST]. Both sides meet as (key, options):
+# the key is the column name or the folded expression; options say, in a fixed order, only what is
+# not the default, so `b ASC NULLS LAST` is `b` with no options and `b DESC NULLS FIRST` is `b DESC`.
+
+
+def element_options(
+    *, descending: bool = False, nulls: str | None = None, collation: str | None = None, opclass: str | None = None
+) -> str:
+    """The options text of one index element, defaults left out ("" when all are defaults)."""
+    parts = []
+    if collation:
+        parts.append("COLLATE " + collation.strip('"').lower())
+    if opclass:
+        parts.append(opclass.strip('"').lower())
+    if descending:
+        parts.append("DESC")
+    if nulls is not None:
+        nulls = nulls.upper()
+        # ASC puts NULLs last and DESC puts them first unless told otherwise.
+        if nulls != ("FIRST" if descending else "LAST"):
+            parts.append("NULLS " + nulls)
+    return " ".join(parts)
+
+
+def index_element(text: str) -> tuple[str, str, bool]:
+    """(key, options, is_expression) of one index element written as SQL text: `b DESC`,
+    `lower(email) NULLS FIRST`, `name COLLATE "C" text_pattern_ops`."""
+    key, is_expression, descending, nulls, collation, opclass = parse_index_element(text)
+    options = element_options(descending=descending, nulls=nulls, collation=collation, opclass=opclass)
+    return key, options, is_expression
+
+
+def parse_index_element(text: str) -> tuple[str, bool, bool, str | None, str | None, str | None]:
+    """(key, is_expression, descending, NULLS FIRST/LAST, collation, operator class) of one index
+    element written as SQL text. Read with sqlglot's tokenizer, so that quoted names and strings
+    keep their content and spacing does not matter."""
+    from sqlglot import TokenType
+    from sqlglot.errors import TokenError
+    from sqlglot.tokens import Tokenizer
+
+    try:
+        tokens = Tokenizer().tokenize(text)
+    except TokenError:
+        return normalize_expression(text), True, False, None, None, None
+    end = len(tokens)
+
+    def word(i: int) -> str:
+        return tokens[i].text.upper() if 0 <= i < end and tokens[i].token_type != TokenType.IDENTIFIER else ""
+
+    nulls = None
+    if end >= 3 and word(end - 2) == "NULLS" and word(end - 1) in ("FIRST", "LAST"):
+        nulls = word(end - 1)
+        end -= 2
+    descending = False
+    if end >= 2 and word(end - 1) in ("ASC", "DESC"):
+        descending = word(end - 1) == "DESC"
+        end -= 1
+    operand_end = {TokenType.VAR, TokenType.IDENTIFIER, TokenType.R_PAREN, TokenType.STRING, TokenType.NUMBER}
+    opclass = None
+    # An operator class is a name right after a complete operand (`b text_pattern_ops`); a name
+    # after COLLATE is the collation, and one after `::` a type.
+    if (
+        end >= 2
+        and tokens[end - 1].token_type in (TokenType.VAR, TokenType.IDENTIFIER)
+        and tokens[end - 2].token_type in operand_end
+        and word(end - 2) != "COLLATE"
+    ):
+        opclass = tokens[end - 1].text
+        end -= 1
+    collation = None
+    if end >= 3 and word(end - 2) == "COLLATE":
+        collation = tokens[end - 1].text
+        end -= 2
+    if end == 1 and tokens[0].token_type in (TokenType.VAR, TokenType.IDENTIFIER):
+        return tokens[0].text, False, descending, nulls, collation, opclass  # a column, quoted or not
+    body = text[: tokens[end - 1].end + 1] if end else text
+    return normalize_expression(body), True, descending, nulls, collation, opclass
+
+
+def split_elements(body: str) -> list[str]:
+    """The elements of an index's column list (`a, lower(b) DESC`), split at top-level commas."""
+    from sqlglot import TokenType
+    from sqlglot.errors import TokenError
+    from sqlglot.tokens import Tokenizer
+
+    try:
+        tokens = Tokenizer().tokenize(body)
+    except TokenError:
+        return [body]
+    out, depth, start = [], 0, 0
+    for tok in tokens:
+        if tok.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif tok.token_type == TokenType.R_PAREN:
+            depth -= 1
+        elif tok.token_type == TokenType.COMMA and depth == 0:
+            out.append(body[start : tok.start].strip())
+            start = tok.end + 1
+    out.append(body[start:].strip())
+    return [e for e in out if e]
