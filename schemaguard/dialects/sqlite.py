@@ -308,8 +308,8 @@ def _sqlite_expression_indexes(conn: Connection) -> dict[str, list[Index]]:
         # Every element read from the index's own SQL: the inspector drops DESC and COLLATE and
         # skips an index with an expression altogether.
         keys, options = [], []
-        for element in split_elements(body):
-            key, opts, _ = index_element(element)
+        for element in split_elements(body, "sqlite"):
+            key, opts, _ = index_element(element, "sqlite")
             keys.append(key)
             options.append(opts)
         unique = bool(re.match(r"\s*CREATE\s+UNIQUE", sql, re.IGNORECASE))

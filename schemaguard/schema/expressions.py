@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .defaults import _strip_casts
 
@@ -10,7 +11,7 @@ from .defaults import _strip_casts
 def normalize_expression(text: str) -> str:
     """Expression-index text folded for comparison: no casts, quotes, spaces or case."""
     out = _strip_casts(text)
-    out = out.replace('"', "")
+    out = out.replace('"', "").replace("`", "")
     out = re.sub(r"\s+", "", out).lower()
     # Drop parentheses around bare identifiers that PostgreSQL adds: lower((email)) -> lower(email)
     prev = None
@@ -46,24 +47,35 @@ def element_options(
     return " ".join(parts)
 
 
-def index_element(text: str) -> tuple[str, str, bool]:
+def _tokenize(text: str, dialect: str | None) -> list[Any]:
+    """sqlglot's tokens for the database's SQL (quoted names: `"a"`, and on SQLite and MySQL `` `a` ``)."""
+    import sqlglot
+
+    name = {"postgresql": "postgres", None: "postgres"}.get(dialect, dialect)
+    try:
+        sg = sqlglot.Dialect.get_or_raise(name)
+    except ValueError:
+        sg = sqlglot.Dialect.get_or_raise("postgres")
+    return list(sg.tokenize(text))
+
+
+def index_element(text: str, dialect: str | None = None) -> tuple[str, str, bool]:
     """(key, options, is_expression) of one index element written as SQL text: `b DESC`,
     `lower(email) NULLS FIRST`, `name COLLATE "C" text_pattern_ops`."""
-    key, is_expression, descending, nulls, collation, opclass = parse_index_element(text)
+    key, is_expression, descending, nulls, collation, opclass = parse_index_element(text, dialect)
     options = element_options(descending=descending, nulls=nulls, collation=collation, opclass=opclass)
     return key, options, is_expression
 
 
-def parse_index_element(text: str) -> tuple[str, bool, bool, str | None, str | None, str | None]:
+def parse_index_element(text: str, dialect: str | None = None) -> tuple[str, bool, bool, str | None, str | None, str | None]:
     """(key, is_expression, descending, NULLS FIRST/LAST, collation, operator class) of one index
     element written as SQL text. Read with sqlglot's tokenizer, so that quoted names and strings
     keep their content and spacing does not matter."""
     from sqlglot import TokenType
     from sqlglot.errors import TokenError
-    from sqlglot.tokens import Tokenizer
 
     try:
-        tokens = Tokenizer().tokenize(text)
+        tokens = _tokenize(text, dialect)
     except TokenError:
         return normalize_expression(text), True, False, None, None, None
     end = len(tokens)
@@ -101,14 +113,13 @@ def parse_index_element(text: str) -> tuple[str, bool, bool, str | None, str | N
     return normalize_expression(body), True, descending, nulls, collation, opclass
 
 
-def split_elements(body: str) -> list[str]:
+def split_elements(body: str, dialect: str | None = None) -> list[str]:
     """The elements of an index's column list (`a, lower(b) DESC`), split at top-level commas."""
     from sqlglot import TokenType
     from sqlglot.errors import TokenError
-    from sqlglot.tokens import Tokenizer
 
     try:
-        tokens = Tokenizer().tokenize(body)
+        tokens = _tokenize(body, dialect)
     except TokenError:
         return [body]
     out, depth, start = [], 0, 0

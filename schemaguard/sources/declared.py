@@ -513,7 +513,7 @@ def index_element_of(expr: Any, dialect: Dialect, ops: dict[str, str] | None = N
     else:
         text = inner.text if isinstance(inner, TextClause) else _compiled(inner, dialect)
         # Modifiers written inside the text (`text("b DESC")`) count as those around it.
-        key, _, w_desc, w_nulls, w_coll, opclass = parse_index_element(text)
+        key, _, w_desc, w_nulls, w_coll, opclass = parse_index_element(text, dialect.name)
         descending = descending or w_desc
         nulls = nulls or w_nulls
         collation = collation or w_coll

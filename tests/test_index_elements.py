@@ -1,0 +1,94 @@
+"""Index elements with ordering, NULLS, COLLATE, operator classes and expressions (written as text or
+as SQL expressions), and a table declared in several MetaData: the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import engine_for
+
+from schemaguard.checking.check import check
+from schemaguard.live.reflect import reflect_live
+
+
+def _models(dialect: str) -> sa.MetaData:
+    md = sa.MetaData()
+    t = sa.Table("items", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("workspace", sa.String(50)),
+                 sa.Column("version_major", sa.Integer), sa.Column("email", sa.String(100)), sa.Column("b", sa.String(50)))
+    sa.Index("ix_text", t.c.workspace, sa.text("version_major DESC"))
+    sa.Index("ix_expr", sa.desc(t.c.workspace), sa.func.lower(t.c.email), sa.text("lower(b)"))
+    if dialect == "postgresql":
+        sa.Index("ix_nulls", t.c.version_major.desc().nullslast())
+        sa.Index("ix_ops", t.c.b, postgresql_ops={"b": "text_pattern_ops"})
+        sa.Index("ix_coll", t.c.email.collate("C"))
+    else:
+        sa.Index("ix_coll", t.c.email.collate("NOCASE"))
+    return md
+
+
+def _run(url: str, statements: list[str]) -> None:
+    engine = engine_for(url)
+    try:
+        with engine.begin() as conn:
+            for stmt in statements:
+                conn.exec_driver_sql(stmt)
+    finally:
+        engine.dispose()
+
+
+def test_elements_made_from_the_models_have_no_finding(db_url: str) -> None:
+    dialect = "sqlite" if db_url.startswith("sqlite") else "postgresql"
+    md = _models(dialect)
+    engine = engine_for(db_url)
+    md.create_all(engine)
+    engine.dispose()
+    result = check(db_url, md)
+    assert result.findings == [], [f.message for f in result.findings]
+    live = reflect_live(db_url).table("items")
+    assert live is not None
+    text_ix = next(i for i in live.indexes if i.name == "ix_text")
+    assert text_ix.columns == ("workspace", "version_major") and text_ix.options == ("", "DESC")
+    if dialect == "postgresql":
+        assert reflect_live(db_url, method="catalog") == reflect_live(db_url, method="inspector")
+
+
+@pytest.mark.parametrize("change", ["direction", "collation"])
+def test_an_index_that_differs_only_in_order_or_collation_is_found(db_url: str, change: str) -> None:
+    dialect = "sqlite" if db_url.startswith("sqlite") else "postgresql"
+    md = _models(dialect)
+    engine = engine_for(db_url)
+    md.create_all(engine)
+    engine.dispose()
+    if change == "direction":
+        _run(db_url, ["DROP INDEX ix_text", "CREATE INDEX ix_text ON items (workspace, version_major)"])
+    else:
+        _run(db_url, ["DROP INDEX ix_coll", "CREATE INDEX ix_coll ON items (email)"])
+    result = check(db_url, md)
+    assert sorted(f.kind for f in result.findings) == ["index_extra", "index_missing"]
+    missing = next(f for f in result.findings if f.kind == "index_missing")
+    assert "another order, collation or operator class" in missing.message
+    assert ("version_major DESC" if change == "direction" else "COLLATE") in missing.message
+
+
+def test_table_declared_in_several_metadata(tmp_path: Path) -> None:
+    """Identical declarations are one table; a differing one is compared too and named in a note."""
+    def shared(md: sa.MetaData, length: int) -> sa.Table:
+        return sa.Table("shared", md, sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("name", sa.String(length), unique=True))
+
+    a, b, c = sa.MetaData(), sa.MetaData(), sa.MetaData()
+    shared(a, 512)
+    sa.Table("runs", a, sa.Column("id", sa.Integer, primary_key=True))
+    shared(b, 512)
+    shared(c, 255)
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    engine = engine_for(url)
+    a.create_all(engine)
+    engine.dispose()
+    same = check(url, [a, b])
+    assert same.findings == [] and same.notes == []
+    differs = check(url, [a, b, c])
+    assert [(f.kind, f.table, f.column) for f in differs.findings] == [("type_mismatch", "shared", "name")]
+    assert any("declared differently in several MetaData" in n for n in differs.notes)
