@@ -159,8 +159,12 @@ def check(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     include_bookkeeping: bool = False,
+    compare_comments: bool = False,
 ) -> CheckResult:
     """Diff the live database against the declared models and return the judged findings.
+
+    `compare_comments`: also compare column comments; the contract has no finding kind for them,
+    so each difference is a note (CheckResult.notes), never a finding or an exit code.
 
     `db` is a URL, an Engine, a snapshot file or a Schema; `models` is a models target, MetaData,
     a declarative base, a snapshot file, a Schema, or a list of these. Nothing is written.
@@ -202,7 +206,7 @@ def check(
         findings = judge(diff(compared, live, outside=outside))
         more, repeat_notes = _against_alternates(compared, live, outside)
         findings = sort_findings(apply_ignores(findings + more, ignore))
-        notes = notes + repeat_notes
+        notes = notes + repeat_notes + (_comment_notes(compared, live) if compare_comments else [])
     timer.add("compare", t)
     result = CheckResult(findings=findings, database=live.label, models=[compared.label], notes=notes,
                          declared=compared, live=live)
@@ -242,6 +246,21 @@ def _against_alternates(compared: Schema, live: Schema, outside: list[Table]) ->
             "the database is compared against each declaration"
         )
     return findings, notes
+
+
+def _comment_notes(compared: Schema, live: Schema) -> list[str]:
+    """One note per column whose comment differs, on tables and columns named alike on both sides."""
+    notes = []
+    for t in compared.tables:
+        lt = live.table(t.name)
+        if lt is None:
+            continue
+        for c in t.columns:
+            lc = lt.column(c.name)
+            if lc is not None and (c.comment or None) != (lc.comment or None):
+                notes.append(f"comment of {t.name}.{c.name} differs: the model says {c.comment!r}, "
+                             f"the database {lc.comment!r}")
+    return notes
 
 
 def _finding_key(f: Finding) -> tuple[Any, ...]:

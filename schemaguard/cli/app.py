@@ -223,6 +223,7 @@ def check(
                 include=list(include or cfg.include),
                 exclude=list(exclude or cfg.exclude),
                 include_bookkeeping=include_bookkeeping or cfg.include_bookkeeping,
+                compare_comments=cfg.compare_comments,
             )
         fmt = (format.value if format else None) or "table"
         threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "warning"

@@ -113,6 +113,11 @@ class Dialect:
         inspector's path (it does not read them); empty where the inspector has them already."""
         return {}
 
+    def generated_columns(self, conn: Connection, schema: str | None) -> dict[tuple[str, str], str] | None:
+        """(table, column) -> the expression of each generated column, where the inspector's own
+        reading cannot be trusted; None to take the inspector's."""
+        return None
+
     def live_autoincrement(self, column: Mapping[str, Any], primary_key: Sequence[str], type_text: str | None) -> bool:
         """Whether a reflected column numbers itself: an identity or a sequence default."""
         from ..schema.defaults import is_sequence_default

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import LockUnavailable, UsageError
 from ..schema.defaults import is_sequence_default, normalize_default
-from ..schema.expressions import element_options, normalize_expression
+from ..schema.expressions import element_options, generated_expression, normalize_expression
 from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .base import Dialect
 
@@ -59,16 +59,18 @@ _NAMESPACES_VISIBLE = (
 # as the inspector does, only where it differs from the type's own. A default is deparsed without
 # its table (relid 0): a DEFAULT cannot refer to a column, and naming the table makes a fresh
 # server process look up every table of the schema (half this query's time at 5,000 tables). A
-# generated column's expression, which does refer to columns, is not a default: it is not read.
+# generated column's expression, which does refer to columns, is not a default: it is read apart,
+# with its table (only those columns pay for that lookup).
 _COLUMNS = """
 SELECT c.oid, c.relname, a.attnum, a.attname,
        pg_catalog.format_type(a.atttypid, a.atttypmod),
        a.attnotnull,
        CASE WHEN a.atthasdef AND a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, 0) END,
-       a.attgenerated <> '',
-       a.attidentity <> '',
+       CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END,
+       a.attidentity::text,
        co.collname,
-       CASE WHEN co.oid IS NOT NULL AND NOT pg_catalog.pg_collation_is_visible(co.oid) THEN cn.nspname END
+       CASE WHEN co.oid IS NOT NULL AND NOT pg_catalog.pg_collation_is_visible(co.oid) THEN cn.nspname END,
+       ds.description
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -76,6 +78,8 @@ LEFT JOIN pg_catalog.pg_attrdef d ON a.atthasdef AND d.adrelid = a.attrelid AND 
 LEFT JOIN pg_catalog.pg_type t ON a.attcollation <> 0 AND t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation AND t.typcollation <> a.attcollation
 LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+LEFT JOIN pg_catalog.pg_description ds
+       ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum
 WHERE {tables}
 """
 
@@ -413,14 +417,12 @@ class _TypeReader:
 
 def _column(key: tuple[Any, ...], types: _TypeReader) -> Column:
     """A Column from a catalog row's fields, exactly as the inspector's dictionary becomes one."""
-    name, format_type, not_null, default, generated, identity, coll, coll_schema, in_pk = key
+    name, format_type, not_null, default, generated, identity, coll, coll_schema, comment, in_pk = key
     type_text, domain_default, domain_not_null = types.read(format_type, coll, coll_schema)
     # A domain's default serves a column without one; its NOT NULL holds for every column.
-    if not default and domain_default is not None:
+    if not default and domain_default is not None and generated is None:
         default = domain_default
     nullable = not not_null and not domain_not_null
-    if generated:
-        default = None  # a generated column's expression is not a default
     sequence = is_sequence_default(default)
     return Column(
         name=name,
@@ -428,7 +430,14 @@ def _column(key: tuple[Any, ...], types: _TypeReader) -> Column:
         nullable=nullable and not in_pk,
         default=None if sequence else normalize_default(default, type_text),
         autoincrement=bool(identity) or sequence,
+        identity=_IDENTITY.get(identity or ""),
+        generated=generated_expression(generated, "postgresql") if generated is not None else None,
+        comment=comment,
     )
+
+
+# pg_attribute.attidentity
+_IDENTITY = {"a": "always", "d": "by default"}
 
 
 def _foreign_key(

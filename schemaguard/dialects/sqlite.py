@@ -159,6 +159,11 @@ class SQLite(Dialect):
         UNIQUE only through its automatic index, and loses foreign-key actions the pragma keeps."""
         return _sqlite_expression_indexes(conn), _sqlite_inline_uniques(conn), _sqlite_foreign_keys(conn, foreign_keys)
 
+    def generated_columns(self, conn: Connection, schema: str | None) -> dict[tuple[str, str], str] | None:
+        """Generated columns (table_xinfo hidden 2: virtual, 3: stored) with their expressions, read
+        from the CREATE TABLE text by sqlglot's parser."""
+        return _sqlite_generated_columns(conn, schema)
+
     def live_autoincrement(self, column: Mapping[str, Any], primary_key: Sequence[str], type_text: str | None) -> bool:
         return len(primary_key) == 1 and primary_key[0] == column["name"] and type_text == "INTEGER"
 
@@ -293,6 +298,30 @@ def _sqlite_foreign_keys(
                 "options": {**(named.get("options") or {}), **fk["options"]},
             }
         )
+    return out
+
+
+def _sqlite_generated_columns(conn: Connection, schema: str | None) -> dict[tuple[str, str], str]:
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    prefix = f'"{schema}".' if schema else ""
+    rows = conn.exec_driver_sql(
+        "SELECT m.name, m.sql FROM " + prefix + "sqlite_master AS m WHERE m.type = 'table' AND m.sql IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM pragma_table_xinfo(m.name) AS x WHERE x.hidden IN (2, 3))"
+    ).fetchall()
+    out: dict[tuple[str, str], str] = {}
+    for table, sql in rows:
+        try:
+            tree = sqlglot.parse_one(sql, read="sqlite")
+        except SqlglotError:
+            continue
+        for coldef in tree.find_all(exp.ColumnDef):
+            for constraint in coldef.constraints:
+                kind = constraint.args.get("kind")
+                if isinstance(kind, exp.ComputedColumnConstraint) and kind.this is not None:
+                    out[(table, coldef.name)] = kind.this.sql(dialect="sqlite")
     return out
 
 

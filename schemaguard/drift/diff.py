@@ -143,7 +143,7 @@ def diff(declared: Schema, live: Schema, *, outside: Iterable[Table] = ()) -> li
     return changes
 
 
-_COLUMN_SHAPE = operator.attrgetter("name", "type", "nullable", "default", "autoincrement")
+_COLUMN_SHAPE = operator.attrgetter("name", "type", "nullable", "default", "autoincrement", "identity", "generated")
 _INDEX_SHAPE = operator.attrgetter("name", "columns", "unique", "options")
 # Uniques are matched by their columns alone (a model's unique=True has no name; PostgreSQL names it).
 _UNIQUE_SHAPE = operator.attrgetter("columns")
@@ -307,8 +307,17 @@ def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...] = ())
         out.append(ch("type_mismatch", column=lc.name, declared=dc, live=lc))
     if dc.nullable != lc.nullable:
         out.append(ch("nullable_mismatch", column=lc.name, declared=dc, live=lc))
-    if dc.default != lc.default:
+    if dc.generated != lc.generated:
+        # How the column gets its value: written by the application, or computed by the database.
+        out.append(ch("default_mismatch", column=lc.name, declared=dc, live=lc, details={"generated": True}))
+    elif dc.default != lc.default:
         out.append(ch("default_mismatch", column=lc.name, declared=dc, live=lc))
+    elif dc.identity != lc.identity and (dc.identity is not None or lc.identity is not None) and (
+        dc.autoincrement and lc.autoincrement
+    ):
+        # Both auto-numbered, one by an identity and the other by a serial sequence (or the other
+        # kind of identity): inserts work, but explicit ids, resets and dumps behave differently.
+        out.append(ch("default_mismatch", column=lc.name, declared=dc, live=lc, details={"identity": True}))
     elif dc.autoincrement and not lc.autoincrement and lc.name in live_pk:
         # Only for a key column: without the key, primary_key_mismatch already says it all.
         out.append(

@@ -135,6 +135,7 @@ def _reflect(
             uniques = insp.get_multi_unique_constraints(schema=schema, filter_names=names)
         expression_indexes, inline_uniques, fks = ours.inspected_extras(conn, fks)
         collations = ours.index_collations(conn, schema)
+        generated = ours.generated_columns(conn, schema)
     except DBAPIError as exc:
         raise database_error(exc, url) from exc
     tables = []
@@ -151,6 +152,7 @@ def _reflect(
                 expression_indexes.get(name, []),
                 dialect,
                 collations,
+                generated,
             )
         )
     return Schema(
@@ -161,6 +163,26 @@ def _reflect(
         label=redact(url),
         default_schema=default_schema,
     )
+
+
+def _identity(identity: Mapping[str, Any] | None) -> str | None:
+    if not identity:
+        return None
+    return "always" if identity.get("always") else "by default"
+
+
+def _generated(table: str, column: Mapping[str, Any], read: Mapping[tuple[str, str], str] | None,
+               dialect: Any) -> str | None:
+    """A generated column's folded expression: as the dialect module read it where it does (SQLite:
+    the inspector's own reading breaks on a table with two of them), else the inspector's."""
+    from ..schema.expressions import generated_expression
+
+    if read is not None:
+        text = read.get((table, column["name"]))
+    else:
+        computed = column.get("computed")
+        text = computed.get("sqltext") if computed else None
+    return generated_expression(str(text), dialect.name) if text is not None else None
 
 
 def _merge_uniques(
@@ -183,6 +205,7 @@ def _table(
     extra_indexes: list[Index],
     dialect: Any,
     collations: Mapping[tuple[str, str], list[str]] | None = None,
+    generated: Mapping[tuple[str, str], str] | None = None,
 ) -> Table:
     from ..dialects import dialect_of
     from ..schema.expressions import element_options, normalize_expression
@@ -201,6 +224,9 @@ def _table(
                 nullable=bool(c["nullable"]) and c["name"] not in pk_cols,
                 default=None if is_sequence_default(raw_default) else normalize_default(raw_default, type_text),
                 autoincrement=auto,
+                identity=_identity(c.get("identity")),
+                generated=_generated(name, c, generated, dialect),
+                comment=c.get("comment"),
             )
         )
     indexes = []

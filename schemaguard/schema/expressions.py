@@ -133,3 +133,30 @@ def split_elements(body: str, dialect: str | None = None) -> list[str]:
             start = tok.end + 1
     out.append(body[start:].strip())
     return [e for e in out if e]
+
+
+def generated_expression(text: str, dialect: str | None = None) -> str:
+    """A generated column's expression folded for comparison: PostgreSQL prints `(a * 2)` back for
+    `a*2`, SQLite keeps the text. Read with sqlglot, its outer parentheses dropped, then folded."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    from .defaults import _strip_casts
+
+    name = {"postgresql": "postgres", None: "postgres"}.get(dialect, dialect)
+    raw = _strip_casts(text)
+    try:
+        tree = sqlglot.parse_one(raw, read=name)
+        while isinstance(tree, exp.Paren):
+            tree = tree.this
+        # PostgreSQL wraps each operand it cast: `((a)::text || (b)::text)`.
+        tree = tree.transform(
+            lambda n: n.this if isinstance(n, exp.Paren) and isinstance(n.this, (exp.Column, exp.Literal)) else n
+        )
+        rendered = tree.sql(dialect=name)
+    except (SqlglotError, ValueError):
+        rendered = raw.strip()
+        while rendered.startswith("(") and rendered.endswith(")"):
+            rendered = rendered[1:-1].strip()
+    return normalize_expression(rendered)

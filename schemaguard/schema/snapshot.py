@@ -32,6 +32,13 @@ class Column:
     key: str | None = None
     renamed_from: str | None = None
     source: Source | None = None
+    # "always" or "by default" for an identity column (GENERATED ... AS IDENTITY); None otherwise,
+    # a serial column included (its sequence shows as autoincrement).
+    identity: str | None = None
+    # The normalized expression of a generated (computed) column; None for a plain column.
+    generated: str | None = None
+    # The column's comment; compared only when asked for (config compare_comments).
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +152,18 @@ def _source_from_json(data: Any) -> Source | None:
     return Source(file=str(data["file"]), line=data.get("line"))
 
 
+def _column_extras(c: Column) -> dict[str, Any]:
+    # Written only when set: snapshots of schemas without them read and write as before.
+    extras: dict[str, Any] = {}
+    if c.identity is not None:
+        extras["identity"] = c.identity
+    if c.generated is not None:
+        extras["generated"] = c.generated
+    if c.comment is not None:
+        extras["comment"] = c.comment
+    return extras
+
+
 def schema_to_dict(schema: Schema) -> dict[str, Any]:
     data = _schema_dict(schema)
     if schema.alternates:
@@ -178,6 +197,7 @@ def _schema_dict(schema: Schema) -> dict[str, Any]:
                         "key": c.key,
                         "renamed_from": c.renamed_from,
                         "source": _source_to_json(c.source),
+                        **_column_extras(c),
                     }
                     for c in t.columns
                 ],
@@ -250,6 +270,9 @@ def _tables_from_json(items: Iterable[Any]) -> tuple[Table, ...]:
                         key=c.get("key"),
                         renamed_from=c.get("renamed_from"),
                         source=_source_from_json(c.get("source")),
+                        identity=c.get("identity"),
+                        generated=c.get("generated"),
+                        comment=c.get("comment"),
                     )
                     for c in t["columns"]
                 ),

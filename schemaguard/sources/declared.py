@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any
 from ..dialects import canonical_type, dialect_of, sqlalchemy_dialect
 from ..errors import ModelsError
 from ..schema.defaults import is_sequence_default, normalize_default
-from ..schema.expressions import element_options, normalize_expression, parse_index_element
+from ..schema.expressions import (
+    element_options,
+    generated_expression,
+    normalize_expression,
+    parse_index_element,
+)
 from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 
 if TYPE_CHECKING:
@@ -370,6 +375,23 @@ def _autoincrement(table: Any, column: Any, dialect: Dialect, type_text: str | N
     return default is None or is_sequence_default(str(getattr(default, "arg", "")))
 
 
+def _identity(column: Any, dialect: Dialect) -> str | None:
+    """"always" or "by default" for a column declared with Identity(), on a database that has
+    identity columns (SQLite has none: there Identity() is the rowid, as autoincrement)."""
+    identity = column.identity
+    if identity is None or not getattr(dialect, "supports_identity_columns", False):
+        return None
+    return "always" if identity.always else "by default"
+
+
+def _generated(column: Any, dialect: Dialect) -> str | None:
+    """The folded expression of a column declared with Computed("...")."""
+    computed = column.computed
+    if computed is None:
+        return None
+    return generated_expression(_compiled(computed.sqltext, dialect), dialect.name)
+
+
 def _info(item: Any) -> dict[str, Any]:
     """A schema item's `info` dict without creating it: SQLAlchemy makes `.info` on first access
     and stores it in the object's __dict__, which grows that dict for every column read (about
@@ -398,6 +420,9 @@ def table_snapshot(
                 key=col.key if col.key != col.name else None,
                 renamed_from=_info(col).get("renamed_from"),
                 source=sources.column(table, col) if sources else None,
+                identity=_identity(col, dialect),
+                generated=_generated(col, dialect),
+                comment=col.comment if col.comment and dialect.supports_comments else None,
             )
         )
     indexes = []
