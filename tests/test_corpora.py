@@ -388,6 +388,31 @@ def test_heavy_corpus(corpus: Corpus, make_url: Callable[[], str], tmp_path: Pat
 
 
 @pytest.mark.corpus
+def test_dagster_sqlite_storage_files(tmp_path: Path) -> None:
+    """On SQLite dagster keeps each storage in a file of its own (each with its copy of
+    secondary_indexes): each file against its own MetaData has no finding, and a mutation in one
+    is found there."""
+    pytest.importorskip("dagster")
+    from dagster._core.storage.event_log import ConsolidatedSqliteEventLogStorage
+    from dagster._core.storage.runs import SqliteRunStorage
+    from dagster._core.storage.schedules import SqliteScheduleStorage
+
+    SqliteRunStorage.from_local(str(tmp_path / "history"))
+    SqliteScheduleStorage.from_local(str(tmp_path / "schedules"))
+    ConsolidatedSqliteEventLogStorage(str(tmp_path / "events"))
+    runs, events, schedules = _dagster_models()
+    files = {runs: "history/runs.db", events: "events/event_log.db", schedules: "schedules/schedules.db"}
+    for target, file in files.items():
+        result = check(f"sqlite:///{tmp_path / file}", [target])
+        assert result.findings == [], _explain(result.findings)
+    _run_sql(f"sqlite:///{tmp_path / files[runs]}", ["DROP INDEX idx_run_tags",
+                                                     "ALTER TABLE secondary_indexes DROP COLUMN migration_completed"])
+    found = check(f"sqlite:///{tmp_path / files[runs]}", [runs]).findings
+    assert _found(found) == [("column_missing", "secondary_indexes", "migration_completed"),
+                             ("index_missing", "run_tags", None)], _explain(found)
+
+
+@pytest.mark.corpus
 def test_dagster_shared_table_declared_differently_is_a_finding(pg_database: Callable[[], str]) -> None:
     """dagster ships identical copies of secondary_indexes; a differing one (name VARCHAR(255) in
     the schedules MetaData) is reported where that copy is declared, never as exit 2."""

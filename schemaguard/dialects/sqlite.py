@@ -306,10 +306,11 @@ def _sqlite_generated_columns(conn: Connection, schema: str | None) -> dict[tupl
     from sqlglot import exp
     from sqlglot.errors import SqlglotError
 
-    prefix = f'"{schema}".' if schema else ""
+    quoted = '"' + schema.replace('"', '""') + '"' if schema else "main"
     rows = conn.exec_driver_sql(
-        "SELECT m.name, m.sql FROM " + prefix + "sqlite_master AS m WHERE m.type = 'table' AND m.sql IS NOT NULL "
-        "AND EXISTS (SELECT 1 FROM pragma_table_xinfo(m.name) AS x WHERE x.hidden IN (2, 3))"
+        f"SELECT m.name, m.sql FROM {quoted}.sqlite_master AS m WHERE m.type = 'table' AND m.sql IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM pragma_table_xinfo(m.name, ?) AS x WHERE x.hidden IN (2, 3))",
+        (schema or "main",),
     ).fetchall()
     out: dict[tuple[str, str], str] = {}
     for table, sql in rows:
