@@ -92,3 +92,22 @@ def test_table_declared_in_several_metadata(tmp_path: Path) -> None:
     differs = check(url, [a, b, c])
     assert [(f.kind, f.table, f.column) for f in differs.findings] == [("type_mismatch", "shared", "name")]
     assert any("declared differently in several MetaData" in n for n in differs.notes)
+
+
+def test_plan_replaces_an_index_whose_order_differs_only_outside_safe_mode(db_url: str) -> None:
+    from schemaguard.apply.sync import safe_sync
+    from schemaguard.plan import make_plan
+
+    dialect = "sqlite" if db_url.startswith("sqlite") else "postgresql"
+    md = _models(dialect)
+    engine = engine_for(db_url)
+    md.create_all(engine)
+    engine.dispose()
+    _run(db_url, ["DROP INDEX ix_text", "CREATE INDEX ix_text ON items (workspace, version_major)"])
+    safe = make_plan(db_url, md, mode="safe")
+    assert not safe.steps and any("safe mode never does" in s.reason for s in safe.skipped)
+    alter = make_plan(db_url, md, mode="alter")
+    assert [s.kind for s in alter.steps] == ["drop_index", "create_index"]
+    assert "version_major DESC" in alter.steps[1].sql
+    safe_sync(db_url, md, mode="alter", env="development", yes=True)
+    assert check(db_url, md).findings == []
