@@ -111,3 +111,16 @@ def test_plan_replaces_an_index_whose_order_differs_only_outside_safe_mode(db_ur
     assert "version_major DESC" in alter.steps[1].sql
     safe_sync(db_url, md, mode="alter", env="development", yes=True)
     assert check(db_url, md).findings == []
+
+
+def test_a_unique_index_made_ascending_is_found(db_url: str) -> None:
+    md = sa.MetaData()
+    t = sa.Table("tags", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(50)))
+    sa.Index("ux_tags_name", t.c.name.desc(), unique=True)
+    engine = engine_for(db_url)
+    md.create_all(engine)
+    engine.dispose()
+    assert check(db_url, md).findings == []
+    _run(db_url, ["DROP INDEX ux_tags_name", "CREATE UNIQUE INDEX ux_tags_name ON tags (name)"])
+    found = check(db_url, md).findings
+    assert sorted((f.kind, f.column) for f in found) == [("index_extra", "name"), ("index_missing", "name")]

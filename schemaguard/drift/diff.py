@@ -352,6 +352,15 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[
         seen.add(key)
         if hit is not None:
             l_left.remove(hit)
+            twin = hit[1]
+            if (
+                isinstance(obj, Index) and isinstance(twin, Index) and twin.columns == sig(obj.columns)
+                and not _same_options(obj, twin)
+            ):
+                # The same uniqueness, but not the same index: a DESC or COLLATE element differs.
+                out.append(ch("index_missing", column=_single(sig(obj.columns)), declared=obj,
+                              details={"differs_from": twin}))
+                out.append(ch("index_extra", column=_single(twin.columns), live=twin, details={"differs_from": obj}))
             continue
         if repeated:
             continue  # the model declares the same uniqueness twice; SQLite keeps only one of them
@@ -388,11 +397,11 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[
             continue
         # The same elements in another order, collation or operator class: a different index
         # (a query sorted by it uses one and not the other), said so in both findings.
-        twin = next((x for x in l_plain if x.columns == sig(idx.columns)), None)
+        plain_twin = next((x for x in l_plain if x.columns == sig(idx.columns)), None)
         details = {}
-        if twin is not None:
-            twins[id(twin)] = idx
-            details = {"differs_from": twin}
+        if plain_twin is not None:
+            twins[id(plain_twin)] = idx
+            details = {"differs_from": plain_twin}
         out.append(ch("index_missing", column=_single(sig(idx.columns)), declared=idx, details=details))
     for idx in l_plain:
         twin_of = twins.get(id(idx))
