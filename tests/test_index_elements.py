@@ -124,3 +124,28 @@ def test_a_unique_index_made_ascending_is_found(db_url: str) -> None:
     _run(db_url, ["DROP INDEX ux_tags_name", "CREATE UNIQUE INDEX ux_tags_name ON tags (name)"])
     found = check(db_url, md).findings
     assert sorted((f.kind, f.column) for f in found) == [("index_extra", "name"), ("index_missing", "name")]
+
+
+def test_snapshot_json_round_trip_keeps_element_options_and_alternates() -> None:
+    from schemaguard.schema.snapshot import dump_snapshot, schema_from_dict, schema_to_dict
+    from schemaguard.sources.declared import declared_snapshot
+
+    md, other = _models("postgresql"), sa.MetaData()
+    sa.Table("items", other, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("lines", other, sa.Column("id", sa.Integer, sa.Identity(always=True), primary_key=True),
+             sa.Column("total", sa.Integer, sa.Computed("id * 2")), sa.Column("note", sa.Text, comment="why"))
+    snap = declared_snapshot([md, other], "postgresql")
+    assert [t.name for t in snap.alternates] == ["items"]
+    again = schema_from_dict(schema_to_dict(snap))
+    assert again == snap and dump_snapshot(again) == dump_snapshot(snap)
+    lines = again.table("lines")
+    assert lines is not None
+    assert [(c.identity, c.generated, c.comment) for c in lines.columns] == [
+        ("always", None, None), (None, "id*2", None), (None, None, "why")]
+    # A snapshot written before these fields existed still reads.
+    data = schema_to_dict(snap)
+    data.pop("alternates")
+    for t in data["tables"]:
+        for i in t["indexes"]:
+            i.pop("options", None)
+    assert schema_from_dict(data).alternates == ()
