@@ -312,11 +312,10 @@ def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...] = ())
         out.append(ch("default_mismatch", column=lc.name, declared=dc, live=lc, details={"generated": True}))
     elif dc.default != lc.default:
         out.append(ch("default_mismatch", column=lc.name, declared=dc, live=lc))
-    elif dc.identity != lc.identity and (dc.identity is not None or lc.identity is not None) and (
-        dc.autoincrement and lc.autoincrement
-    ):
-        # Both auto-numbered, one by an identity and the other by a serial sequence (or the other
-        # kind of identity): inserts work, but explicit ids, resets and dumps behave differently.
+    elif dc.identity is not None and dc.identity != lc.identity and lc.autoincrement:
+        # The model asks for an identity (Identity()) and the database numbers the column by a
+        # serial sequence or the other kind of identity: inserts work, but explicit ids, resets and
+        # dumps behave differently. A model that only says autoincrement takes either spelling.
         out.append(ch("default_mismatch", column=lc.name, declared=dc, live=lc, details={"identity": True}))
     elif dc.autoincrement and not lc.autoincrement and lc.name in live_pk:
         # Only for a key column: without the key, primary_key_mismatch already says it all.
