@@ -36,6 +36,15 @@ def pytest_configure(config: pytest.Config) -> None:
     # The suite must not pick up a developer's configuration or database.
     for var in ("DATABASE_URL", "SCHEMAGUARD_ENV", "APP_ENV", "ENVIRONMENT", "NODE_ENV", "FORCE_SYNC"):
         os.environ.pop(var, None)
+    # check's models cache: one folder for the session, outside the checkout (the cache tests set
+    # their own, or none, to test where it goes).
+    import atexit
+    import shutil
+    import tempfile
+
+    cache_dir = tempfile.mkdtemp(prefix="sg-test-cache-")
+    atexit.register(shutil.rmtree, cache_dir, True)
+    os.environ["SCHEMAGUARD_CACHE_DIR"] = cache_dir
 
 
 @pytest.fixture(scope="session")

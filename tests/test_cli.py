@@ -544,7 +544,8 @@ def test_json_timings(drift: tuple[Path, str]) -> None:
     assert r.exit_code == 1
     doc = json.loads(r.stdout)
     timings = doc["timings"]
-    assert set(timings) == {"load_models", "reflect", "compare", "report", "total"}
+    assert set(timings) == {"load_models", "reflect", "compare", "report", "total", "cache"}
+    assert timings.pop("cache") in ("hit", "miss")
     assert all(isinstance(v, (int, float)) and v >= 0 for v in timings.values())
     assert timings["total"] >= max(v for k, v in timings.items() if k != "total")
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]

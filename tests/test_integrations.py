@@ -184,6 +184,15 @@ def test_workflow_structure() -> None:
     assert names.index(step("check")["name"]) < names.index("Upload SARIF") < names.index("Fail on findings")
     text = WORKFLOW.read_text()
     assert "--baseline schemaguard-baseline.json" in text and "--write-baseline" in text
+    # check's models cache is kept between runs: restored before the check, saved after it even
+    # when the check found something, in the folder the job points schemaguard at.
+    restore, save = step("Restore schemaguard's models cache"), step("Save schemaguard's models cache")
+    assert restore["uses"].startswith("actions/cache/restore@") and save["uses"].startswith("actions/cache/save@")
+    assert restore["with"]["path"] == save["with"]["path"] == ".schemaguard_cache"
+    assert restore["with"]["key"] == save["with"]["key"] and "restore-keys" in restore["with"]
+    assert "!cancelled()" in save["if"]
+    assert job["env"]["SCHEMAGUARD_CACHE_DIR"] == "${{ github.workspace }}/.schemaguard_cache"
+    assert names.index(restore["name"]) < names.index(step("check")["name"]) < names.index(save["name"])
 
 
 def test_workflow_invocations_use_existing_options() -> None:

@@ -33,14 +33,13 @@ def expected(path: Path) -> dict[str, list[tuple[int, str]]]:
     """database -> sorted (line, kind) from the case file's expect comments."""
     out: dict[str, list[tuple[int, str]]] = {d: [] for d in DATABASES}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if "# expect" not in line:
-            continue
-        marker = line.split("# expect", 1)[1]
-        head, kinds = marker.split(":", 1)
-        databases = [d.strip() for d in head.strip("[]").split(",")] if head.startswith("[") else list(DATABASES)
-        assert set(databases) <= set(DATABASES), f"{path.name}:{number} names an unknown database"
-        for d in databases:
-            out[d] += [(number, k.strip()) for k in kinds.split(",") if k.strip()]
+        # Several markers may share a line: `# expect[postgresql]: a  # expect[mysql]: a, b`.
+        for marker in line.split("# expect")[1:]:
+            head, kinds = marker.split(":", 1)
+            databases = [d.strip() for d in head.strip("[]").split(",")] if head.startswith("[") else list(DATABASES)
+            assert set(databases) <= set(DATABASES), f"{path.name}:{number} names an unknown database"
+            for d in databases:
+                out[d] += [(number, k.strip()) for k in kinds.split(",") if k.strip()]
     return {d: sorted(v) for d, v in out.items()}
 
 
@@ -183,7 +182,7 @@ def test_messages_follow_the_database_of_the_branch() -> None:
     assert "ACCESS EXCLUSIVE" in by_db["postgresql"].message
     for other in ("sqlite", "mysql", "mssql"):
         assert "ACCESS EXCLUSIVE" not in by_db[other].message and "PostgreSQL" not in by_db[other].hint
-    assert "MySQL rebuilds the table" in by_db["mysql"].message
+    assert "rebuild the table in place" in by_db["mysql"].message
     assert "SQL Server" in by_db["mssql"].message
     assert by_db["sqlite"].line == 14 and by_db["mysql"].line == 17
 
@@ -381,7 +380,7 @@ def test_mlflow_branches_are_read_for_their_database_only() -> None:
     mysql_only = at("c48cb773bb87", 30)
     assert set(mysql_only) == {"mysql"}
     set_not_null = next(f for f in mysql_only["mysql"] if f.kind == "set_not_null")
-    assert "MySQL rebuilds the table" in set_not_null.message and "ACCESS EXCLUSIVE" not in set_not_null.message
+    assert "rebuild the table in place" in set_not_null.message and "ACCESS EXCLUSIVE" not in set_not_null.message
     assert set(at("4465047574b1", 27)) == {"mysql"}
     # `if op.get_bind().dialect.name == "sqlite":` batch mode vs `else:` plain operations.
     assert at("c1d2e3f4a5b6", 26) == {}  # batch create_index under SQLite: no lock story there
@@ -408,3 +407,89 @@ def test_a_helper_deciding_its_own_test_inside_a_condition() -> None:
     assert DialectTests(("mysql", "mariadb"), functions, {}).decide(test, {}) is True
     assert DialectTests(("postgresql",), functions, {}).decide(test, {}) is False
     assert DialectTests(("mysql", "mariadb"), functions, {}).decide(ast.parse('kind() == "x" or 1', mode="eval").body, {}) is True
+
+
+# --- MySQL/MariaDB: online DDL, MODIFY restatements, DROP INDEX a foreign key needs ----------------
+
+MYSQL_CASES = HERE / "lint_cases" / "mysql"
+
+
+@pytest.mark.parametrize("path", sorted(MYSQL_CASES.glob("*.*")), ids=lambda p: p.name)
+def test_mysql_case(path: Path) -> None:
+    """Each `expect:` comment names the findings of its line with --dialect mysql, and nothing else."""
+    marker = "# expect:" if path.suffix == ".py" else "-- expect:"
+    want = sorted((n, k.strip()) for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                  if marker in line for k in line.split(marker, 1)[1].split(",") if k.strip())
+    text = path.read_text(encoding="utf-8")
+    findings = lint_alembic(text, str(path), dialect="mysql") if path.suffix == ".py" else \
+        lint_sql(text, dialect="mysql", file=str(path))
+    assert found(findings) == want
+    for f in findings:
+        assert "ACCESS EXCLUSIVE" not in f.message and "CONCURRENTLY" not in f.message + f.hint
+        assert "NOT VALID" not in f.message + f.hint
+
+
+def _by_line(path: Path) -> dict[int, list[Finding]]:
+    out: dict[int, list[Finding]] = {}
+    for f in lint_sql(path.read_text(encoding="utf-8"), dialect="mysql"):
+        out.setdefault(f.line or 0, []).append(f)
+    return out
+
+
+def test_mysql_online_ddl_messages_and_clauses() -> None:
+    at = _by_line(MYSQL_CASES / "online_ddl.sql")
+    (bigint,) = at[7]
+    assert (bigint.severity, bigint.live, bigint.declared) == ("warning", "INTEGER", "BIGINT")
+    assert "ALGORITHM=COPY" in bigint.message and "MariaDB 10.4.3+" in bigint.message
+    assert "gh-ost" in bigint.hint and "pt-online-schema-change" in bigint.hint
+    (not_null,) = at[8]
+    assert "ALGORITHM=INPLACE" in not_null.message and "fails if any row holds NULL" in not_null.message
+    # ALGORITHM=INPLACE, LOCK=NONE on a change that needs a copy: refused, not blocking: info.
+    (refused,) = at[12]
+    assert refused.severity == "info" and "ALGORITHM=INPLACE, LOCK=NONE is stated" in refused.message
+    assert "error 1846" in refused.message
+    (fk,) = at[13]
+    assert fk.severity == "warning" and "foreign_key_checks" in fk.message and "ALGORITHM=COPY" in fk.message
+    assert "SHARE ROW EXCLUSIVE" not in fk.message and "foreign_key_checks = 0" in fk.hint
+    (fk_lock,) = at[14]
+    assert fk_lock.severity == "info" and "LOCK=NONE is stated" in fk_lock.message
+    (drop,) = at[15]
+    # Still destructive whatever the algorithm; the message says which servers refuse INSTANT.
+    assert drop.severity == "error" and "MySQL 8.0.29+ and MariaDB 10.4+" in drop.message
+    assert "instantly" in at[16][0].message
+
+
+def test_mysql_modify_says_what_it_drops() -> None:
+    at = _by_line(MYSQL_CASES / "modify_restates.sql")
+    (email,) = at[8]
+    assert (email.kind, email.table, email.column) == ("column_type_change", "accounts", "email")
+    assert "leaves out NOT NULL and DEFAULT ''" in email.message and "becomes nullable" in email.message
+    assert "restate the whole current definition" in email.hint
+    assert "AUTO_INCREMENT" in at[11][0].message and "stops numbering" in at[11][0].message
+    assert "DEFAULT 'new'" in at[13][0].message and "NOT NULL" not in at[13][0].message.split("leaves out")[1]
+    unknown = at[16][0]
+    assert "does not know that definition" in unknown.message and "NOT NULL, DEFAULT" in unknown.message
+
+
+def test_mysql_drop_index_a_foreign_key_needs() -> None:
+    at = _by_line(MYSQL_CASES / "drop_index_fk.sql")
+    (f,) = at[11]
+    assert (f.code, f.kind, f.severity, f.table, f.column) == (
+        "SG310", "add_foreign_key_validating", "error", "orders", "user_id")
+    assert "error 1553" in f.message and "fk_orders_user" in f.message
+    assert "DROP FOREIGN KEY" in f.hint and "another index" in f.hint
+    # The referenced side needs its index too; an index no key needs drops freely.
+    assert "refunds -> orders" in at[17][0].message
+    assert 19 not in at and 14 not in at and 15 not in at
+
+
+def test_alembic_modify_restatement_on_mysql_only() -> None:
+    path = MYSQL_CASES / "alembic_modify.py"
+    text = path.read_text(encoding="utf-8")
+    findings = {f.line: f for f in lint_alembic(text, dialect="mysql")}
+    status = findings[13]
+    assert "Alembic renders this alter_column of users.status as MODIFY" in status.message
+    assert "NOT NULL and DEFAULT 'new'" in status.message and "existing_nullable=" in status.hint
+    email = findings[16]
+    assert "DEFAULT (if the column has them now)" in email.message
+    assert [f.kind for f in lint_alembic(text, dialect="postgresql")] == ["set_not_null", "add_foreign_key_validating"]

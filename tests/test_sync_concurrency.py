@@ -36,6 +36,7 @@ _REPLICA = r"""
 import os, runpy, sys, time
 gate, target, args = sys.argv[1], sys.argv[2], sys.argv[3:]
 import sqlalchemy, schemaguard.cli.app, schemaguard.apply.sync  # noqa: F401 - warm before the gate
+open(gate + ".ready-" + str(os.getpid()), "w").close()
 while not os.path.exists(gate):
     time.sleep(0.0005)
 if target == "schemaguard":
@@ -57,16 +58,23 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _at_once(tmp_path: Path, commands: list[list[str]], env: dict[str, str], timeout: float = 120) -> list[subprocess.CompletedProcess[str]]:
-    """Start every command as its own process, open the gate once all are waiting, collect them."""
+def _at_once(tmp_path: Path, commands: list[list[str]], env: dict[str, str], timeout: float = 120,
+             before_gate: Any = None, after_gate: Any = None) -> list[subprocess.CompletedProcess[str]]:
+    """Start every command as its own process, open the gate once all are waiting at it, collect them."""
     gate = tmp_path / f"gate-{time.monotonic_ns()}"
     procs = [
         subprocess.Popen([sys.executable, "-c", _REPLICA, str(gate), *cmd], env=env, cwd=tmp_path,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for cmd in commands
     ]
-    time.sleep(1.5)  # every replica imported and polling the gate
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob(gate.name + ".ready-*"))) < len(procs) and time.monotonic() < deadline:
+        time.sleep(0.02)  # every replica imported and polling the gate
+    if before_gate is not None:
+        before_gate()
     gate.write_text("go")
+    if after_gate is not None:
+        after_gate()
     out = []
     for p in procs:
         stdout, stderr = p.communicate(timeout=timeout)
@@ -125,12 +133,38 @@ def test_replicas_started_at_once_apply_exactly_once(round_: int, fresh_url: str
     applied = [r for r in results if "applied 60 step(s)" in r.stderr]
     idle = [r for r in results if "nothing to do" in r.stderr]
     assert len(applied) == 1 and len(idle) == replicas - 1, [r.stderr for r in results]
-    # They started together: the lock was contended, and a replica that waited says why it had
-    # nothing to do (one that came after the winner had finished did not wait, and says less).
-    assert any("another sync applied it" in r.stderr for r in idle), [r.stderr for r in idle]
     # The schema is one sync's result: the models and the database agree.
     after = _check(fresh_url, target)
     assert after.returncode == 0 and json.loads(after.stdout)["findings"] == [], after.stdout
+
+
+@repeated
+def test_replicas_that_waited_for_the_lock_find_that_another_sync_applied_it(round_: int, fresh_url: str,
+                                                                               tmp_path: Path) -> None:
+    """The lock contended for certain: another sync holds it while four replicas start; once it is
+    released, one applies and the three others, which waited, say that another sync applied it."""
+    replicas = 4
+    target = _models(tmp_path, tables=5)
+    engine, holder = _hold_sync_lock(fresh_url)
+    pg = fresh_url.startswith("postgresql")
+
+    def all_waiting() -> None:
+        if pg:  # every replica's lock request queued behind the holder's
+            with engine.connect() as watch:
+                _wait_for(lambda: watch.exec_driver_sql(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").scalar() == replicas,
+                    what="every replica to wait for the sync lock")
+        else:  # SQLite shows no queue: give the replicas time to reach BEGIN IMMEDIATE
+            time.sleep(3)
+        holder.close()
+        engine.dispose()
+
+    results = _at_once(tmp_path, [["schemaguard", "sync", "--yes", "--models", target, "--db", fresh_url]
+                                  for _ in range(replicas)], _env(), after_gate=all_waiting)
+    assert [r.returncode for r in results] == [0] * replicas, [r.stderr for r in results]
+    applied = [r for r in results if "applied 10 step(s)" in r.stderr]
+    idle = [r for r in results if "nothing to do: another sync applied it" in r.stderr]
+    assert (len(applied), len(idle)) == (1, replicas - 1), [r.stderr for r in results]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])

@@ -16,6 +16,8 @@ from ..schema.snapshot import Schema, Table, is_snapshot_file, load_snapshot
 if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
 
+    from ..sources.cache import ModelsCache
+
 
 class Timer:
     """Phase times in seconds, for --timings."""
@@ -29,8 +31,8 @@ class Timer:
         self.phases[phase] = self.phases.get(phase, 0.0) + (now - since)
         return now
 
-    def result(self) -> dict[str, float]:
-        out = {k: round(self.phases.get(k, 0.0), 6) for k in ("load_models", "reflect", "compare", "report")}
+    def result(self) -> dict[str, float | str]:
+        out: dict[str, float | str] = {k: round(self.phases.get(k, 0.0), 6) for k in ("load_models", "reflect", "compare", "report")}
         out["total"] = round(time.perf_counter() - self.start, 6)
         return out
 
@@ -84,18 +86,23 @@ def load_declared(
     dialect: Dialect | str,
     *,
     schema: str | None = None,
+    cache: ModelsCache | None = None,
 ) -> Schema:
     """The declared Schema from targets (`module:attr`, `file.py:attr`, snapshot files), MetaData,
-    a declarative base, a Schema, or a list of any of these."""
+    a declarative base, a Schema, or a list of any of these. With a `cache`, the Schema of the
+    `module:attr`/`file.py:attr` targets comes from it while nothing they imported has changed
+    (schemaguard/sources/cache.py); MetaData objects passed in are never cached."""
     from ..sources.declared import declared_snapshot, load_target
 
     items = models if isinstance(models, (list, tuple)) else [models]
     if not items:
         raise UsageError("no models given", hint="pass --models package.module:Base or set models in the config")
     schemas: list[Schema] = []
-    metadatas: list[Any] = []
-    registries: list[Any] = []
+    targets: list[str] = []
+    objects: list[Any] = []
     labels: list[str] = []
+    # Targets and MetaData-like objects in the order given (the order of the tables).
+    loaded: list[tuple[bool, Any]] = []
     for item in items:
         if isinstance(item, Schema):
             schemas.append(item)
@@ -107,20 +114,34 @@ def load_declared(
 
             schemas.append(load_sequelize(item, dialect if isinstance(dialect, str) else dialect.name))
         elif isinstance(item, str):
-            with collector_paused():
-                mds, regs = load_target(item)
-            metadatas.extend(mds)
-            registries.extend(regs)
+            targets.append(item)
             labels.append(item)
+            loaded.append((True, item))
         else:
-            metadatas.append(item)
+            objects.append(item)
             labels.append(type(item).__name__)
-    if metadatas:
+            loaded.append((False, item))
+
+    def build() -> Schema:
+        metadatas: list[Any] = []
+        registries: list[Any] = []
+        for is_target, item in loaded:
+            if not is_target:
+                metadatas.append(item)
+            else:
+                with collector_paused():
+                    mds, regs = load_target(item)
+                metadatas.extend(mds)
+                registries.extend(regs)
         unique_mds = list({id(m): m for m in metadatas}.values())
         with collector_paused():
-            schemas.append(
-                declared_snapshot(unique_mds, dialect, schema=schema, label=", ".join(labels), registries=registries)
-            )
+            return declared_snapshot(unique_mds, dialect, schema=schema, label=", ".join(labels), registries=registries)
+
+    if targets or objects:
+        if cache is not None and not objects:
+            schemas.append(cache.declared(targets, dialect, schema, build))
+        else:
+            schemas.append(build())
     if len(schemas) == 1:
         return schemas[0]
     from ..sources.declared import shape
@@ -160,6 +181,7 @@ def check(
     exclude: Sequence[str] = (),
     include_bookkeeping: bool = False,
     compare_comments: bool = False,
+    cache: ModelsCache | None = None,
 ) -> CheckResult:
     """Diff the live database against the declared models and return the judged findings.
 
@@ -167,7 +189,9 @@ def check(
     so each difference is a note (CheckResult.notes), never a finding or an exit code.
 
     `db` is a URL, an Engine, a snapshot file or a Schema; `models` is a models target, MetaData,
-    a declarative base, a snapshot file, a Schema, or a list of these. Nothing is written.
+    a declarative base, a snapshot file, a Schema, or a list of these. Nothing is written to
+    the database; with a `cache` (ModelsCache), the declared Schema of models targets is read from
+    and written to it, and `timings["cache"]` says "hit", "miss" or "off".
     """
     from ..drift.diff import diff
     from ..rules import judge
@@ -179,7 +203,12 @@ def check(
     # One handle on the live database for the whole check: its URL parsed once, one engine.
     database = db if isinstance(db, Schema) else Database.open(db)
     try:
-        declared = load_declared(models, _dialect_of(database), schema=schema)
+        # The live side's dialect (importing SQLAlchemy and its dialect module) counts as reading
+        # the database, which needs it anyway: load_models is then the models' own cost, near zero
+        # on a cache hit.
+        dialect = _dialect_of(database)
+        t = timer.add("reflect", t)
+        declared = load_declared(models, dialect, schema=schema, cache=cache)
         t = timer.add("load_models", t)
         # Models that all live in one named schema (Table(..., schema="app")) are compared with
         # that schema when --schema is not given.
@@ -211,6 +240,7 @@ def check(
     result = CheckResult(findings=findings, database=live.label, models=[compared.label], notes=notes,
                          declared=compared, live=live)
     result.timings = timer.result()
+    result.timings["cache"] = cache.status if cache is not None else "off"
     return result
 
 

@@ -156,6 +156,7 @@ def check_fleet(
     exclude: Sequence[str] = (),
     include_bookkeeping: bool = False,
     progress: Callable[[int, int, Target], None] | None = None,
+    cache: Any = None,
 ) -> FleetResult:
     """Check every target; `progress(done, total, target)` is called as each one finishes."""
     from ..live.database import Database
@@ -189,7 +190,7 @@ def check_fleet(
         declared: dict[str, Schema] = {}
         for t in targets:
             if dialect(t.db) not in declared:
-                declared[dialect(t.db)] = load_declared(models, dialect(t.db))
+                declared[dialect(t.db)] = load_declared(models, dialect(t.db), cache=cache)
 
         def run(t: Target) -> TargetOutcome:
             source: Any = databases[t.db] if t.db in databases else snapshots[t.db]

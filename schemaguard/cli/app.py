@@ -17,7 +17,15 @@ import typer
 from .. import __version__
 from ..errors import UsageError
 from . import common
-from .common import BaselineOpt, ConfigOpt, DebugOpt, FailOnOpt, FormatOpt, WriteBaselineOpt
+from .common import (
+    BaselineOpt,
+    ConfigOpt,
+    DebugOpt,
+    FailOnOpt,
+    FormatOpt,
+    NoCacheOpt,
+    WriteBaselineOpt,
+)
 
 if TYPE_CHECKING:
     from .config import Config
@@ -185,6 +193,7 @@ def check(
     baseline: BaselineOpt = None,
     write_baseline: WriteBaselineOpt = None,
     timings: TimingsOpt = False,
+    no_cache: NoCacheOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Diff the live database against the declared models and report every difference.
@@ -192,6 +201,9 @@ def check(
     Read-only: runs in a read-only transaction (PostgreSQL) or read-only connection (SQLite).
     Several --db, a --schema pattern (tenant_*) or --shard make it a fleet check: one combined
     report naming each finding's target, --jobs targets at a time.
+
+    What importing the models found is kept in .schemaguard_cache and reused while no file the
+    import read has changed (--no-cache: import them every time).
     """
 
     def body() -> int:
@@ -211,9 +223,10 @@ def check(
         shard_of = parse_shard(shard)
         fleet = len(dbs) > 1 or len(schemas) > 1 or any(is_pattern(s) for s in schemas) or shard_of is not None
         unreachable = False
+        cache = common.models_cache(cfg, no_cache)
         if fleet:
             result, unreachable = _check_fleet(dbs, targets, schemas, jobs, shard_of, cfg, include, exclude,
-                                               include_bookkeeping)
+                                               include_bookkeeping, cache)
         else:
             result = run_check(
                 url,
@@ -224,6 +237,7 @@ def check(
                 exclude=list(exclude or cfg.exclude),
                 include_bookkeeping=include_bookkeeping or cfg.include_bookkeeping,
                 compare_comments=cfg.compare_comments,
+                cache=cache,
             )
         fmt = (format.value if format else None) or "table"
         threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "warning"
@@ -242,6 +256,8 @@ def check(
         common.emit(text, fmt)
         if timings:
             common.print_timings(result.timings)
+        if debug and cache is not None and cache.reason:
+            typer.echo(f"schemaguard: models cache: {cache.status} ({cache.reason}) in {cache.directory}", err=True)
         if unreachable:
             return 3  # a database of the fleet could not be reached (named in the notes above)
         if recorded:
@@ -252,7 +268,8 @@ def check(
 
 
 def _check_fleet(dbs: list[str], targets: list[str], schemas: list[str], jobs: int, shard: Any, cfg: Config,
-                 include: list[str] | None, exclude: list[str] | None, include_bookkeeping: bool) -> tuple[Any, bool]:
+                 include: list[str] | None, exclude: list[str] | None, include_bookkeeping: bool,
+                 cache: Any) -> tuple[Any, bool]:
     """The fleet check with a progress bar on a terminal; (combined result, any target unreachable)."""
     from ..checking.fleet import check_fleet
     from ..errors import DatabaseError
@@ -289,7 +306,8 @@ def _check_fleet(dbs: list[str], targets: list[str], schemas: list[str], jobs: i
     try:
         fleet = check_fleet(dbs, targets, schemas=schemas, jobs=jobs, shard=shard, ignore=cfg.ignore,
                             include=list(include or cfg.include), exclude=list(exclude or cfg.exclude),
-                            include_bookkeeping=include_bookkeeping or cfg.include_bookkeeping, progress=progress)
+                            include_bookkeeping=include_bookkeeping or cfg.include_bookkeeping, progress=progress,
+                            cache=cache)
     finally:
         if progress_bar is not None:
             progress_bar.stop()

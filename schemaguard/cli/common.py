@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 from ..errors import SchemaguardError, UsageError
 
 if TYPE_CHECKING:
+    from ..sources.cache import ModelsCache
     from .config import Config
 
 
@@ -109,6 +110,12 @@ WriteBaselineOpt = Annotated[
                  help="Record today's findings in FILE and exit 0; commit it, then pass --baseline FILE in CI "
                  "so that only new findings fail."),
 ]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Import the models even if .schemaguard_cache holds them; neither read "
+                 "nor write the cache (folder: $SCHEMAGUARD_CACHE_DIR, else config key cache_dir)."),
+]
+
 
 def fail(exc: SchemaguardError, debug: bool) -> NoReturn:
     from ..live.urls import redact_text
@@ -165,9 +172,21 @@ def config(path: Path | None, env: str | None = None) -> Config:
     return load_config(path, environment=environment(env, os.environ).name)
 
 
+def models_cache(cfg: Config, no_cache: bool) -> ModelsCache | None:
+    """The models cache of this run (None with --no-cache): $SCHEMAGUARD_CACHE_DIR, else the config's
+    cache_dir, else .schemaguard_cache beside the config file, else in the working directory."""
+    if no_cache:
+        return None
+    from ..sources.cache import ModelsCache
+
+    return ModelsCache.beside(cfg.path, cfg.cache_dir, cfg.cache_env)
+
+
 def baseline(result: Any, command: str, baseline: Path | None, write: Path | None) -> bool:
     """--write-baseline records the findings (True: the run then exits 0); --baseline keeps only
     the findings it does not record, and says how many it matched and how many it no longer finds."""
+    if baseline is None and write is None:
+        return False  # the usual run: no need to import the baseline module (start-up time)
     from ..checking.baseline import apply_baseline, load_baseline, stale_entries, write_baseline
 
     if baseline is not None and write is not None:
@@ -208,5 +227,5 @@ def emit(text: str, fmt: str) -> None:
 
 
 def print_timings(timings: dict[str, Any]) -> None:
-    parts = ", ".join(f"{k} {v:.3f}s" for k, v in timings.items())
+    parts = ", ".join(f"{k} {v:.3f}s" if isinstance(v, (int, float)) else f"{k}: {v}" for k, v in timings.items())
     typer.echo(f"schemaguard: timings: {parts}", err=True)

@@ -19,8 +19,8 @@ Per-environment settings live in `[environments.<name>]` (schemaguard.toml) or
 section named like the environment:
 
 - every key given in the section replaces the top-level value (`models`, `database_url`,
-  `database_url_env`, `schema`, `fail_on`, `include`, `exclude`, `include_bookkeeping`, `compare_comments`, `format`,
-  `lock_wait`, `lint`);
+  `database_url_env`, `schema`, `fail_on`, `include`, `exclude`, `include_bookkeeping`, `compare_comments`,
+  `format`, `lock_wait`, `lint`, `cache_dir`, `cache_env`);
   keys it does not give keep the top-level value;
 - `ignore` is the exception: its entries are added to the top-level ones (a shared ignore list
   stays shared);
@@ -59,6 +59,8 @@ _KNOWN = {
     "format",
     "lock_wait",
     "lint",
+    "cache_dir",
+    "cache_env",
 }
 # Keys of the [lint] table (`lint.dialects`).
 _LINT_KNOWN = {"dialects"}
@@ -86,6 +88,10 @@ class Config:
     environment: str | None = None
     # [lint] dialects: the databases `lint` reads migrations for when --dialect is not given.
     lint_dialects: list[str] = field(default_factory=list)
+    # The models cache's folder (absolute; None: .schemaguard_cache beside this file) and the
+    # environment variables whose values its key includes (models that read them at import).
+    cache_dir: str | None = None
+    cache_env: list[str] = field(default_factory=list)
 
     def for_environment(self, name: str | None) -> Config:
         """These settings with the section of environment `name` applied (see the module's
@@ -275,6 +281,19 @@ def _values(
         if not isinstance(section["compare_comments"], bool):
             raise ConfigError(f"{where} compare_comments must be true or false")
         out["compare_comments"] = section["compare_comments"]
+    if "cache_dir" in section:
+        value = section["cache_dir"]
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where} cache_dir must be a folder path, not {value!r}")
+        out["cache_dir"] = str(base / value)
+    if "cache_env" in section:
+        names = section["cache_env"]
+        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+            raise ConfigError(
+                f"{where} cache_env must be a list of environment variable names",
+                hint='e.g. cache_env = ["APP_SCHEMA", "FEATURE_FLAGS"]',
+            )
+        out["cache_env"] = list(names)
     if "lint" in section:
         out.update(_lint_values(section["lint"], where))
     return out

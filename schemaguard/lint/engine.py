@@ -15,12 +15,10 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..rules.findings import Finding, IgnoreRule, apply_ignores, fails, severity_rank, summarize
-from . import javascript, suppress
-from .javascript import SUFFIXES as JS_SUFFIXES
+from . import suppress
+from .filetypes import JS_SUFFIXES
 from .operations import DIALECTS, Operation
-from .revisions import is_revision, read_python
 from .rules import judge
-from .sql import read_sql
 
 SUFFIXES = (".sql", ".py", *JS_SUFFIXES)
 # Folders a walk never enters: caches, virtual environments, VCS metadata.
@@ -95,6 +93,8 @@ def lint_sql(text: str, *, dialect: Dialects = "postgresql", file: str | None = 
 
 
 def _lint_sql(text: str, dialect: str, file: str | None) -> list[Finding]:
+    from .sql import read_sql
+
     read = read_sql(text, dialect)
     sup = suppress.collect(read.comments, read.code_lines, dialect=dialect, source="sql")
     ops = suppress.apply(read.operations, sup)
@@ -117,6 +117,8 @@ def lint_alembic(source: str, file: str | None = None, *, dialect: Dialects = "p
             f"{where}: not valid Python ({exc.msg}), so it cannot be linted",
             hint="fix the syntax, or leave the file out of the paths given to lint",
         ) from None
+    from .revisions import is_revision
+
     if not is_revision(tree):
         # Application code: drop_all() is the same hazard on every database.
         return _lint_python(source, tree, dialects[0], file)
@@ -124,6 +126,8 @@ def lint_alembic(source: str, file: str | None = None, *, dialect: Dialects = "p
 
 
 def _lint_python(source: str, tree: ast.Module, dialect: str, file: str | None) -> list[Finding]:
+    from .revisions import read_python
+
     read = read_python(source, tree, dialect)
     sup = suppress.collect(read.comments, read.code_lines, dialect=dialect, source="python")
     kept: list[Operation] = []
@@ -145,6 +149,8 @@ def lint_javascript(source: str, file: str = "<source>.js", *, dialect: Dialects
 
     Raises UsageError when the source does not parse or the `js` extra is not installed."""
     dialect = resolve_dialects(dialect)[0]
+    from . import javascript
+
     read = javascript.read_javascript(source, file, dialect)
     sup = suppress.collect(read.comments, read.code_lines, dialect=dialect, source="javascript")
     kept = [op for op in read.operations
@@ -232,9 +238,12 @@ def lint_paths(
     dialects = resolve_dialects(dialect)
     files = collect_files(paths)
     scripts = [str(p) for p in files if _is_javascript(p)]
-    if scripts and not javascript.available():
-        # Up front and naming them all: a run that skipped them would look clean.
-        raise javascript.missing_extra(scripts)
+    if scripts:
+        from . import javascript
+
+        if not javascript.available():
+            # Up front and naming them all: a run that skipped them would look clean.
+            raise javascript.missing_extra(scripts)
     findings: list[Finding] = []
     for path in files:
         findings.extend(lint_file(path, dialect=dialects))

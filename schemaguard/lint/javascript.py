@@ -30,12 +30,9 @@ from .suppress import Comment
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
 
-# File suffix -> the grammar that reads it (the JavaScript grammar includes JSX).
-GRAMMARS = {
-    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
-    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx",
-}
-SUFFIXES = tuple(GRAMMARS)
+from .filetypes import GRAMMARS, JS_SUFFIXES
+
+SUFFIXES = JS_SUFFIXES
 INSTALL = "pip install 'schemaguard[js]'"
 
 # Calls whose first argument is a TypeORM data source config.

@@ -52,6 +52,26 @@ def qualified(name: str, schema: str | None) -> str:
     return f"{schema}.{name}" if schema else name
 
 
+@dataclass(frozen=True)
+class ColumnDefinition:
+    """The parts of a column's definition that a MySQL MODIFY/CHANGE drops when it leaves them out."""
+
+    nullable: bool
+    default: str | None = None  # its SQL text; None when the column has no default
+    auto_increment: bool = False
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A foreign key as lint knows it: its table and columns, and those it references."""
+
+    name: str | None
+    table: str
+    columns: tuple[str, ...]
+    referent: str
+    referent_columns: tuple[str, ...]
+
+
 @dataclass
 class Scope:
     """What one file (or one revision function) has created so far.
@@ -68,6 +88,13 @@ class Scope:
     _columns_added: set[tuple[str, str]] = field(default_factory=set)
     _types: dict[tuple[str, str], ColumnType] = field(default_factory=dict)
     _schemas: set[str] = field(default_factory=set)
+    # What a MySQL MODIFY/CHANGE must restate, where a statement of this scope said it: nullability
+    # and the default (None: no default), per column.
+    _definitions: dict[tuple[str, str], ColumnDefinition] = field(default_factory=dict)
+    # Indexes (name -> columns, in order) and foreign keys per table: MySQL refuses to drop the
+    # index a foreign key needs.
+    _indexes: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    _foreign_keys: list[ForeignKey] = field(default_factory=list)
 
     def create_schema(self, name: str) -> None:
         self._schemas.add(self._key(name))
@@ -103,6 +130,63 @@ class Scope:
 
     def type_of(self, table: str, column: str) -> ColumnType | None:
         return self._types.get((self._key(table), self._key(column)))
+
+    def define(self, table: str, column: str, definition: ColumnDefinition | None) -> None:
+        key = (self._key(table), self._key(column))
+        if definition is None:
+            self._definitions.pop(key, None)
+        else:
+            self._definitions[key] = definition
+
+    def definition_of(self, table: str, column: str) -> ColumnDefinition | None:
+        return self._definitions.get((self._key(table), self._key(column)))
+
+    def add_index(self, table: str, name: str, columns: tuple[str, ...]) -> None:
+        self._indexes.setdefault(self._key(table), {})[self._key(name)] = tuple(self._key(c) for c in columns)
+
+    def index_columns(self, table: str, name: str) -> tuple[str, ...] | None:
+        return self._indexes.get(self._key(table), {}).get(self._key(name))
+
+    def drop_index(self, table: str, name: str) -> None:
+        self._indexes.get(self._key(table), {}).pop(self._key(name), None)
+
+    def add_foreign_key(self, fk: ForeignKey) -> None:
+        """Record a foreign key; like InnoDB, give it an index of its own (named after the
+        constraint, else after its first column) when no index starts with its columns."""
+        fk = ForeignKey(fk.name, self._key(fk.table), tuple(self._key(c) for c in fk.columns),
+                        self._key(fk.referent), tuple(self._key(c) for c in fk.referent_columns))
+        self._foreign_keys.append(fk)
+        if fk.columns and self.covering_index(fk.table, fk.columns) is None:
+            self.add_index(fk.table, fk.name or fk.columns[0], fk.columns)
+
+    def drop_foreign_key(self, table: str, name: str) -> None:
+        key, name = self._key(table), self._key(name)
+        self._foreign_keys = [fk for fk in self._foreign_keys
+                              if not (fk.table == key and fk.name is not None and self._key(fk.name) == name)]
+
+    def covering_index(self, table: str, columns: tuple[str, ...], *, besides: str | None = None) -> str | None:
+        """An index of `table` (other than `besides`) whose leading columns are `columns`."""
+        cols = tuple(self._key(c) for c in columns)
+        skip = self._key(besides) if besides is not None else None
+        for name, indexed in self._indexes.get(self._key(table), {}).items():
+            if name != skip and indexed[: len(cols)] == cols:
+                return name
+        return None
+
+    def foreign_keys_needing(self, table: str, index: str) -> list[ForeignKey]:
+        """The foreign keys (of the table, or referencing it) that only this index serves."""
+        cols = self.index_columns(table, index)
+        if cols is None:
+            return []
+        key = self._key(table)
+        out = []
+        for fk in self._foreign_keys:
+            for side_table, side_cols in ((fk.table, fk.columns), (fk.referent, fk.referent_columns)):
+                if (side_table == key and side_cols and cols[: len(side_cols)] == side_cols
+                        and self.covering_index(table, side_cols, besides=index) is None):
+                    out.append(fk)
+                    break
+        return out
 
 
 # The lint dialects and the names SQLAlchemy's dialect reports for each (`bind.dialect.name`), which

@@ -19,8 +19,9 @@ from typing import Any
 
 from . import suppress
 from .guards import DialectTests, python_guard
-from .operations import Operation, Scope, qualified, running_names
-from .sql import read_sql, type_change
+from .operations import ColumnDefinition, Operation, Scope, qualified, running_names
+from .sql import read_sql
+from .sql_columns import type_change
 from .sqltypes import ColumnType, make_type
 from .suppress import Comment
 
@@ -476,6 +477,12 @@ class _RevisionWalker:
             self.scope.add_column(table, name, type_)
         else:
             self.scope.set_type(table, name, type_)
+        nullable = _kw(call, "nullable")
+        server_default = _kw(call, "server_default")
+        self.scope.define(table, name, ColumnDefinition(
+            nullable=not (_is_false(nullable) or (nullable is None and _truthy(_kw(call, "primary_key")))),
+            default=ast.unparse(server_default) if server_default is not None and _truthy(server_default) else None,
+        ))
 
     def add_column(self, node: ast.Call, table: str, schema: str | None, col: ast.expr | None) -> None:
         name, call = self._column_parts(col)
@@ -511,18 +518,63 @@ class _RevisionWalker:
             return
         self.emit("drop_column", node, table=qualified(table, schema), column=column)
 
+    def mysql_restatement(self, node: ast.Call, table: str, column: str) -> dict[str, Any]:
+        """What Alembic's MODIFY/CHANGE rendering of this alter_column drops on MySQL.
+
+        Alembic's MySQLImpl.alter_column renders MODIFY (CHANGE with new_column_name=) whenever
+        nullable=, type_=, autoincrement= or comment= is given, restating the column from the call
+        alone: nullability from nullable=, else existing_nullable=, else NULL; the default from
+        server_default=, else existing_server_default=, else none (alembic/ddl/mysql.py)."""
+        def given(name: str, absent: object) -> bool:
+            value = _kw(node, name)
+            return value is not None and not (isinstance(value, ast.Constant) and value.value is absent)
+
+        if not (given("nullable", None) or given("type_", None) or given("autoincrement", None)
+                or given("comment", False) or given("new_column_name", None)):
+            return {}  # server_default= alone is ALTER COLUMN ... SET/DROP DEFAULT: nothing restated
+        before = self.scope.definition_of(table, column)
+        drops: list[str] = []
+        definite = True
+        if not given("nullable", None) and _kw(node, "existing_nullable") is None:
+            if before is None or not before.nullable:
+                drops.append("NOT NULL")
+                definite = definite and before is not None
+        if not given("server_default", False) and _kw(node, "existing_server_default") is None:
+            if before is None or before.default is not None:
+                drops.append(f"DEFAULT {before.default}" if before is not None else "DEFAULT")
+                definite = definite and before is not None
+        if (before is not None and before.auto_increment and not given("autoincrement", None)
+                and _kw(node, "existing_autoincrement") is None):
+            drops.append("AUTO_INCREMENT")
+        if before is not None:
+            nullable = _kw(node, "nullable")
+            self.scope.define(table, column, ColumnDefinition(
+                nullable=not _is_false(nullable) if nullable is not None else not _is_false(_kw(node, "existing_nullable")),
+                default=None if "DEFAULT" in " ".join(drops) else before.default,
+            ))
+        if not drops:
+            return {}
+        return {"restatement": True, "via": "alembic_modify", "restatement_drops": drops, "definite": definite}
+
     def alter_column(self, node: ast.Call, table: str, schema: str | None, column: str) -> None:
         new_table = self.scope.is_new(table, schema)
         where = qualified(table, schema)
         type_expr = _kw(node, "type_")
+        extra = self.mysql_restatement(node, table, column) if self.dialect == "mysql" else {}
+        emitted = False
         if type_expr is not None:
             new_type = self.sa_type(type_expr) or make_type(ast.unparse(type_expr))
             existing = _kw(node, "existing_type")
             old_type = self.sa_type(existing) if existing is not None else self.scope.type_of(table, column)
             self.scope.set_type(table, column, new_type)
             if not new_table:
-                type_change(lambda kind, **kw: self.emit(kind, node, **kw), where, column,
-                            old_type, new_type, self.dialect)
+                emitted = type_change(lambda kind, **kw: self.emit(kind, node, **kw), where, column,
+                                      old_type, new_type, self.dialect, extra)
+        if extra and not emitted:
+            type_ = self.scope.type_of(table, column)
+            rendered = type_.render() if type_ is not None else None
+            self.emit("column_type_change", node, table=where, column=column, new=rendered, old=rendered,
+                      details={**extra, "same_type": True})
         if not new_table and _is_false(_kw(node, "nullable")) and not _is_false(_kw(node, "existing_nullable")):
             self.emit("set_not_null", node, table=where, column=column)
         new_name = self._str(_kw(node, "new_column_name"))
@@ -558,9 +610,10 @@ class _RevisionWalker:
 
     def create_foreign_key(self, node: ast.Call, table: str, schema: str | None,
                            referent: ast.expr | None, local_cols: ast.expr | None) -> None:
-        if self.dialect != "postgresql" or self.scope.is_new(table, schema):
+        # PostgreSQL validates under locks (unless NOT VALID); MySQL copies the table.
+        if self.dialect not in ("postgresql", "mysql") or self.scope.is_new(table, schema):
             return
-        if _truthy(_kw(node, "postgresql_not_valid")):
+        if self.dialect == "postgresql" and _truthy(_kw(node, "postgresql_not_valid")):
             return
         cols = self._str_list(local_cols)
         self.emit("add_foreign_key_validating", node, table=qualified(table, schema),

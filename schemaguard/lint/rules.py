@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..rules.findings import SEVERITIES, Finding
+from . import mysql_ddl
 from .operations import Operation
 
 # Old code -> current code. Empty until a code is renamed; a code is never given a new meaning.
@@ -34,7 +35,12 @@ class LintRule:
     reported_by: str = "lint"
 
     def judge(self, op: Operation, file: str | None = None) -> Finding:
-        severity = self.severity
+        severity = str(op.details.get("severity") or self.severity)
+        if (op.dialect == "mysql" and not self.destructive
+                and mysql_ddl.refused(self.kind, op.details) and mysql_ddl.NEEDS.get(self.kind) == "COPY"):
+            # ALGORITHM=INPLACE/INSTANT or LOCK=NONE on a change that needs a copy: the server
+            # refuses it instead of blocking writes, so what is left is a failed migration to fix.
+            severity = "info"
         message = self.message(op)
         if op.phase == "downgrade":
             # A downgrade runs rarely and on purpose; it still loses data, so it is reported,
@@ -96,10 +102,13 @@ def _drop_table_hint(op: Operation) -> str:
 
 
 def _drop_column_message(op: Operation) -> str:
-    return (
+    msg = (
         f"dropping column {_tc(op)} deletes its value in every row, and clients that still select "
         "or insert it fail"
     )
+    if op.dialect == "mysql":
+        msg += "; " + mysql_ddl.drop_column_effect(op.details)
+    return msg
 
 
 def _drop_column_hint(op: Operation) -> str:
@@ -111,10 +120,16 @@ def _drop_column_hint(op: Operation) -> str:
 
 def _narrowing_message(op: Operation) -> str:
     why = op.details.get("why") or "some existing values may not fit"
-    return (
+    msg = (
         f"changing {_tc(op)} from {op.old} to {op.new} narrows it: {why}, so the migration fails "
         "on such rows or loses data"
     )
+    if op.dialect == "mysql":
+        msg += "; " + mysql_ddl.type_change_effect(op.details)
+        note = mysql_ddl.restatement_note(op.details, _tc(op))
+        if note:
+            msg += "; " + note
+    return msg
 
 
 def _narrowing_hint(op: Operation) -> str:
@@ -124,6 +139,8 @@ def _narrowing_hint(op: Operation) -> str:
         n = new[new.index("(") + 1 : new.index(")")]
         check = f"SELECT count(*) FROM {op.table} WHERE length({op.column}) > {n}"
     first = f"count the rows that do not fit first ({check})" if check else "find the rows that do not fit first"
+    if op.dialect == "mysql" and op.details.get("restatement_drops"):
+        first = _restatement_hint(op) + "; " + first
     return (
         f"{first}, then fix or archive them; or keep the wider type and add a CHECK constraint (NOT "
         "VALID, validated in a later migration); or add a new column, backfill it, switch, and drop "
@@ -132,6 +149,8 @@ def _narrowing_hint(op: Operation) -> str:
 
 
 def _type_change_message(op: Operation) -> str:
+    if op.dialect == "mysql":
+        return _mysql_type_change_message(op)
     what = f"changing the type of {_tc(op)} to {op.new}"
     if op.old:
         what += f" (from {op.old})"
@@ -155,10 +174,40 @@ def _type_change_message(op: Operation) -> str:
     return msg
 
 
+def _mysql_type_change_message(op: Operation) -> str:
+    note = mysql_ddl.restatement_note(op.details, _tc(op))
+    if op.details.get("same_type"):
+        # The type stays: the finding is what the restatement drops.
+        return note
+    what = f"changing the type of {_tc(op)} to {op.new}" if op.new else f"restating {_tc(op)}"
+    if op.old:
+        what += f" (from {op.old})"
+    msg = f"{what}: {mysql_ddl.type_change_effect(op.details)}"
+    if op.details.get("old_unknown") and not op.details.get("restatement"):
+        msg += "; the current type is not stated, so a change in place cannot be told from a copy"
+    if note:
+        msg += "; " + note
+    return msg
+
+
+def _restatement_hint(op: Operation) -> str:
+    if _alembic(op):
+        return ("pass existing_nullable=, existing_server_default= (and existing_type=, "
+                "existing_autoincrement=, existing_comment= where they apply) with the column's current "
+                "definition, so that the MODIFY repeats it")
+    return ("restate the whole current definition in the MODIFY/CHANGE (NOT NULL, DEFAULT, AUTO_INCREMENT, "
+            "COMMENT, character set); to change only the default use ALTER COLUMN ... SET/DROP DEFAULT "
+            "(instant)")
+
+
 def _type_change_hint(op: Operation) -> str:
+    if op.dialect == "mysql" and op.details.get("same_type"):
+        return _restatement_hint(op)
     if op.dialect == "mysql":
-        hint = ("use an online schema change tool (gh-ost, pt-online-schema-change), or expand/contract: "
-                "add a new column, backfill it in batches, switch, drop the old one")
+        hint = (f"{mysql_ddl.COPY_TOOLS}; or expand/contract: add a new column, backfill it in batches, "
+                "switch, drop the old one")
+        if op.details.get("restatement_drops") or op.details.get("definition_unknown"):
+            hint = _restatement_hint(op) + "; " + hint
     elif op.dialect == "sqlite":
         hint = ("make sure the table is small enough to copy during the deploy, or expand/contract: add "
                 "a new column, backfill it, switch, drop the old one")
@@ -183,8 +232,10 @@ def _set_not_null_message(op: Operation) -> str:
             f"setting {_tc(op)} NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock "
             "(reads and writes wait), and fails if any row holds NULL"
         )
-    extra = {"mysql": " and MySQL rebuilds the table",
-             "mssql": ", and SQL Server checks every row under a schema modification (Sch-M) lock"}
+    if op.dialect == "mysql":
+        return (f"setting {_tc(op)} NOT NULL fails if any row holds NULL (strict SQL mode), and "
+                + mysql_ddl.set_not_null_effect(op.details))
+    extra = {"mssql": ", and SQL Server checks every row under a schema modification (Sch-M) lock"}
     return f"setting {_tc(op)} NOT NULL fails if any row holds NULL{extra.get(op.dialect, '')}"
 
 
@@ -219,10 +270,13 @@ def _add_not_null_hint(op: Operation) -> str:
 
 
 def _rename_table_message(op: Operation) -> str:
-    return (
+    msg = (
         f"renaming table {op.old} to {op.new} breaks every client that still uses {op.old}, the "
         "moment the migration runs"
     )
+    if op.dialect == "mysql":
+        msg += " (MySQL and MariaDB rename it instantly, so nothing warns before clients fail)"
+    return msg
 
 
 def _rename_table_hint(op: Operation) -> str:
@@ -295,6 +349,16 @@ def _create_index_hint(op: Operation) -> str:
 
 def _fk_message(op: Operation) -> str:
     ref = op.details.get("referent") or "its target"
+    if op.dialect == "mysql" and op.details.get("via") == "drop_index":
+        name = op.details.get("constraint")
+        fk = f"foreign key {name}" if name else "a foreign key"
+        return (f"dropping index {op.details.get('index')} of {op.table}: {fk} ({op.details.get('fk_table')} -> "
+                f"{ref}) needs an index on ({op.column}) and this is the only one, so MySQL and MariaDB refuse "
+                "the statement (error 1553, cannot drop index needed in a foreign key constraint) and the "
+                "migration stops here, after the statements before it have been committed")
+    if op.dialect == "mysql":
+        cols = f"({op.column})" if op.column else ""
+        return f"adding a foreign key on {op.table}{cols} to {ref}: {mysql_ddl.foreign_key_effect(op.details)}"
     if op.details.get("via") == "add_column":
         head = f"adding column {_tc(op)} with a foreign key to {ref}"
     else:
@@ -307,6 +371,12 @@ def _fk_message(op: Operation) -> str:
 
 
 def _fk_hint(op: Operation) -> str:
+    if op.dialect == "mysql" and op.details.get("via") == "drop_index":
+        return ("drop the foreign key first (ALTER TABLE ... DROP FOREIGN KEY ...) if it is meant to go, or "
+                "create another index that starts with its columns before dropping this one")
+    if op.dialect == "mysql":
+        return (f"{mysql_ddl.COPY_TOOLS}; or SET foreign_key_checks = 0 for the statement (it is then added "
+                "in place, but existing rows are not checked: check them with a query first)")
     add_column = op.details.get("via") == "add_column"
     if _alembic(op):
         first = ("add the column without ForeignKey, then " if add_column else "")
@@ -555,8 +625,8 @@ LINT_RULES: tuple[LintRule, ...] = (
           "warning", False, _rename_column_message, _rename_column_hint),
     _rule("SG309", "create_index_blocking", "A migration builds an index while blocking writes on PostgreSQL (CREATE INDEX without CONCURRENTLY, or ADD UNIQUE/PRIMARY KEY).",
           "warning", False, _create_index_message, _create_index_hint, postgresql_only=True),
-    _rule("SG310", "add_foreign_key_validating", "A migration adds a foreign key that validates existing rows under locks on PostgreSQL.",
-          "warning", False, _fk_message, _fk_hint, postgresql_only=True),
+    _rule("SG310", "add_foreign_key_validating", "A migration adds a foreign key that checks existing rows under locks (PostgreSQL) or by copying the table (MySQL), or drops the index a foreign key needs (MySQL refuses it).",
+          "warning", False, _fk_message, _fk_hint),
     _rule("SG311", "truncate_table", "A migration truncates a table.",
           "error", True, _truncate_message, _truncate_hint),
     _rule("SG312", "delete_all_rows", "A migration deletes every row of a table (DELETE without WHERE).",

@@ -11,16 +11,26 @@ import json
 import logging
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .operations import Operation, Scope, qualified
-from .sqltypes import ColumnType, classify, make_type
+from .sql_columns import (
+    Emit,
+    sg_clauses,
+    sg_define,
+    sg_drop_index,
+    sg_modify,
+    sg_table,
+    sg_table_element,
+    sg_type,
+    type_change,
+)
+from .sqltypes import ColumnType, make_type
 from .suppress import Comment
 
-Emit = Callable[..., None]
 # Lint dialects read through sqlglot, by sqlglot's name for them.
 SQLGLOT_DIALECTS = {"sqlite": "sqlite", "mysql": "mysql", "mssql": "tsql"}
 
@@ -382,23 +392,6 @@ def _pg_rename(stmt: Node, scope: Scope, emit: Emit) -> None:
             emit("rename_column", table=qualified(table, schema), column=old, old=old, new=new)
 
 
-def type_change(
-    emit: Emit, table: str, column: str, old: ColumnType | None, new: ColumnType, dialect: str
-) -> None:
-    """Emit narrowing_type_change or column_type_change, or nothing for a safe change."""
-    if old is None:
-        emit("column_type_change", table=table, column=column, new=new.render(),
-             details={"old_unknown": True})
-        return
-    verdict, why = classify(old, new, dialect)
-    if verdict == "narrowing":
-        emit("narrowing_type_change", table=table, column=column, new=new.render(),
-             old=old.render(), details={"why": why})
-    elif verdict == "change":
-        emit("column_type_change", table=table, column=column, new=new.render(),
-             old=old.render(), details={"why": why})
-
-
 # --- SQLite and MySQL (sqlglot) -----------------------------------------------------------------
 
 
@@ -559,31 +552,6 @@ def _sg_schema_name(node: Any) -> str:
     return str(db.name) if db is not None else str(node.name)
 
 
-def _sg_table(node: Any) -> tuple[str, str | None]:
-    name = str(node.name)
-    db = node.args.get("db")
-    return name, (str(db.name) if db is not None else None)
-
-
-def _sg_type(node: Any, dialect: str) -> ColumnType | None:
-    from sqlglot import exp
-
-    if not isinstance(node, exp.DataType):
-        return None
-    name = node.this.name.lower() if hasattr(node.this, "name") else str(node.this).lower()
-    args: list[int] = []
-    values: list[str] = []
-    for param in node.expressions:
-        lit = param.this if isinstance(param, exp.DataTypeParam) else param
-        if isinstance(lit, exp.Literal):
-            if lit.is_string:
-                values.append(str(lit.this))
-            elif str(lit.this).isdigit():
-                args.append(int(lit.this))
-    return make_type(name, tuple(args), values=tuple(values) if name == "enum" else None,
-                     dialect=dialect)
-
-
 def _sg_statement(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
     from sqlglot import exp
 
@@ -593,12 +561,22 @@ def _sg_statement(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
             target = node.this
             table_node = target.this if isinstance(target, exp.Schema) else target
             if isinstance(table_node, exp.Table):
-                table, schema = _sg_table(table_node)
+                table, schema = sg_table(table_node)
                 scope.create_table(table, schema)
                 if isinstance(target, exp.Schema):
                     for col in target.expressions:
                         if isinstance(col, exp.ColumnDef):
-                            scope.set_type(table, col.name, _sg_type(col.args.get("kind"), dialect))
+                            scope.set_type(table, col.name, sg_type(col.args.get("kind"), dialect))
+                            sg_define(col, table, scope)
+                        else:
+                            sg_table_element(col, table, scope)
+        elif kind == "INDEX" and isinstance(node.this, exp.Index):
+            on = node.this.args.get("table")
+            params = node.this.args.get("params")
+            if isinstance(on, exp.Table) and params is not None:
+                cols = tuple(str(o.this.name) if isinstance(o, exp.Ordered) else str(o.name)
+                             for o in params.args.get("columns") or ())
+                scope.add_index(sg_table(on)[0], str(node.this.name), cols)
         elif kind in ("SCHEMA", "DATABASE") and isinstance(node.this, exp.Table):
             name = _sg_schema_name(node.this)
             scope.create_schema(name)
@@ -607,9 +585,14 @@ def _sg_statement(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
         # builds secondary indexes online by default), so it is not a finding there.
     elif isinstance(node, exp.Drop):
         kind = str(node.args.get("kind") or "").upper()
-        if kind == "TABLE":
+        on = node.args.get("cluster")
+        if kind == "INDEX" and isinstance(on, exp.OnProperty) and isinstance(on.this, exp.Table):
+            # MySQL's DROP INDEX ix ON t
+            for ix in _sg_drop_targets(node):
+                sg_drop_index(str(ix.name), *sg_table(on.this), dialect, scope, emit)
+        elif kind == "TABLE":
             for tbl in _sg_drop_targets(node):
-                table, schema = _sg_table(tbl)
+                table, schema = sg_table(tbl)
                 if not scope.is_new(table, schema):
                     emit("drop_table", table=qualified(table, schema),
                          details={"cascade": bool(node.args.get("cascade"))})
@@ -624,13 +607,13 @@ def _sg_statement(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
     elif isinstance(node, exp.TruncateTable):
         cascade = str(node.args.get("option") or "").upper() == "CASCADE" or bool(node.args.get("cascade"))
         for tbl in node.expressions:
-            table, schema = _sg_table(tbl)
+            table, schema = sg_table(tbl)
             if cascade or not scope.is_new(table, schema):
                 emit("truncate_table", table=qualified(table, schema), details={"cascade": cascade})
     elif isinstance(node, exp.Delete):
         target = node.this
         if isinstance(target, exp.Table) and node.args.get("where") is None and not target.args.get("joins"):
-            table, schema = _sg_table(target)
+            table, schema = sg_table(target)
             if not scope.is_new(table, schema):
                 emit("delete_all_rows", table=qualified(table, schema))
     elif isinstance(node, exp.Alter):
@@ -643,71 +626,82 @@ def _sg_statement(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
 def _sg_alter_table(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
     from sqlglot import exp
 
-    table, schema = _sg_table(node.this)
+    table, schema = sg_table(node.this)
     where = qualified(table, schema)
     new_table = scope.is_new(table, schema)
+    clauses = sg_clauses(node) if dialect == "mysql" else {}
+    if clauses:
+        # The statement's ALGORITHM/LOCK clauses decide what the server does with each action.
+        plain = emit
+
+        def emit(kind: str, **kw: Any) -> None:
+            kw["details"] = {**dict(kw.get("details") or {}), **clauses}
+            plain(kind, **kw)
+
     for action in node.args.get("actions") or ():
-        if isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "COLUMN":
+        drop_kind = str(action.args.get("kind") or "").upper() if isinstance(action, exp.Drop) else ""
+        if drop_kind == "COLUMN":
             for col in _sg_drop_targets(action):
                 column = str(col.name)
                 if not new_table and not scope.is_new_column(table, column):
                     emit("drop_column", table=where, column=column)
+                scope.define(table, column, None)
+        elif drop_kind == "INDEX":
+            for ix in _sg_drop_targets(action):
+                sg_drop_index(str(ix.name), table, schema, dialect, scope, emit)
+        elif drop_kind == "FOREIGN KEY":
+            for fk in _sg_drop_targets(action):
+                scope.drop_foreign_key(table, str(fk.name))
+        elif isinstance(action, exp.AddConstraint):
+            for elem in action.expressions:
+                fk = sg_table_element(elem, table, scope)
+                if fk is not None and dialect == "mysql" and not new_table:
+                    emit("add_foreign_key_validating", table=where, column=", ".join(fk.columns) or None,
+                         details={"via": "add_constraint", "constraint": fk.name, "referent": fk.referent})
         elif isinstance(action, exp.ColumnDef):
             column = str(action.name)
-            col_type = _sg_type(action.args.get("kind"), dialect)
+            col_type = sg_type(action.args.get("kind"), dialect)
             scope.add_column(table, column, col_type)
+            definition = sg_define(action, table, scope)
             kinds = [c.args.get("kind") for c in action.args.get("constraints") or ()]
-            not_null = any(
-                isinstance(k, exp.NotNullColumnConstraint) and not k.args.get("allow_null")
-                for k in kinds
-            ) or any(isinstance(k, exp.PrimaryKeyColumnConstraint) for k in kinds)
-            has_default = any(
-                isinstance(k, (exp.DefaultColumnConstraint, exp.AutoIncrementColumnConstraint,
-                               exp.GeneratedAsIdentityColumnConstraint, exp.ComputedColumnConstraint))
-                and not (isinstance(k, exp.DefaultColumnConstraint) and isinstance(k.this, exp.Null))
+            has_default = definition.default is not None or any(
+                isinstance(k, (exp.AutoIncrementColumnConstraint, exp.GeneratedAsIdentityColumnConstraint,
+                               exp.ComputedColumnConstraint))
                 for k in kinds
             )
-            if not new_table and not_null and not has_default:
+            if not new_table and not definition.nullable and not has_default:
                 emit("add_not_null_column_without_default", table=where, column=column,
                      new=col_type.render() if col_type else None)
         elif isinstance(action, exp.AlterColumn):
             column = str(action.name)
             dtype = action.args.get("dtype")
             if dtype is not None:
-                new_type = _sg_type(dtype, dialect)
+                new_type = sg_type(dtype, dialect)
                 old_type = scope.type_of(table, column)
                 scope.set_type(table, column, new_type)
                 if not new_table and new_type is not None:
                     type_change(emit, where, column, old_type, new_type, dialect)
             if action.args.get("allow_null") is False and not new_table:
                 emit("set_not_null", table=where, column=column)
+            known = scope.definition_of(table, column)
+            if known is not None and ("default" in action.args or action.args.get("drop")):
+                value = action.args.get("default")
+                scope.define(table, column, replace(known, default=value.sql(dialect="mysql") if value is not None else None))
         elif isinstance(action, exp.ModifyColumn):
-            # MySQL MODIFY / CHANGE: the whole column definition restated, maybe under a new name.
-            coldef = action.this
-            column = str(coldef.name)
-            rename_from = action.args.get("rename_from")
-            old_name = str(rename_from.name) if rename_from is not None else column
-            new_type = _sg_type(coldef.args.get("kind"), dialect)
-            old_type = scope.type_of(table, old_name)
-            if rename_from is not None and old_name != column:
-                if not new_table and not scope.is_new_column(table, old_name):
-                    emit("rename_column", table=where, column=old_name, old=old_name, new=column)
-            scope.set_type(table, column, new_type)
-            if not new_table and new_type is not None:
-                type_change(emit, where, column, old_type, new_type, dialect)
+            sg_modify(action, table, where, new_table, dialect, scope, emit)
         elif isinstance(action, exp.RenameColumn):
             old, new = str(action.this.name), str(action.args["to"].name)
             if new_table or scope.is_new_column(table, old):
                 scope.add_column(table, new, scope.type_of(table, old))
             else:
                 emit("rename_column", table=where, column=old, old=old, new=new)
+            scope.define(table, new, scope.definition_of(table, old))
         elif isinstance(action, exp.AlterRename):
             new_name = str(action.this.name)
             if new_table:
                 scope.create_table(new_name, schema)
             else:
                 emit("rename_table", table=where, old=table, new=new_name)
-        # ADD CONSTRAINT ... FOREIGN KEY: there is no NOT VALID on SQLite or MySQL to recommend.
 
 
 def _sg_rename_tables(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 FORMATS = ("table", "json", "sarif", "junit", "github", "markdown")
 
 
-def render_check(result: CheckResult, fmt: str, *, timings: dict[str, float] | None = None) -> str:
+def render_check(result: CheckResult, fmt: str, *, timings: dict[str, float | str] | None = None) -> str:
     """Render check findings; the table format prints to the terminal itself and returns ''."""
     if fmt == "table":
         from .table import print_check

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from ..rules.findings import CheckResult
 
 
-def check_document(result: CheckResult, *, timings: dict[str, float] | None = None) -> dict[str, Any]:
+def check_document(result: CheckResult, *, timings: dict[str, float | str] | None = None) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "schemaguard": __version__,
         "database": result.database,
@@ -25,5 +25,5 @@ def check_document(result: CheckResult, *, timings: dict[str, float] | None = No
     return doc
 
 
-def check_json(result: CheckResult, *, timings: dict[str, float] | None = None) -> str:
+def check_json(result: CheckResult, *, timings: dict[str, float | str] | None = None) -> str:
     return json.dumps(check_document(result, timings=timings), indent=2, ensure_ascii=False) + "\n"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..drift.diff import Change
 from ..schema.snapshot import Column, ForeignKey, Index, UniqueConstraint
+
+if TYPE_CHECKING:
+    # Annotations only: the linter imports the rule registry, and needs no diff.
+    from ..drift.diff import Change
 
 
 def column(col: Any) -> str | None:

@@ -169,7 +169,7 @@ class CheckResult:
     findings: list[Finding]
     database: str
     models: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float | str] = field(default_factory=dict)
     # What the user should know that is not a finding (tables of other schemas not compared...).
     notes: list[str] = field(default_factory=list)
     # The two sides that were compared (for reports that draw them, such as the ER diagram).

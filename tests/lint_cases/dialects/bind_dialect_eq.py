@@ -14,7 +14,7 @@ def upgrade():
             batch_op.alter_column("email", existing_type=sa.String(100), nullable=False)  # expect[sqlite]: set_not_null
     else:
         op.drop_column("users", "legacy")  # expect[postgresql,mysql,mssql]: drop_column
-        op.alter_column("users", "email", existing_type=sa.String(100), nullable=False)  # expect[postgresql,mysql,mssql]: set_not_null
+        op.alter_column("users", "email", existing_type=sa.String(100), nullable=False)  # expect[postgresql,mssql]: set_not_null  # expect[mysql]: set_not_null, column_type_change
     op.drop_table("audit")  # expect: drop_table
 
 

@@ -33,7 +33,7 @@ def upgrade():
     _drop_trigger_table(dialect_name)
     _drop_trigger_table(dialect_name=op.get_bind().dialect.name)  # the keyword form
     if not is_sqlite():
-        op.alter_column("events", "kind", new_column_name="type")  # expect[postgresql,mysql,mssql]: rename_column
+        op.alter_column("events", "kind", new_column_name="type")  # expect[postgresql,mssql]: rename_column  # expect[mysql]: rename_column, column_type_change
     if get_dialect() in ("postgresql",):
         op.drop_column("events", "old")  # expect[postgresql]: drop_column
     _rebuild(op.get_bind(), "events")
