@@ -149,3 +149,15 @@ def test_snapshot_json_round_trip_keeps_element_options_and_alternates() -> None
         for i in t["indexes"]:
             i.pop("options", None)
     assert schema_from_dict(data).alternates == ()
+
+
+def test_an_ascending_and_a_descending_unique_index_on_one_column_pair_each_with_its_own(pg_url: str) -> None:
+    """Found by the property test: two unique indexes and a UNIQUE on one column, one index DESC."""
+    md = sa.MetaData(naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"})
+    t = sa.Table("id", md, sa.Column("id", sa.CHAR(1), primary_key=True), sa.UniqueConstraint("id"))
+    sa.Index("ix_0_0", t.c.id, unique=True)
+    sa.Index("ix_0_1", t.c.id.desc(), unique=True)
+    engine = engine_for(pg_url)
+    md.create_all(engine)
+    engine.dispose()
+    assert check(pg_url, md).findings == []

@@ -10,7 +10,7 @@ part of the naming change rather than a second one.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -340,10 +340,29 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[
         (frozenset(u.columns), u) for u in lv.uniques
     ] + [(frozenset(i.columns), i) for i in lv.indexes if i.unique]
     l_left = list(l_uniques)
+    # Unique indexes that are the same index on both sides (elements and their options, the same
+    # name first) pair before anything is matched by columns alone: with an ascending and a
+    # descending unique index on one column, each pairs with its own, not with a UNIQUE constraint.
+    d_left = list(d_uniques)
+    for same_name in (True, False):
+        for entry in list(d_left):
+            obj = entry[1]
+            if not isinstance(obj, Index):
+                continue
+            pair = next((x for x in l_left if isinstance(x[1], Index) and x[1].columns == sig(obj.columns)
+                         and _same_options(obj, x[1]) and (not same_name or x[1].name == obj.name)), None)
+            if pair is not None:
+                l_left.remove(pair)
+                d_left.remove(entry)
     live_pk = frozenset(lv.primary_key)
-    seen: set[frozenset[str]] = set()
-    for key, obj in d_uniques:
-        hit = next((x for x in l_left if x[0] == key), None)
+    left_ids = {id(obj) for _, obj in d_left}
+    seen: set[frozenset[str]] = {key for key, obj in d_uniques if id(obj) not in left_ids}
+    for key, obj in d_left:
+        # A live twin with the same options first: with an ascending and a descending unique index
+        # on one column on both sides, each pairs with its own.
+        hit = next((x for x in l_left if x[0] == key and not _reordered(obj, x[1], sig)), None)
+        if hit is None:
+            hit = next((x for x in l_left if x[0] == key), None)
         if hit is None and obj.name:
             # An expression index cannot be compared by text across dialects: match it by name.
             hit = next((x for x in l_left if x[1].name == obj.name and _is_expression(obj)), None)
@@ -352,10 +371,7 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[
         if hit is not None:
             l_left.remove(hit)
             twin = hit[1]
-            if (
-                isinstance(obj, Index) and isinstance(twin, Index) and twin.columns == sig(obj.columns)
-                and not _same_options(obj, twin)
-            ):
+            if isinstance(obj, Index) and isinstance(twin, Index) and _reordered(obj, twin, sig):
                 # The same uniqueness, but not the same index: a DESC or COLLATE element differs.
                 out.append(ch("index_missing", column=_single(sig(obj.columns)), declared=obj,
                               details={"differs_from": twin}))
@@ -407,6 +423,14 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any) -> list[
         out.append(ch("index_extra", column=_single(idx.columns), live=idx,
                       details={"differs_from": twin_of} if twin_of is not None else {}))
     return out
+
+
+def _reordered(declared: Any, live: Any, sig: Callable[[tuple[str, ...]], tuple[str, ...]]) -> bool:
+    """Two indexes over the same elements whose order, collation or operator class differ."""
+    return (
+        isinstance(declared, Index) and isinstance(live, Index)
+        and live.columns == sig(declared.columns) and not _same_options(declared, live)
+    )
 
 
 def _same_options(a: Index, b: Index) -> bool:
