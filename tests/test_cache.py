@@ -515,16 +515,18 @@ def test_the_entry_layout_keeps_every_field() -> None:
     src = Source("app/models.py", 7)
     table = Table(
         name="Orders", schema="sales", model="Order", renamed_from="orders_old", source=Source("a.py", 1),
-        columns=(Column("id", "INTEGER", False, "nextval('x')", True, "ident", "old_id", src),
+        columns=(Column("id", "INTEGER", False, "nextval('x')", True, "ident", "old_id", src,
+                        identity="always", generated="id*2", comment="the key"),
                  Column("note", None, True)),
         primary_key=("id",),
-        indexes=(Index("ix", ("lower(note)",), True, src),),
+        indexes=(Index("ix", ("lower(note)",), True, src, options=("DESC",)),),
         uniques=(UniqueConstraint("uq", ("id", "note"), src),),
         foreign_keys=(ForeignKey("fk", ("id",), "Users", ("id",), "auth", "CASCADE", "SET NULL", src),),
         checks=(Check("ck", "id > 0", True, src),),
     )
     schema = Schema(dialect="postgresql", tables=(table,), origin="live", schema="sales", label="m:Base",
-                    flavor="sequelize", default_schema="public", lower_case_table_names=1)
+                    flavor="sequelize", default_schema="public", lower_case_table_names=1,
+                    alternates=(Table("Orders", ()),))
     for obj in (schema, table, table.columns[0], table.indexes[0], table.uniques[0], table.foreign_keys[0], src):
         for f in dataclasses.fields(obj):
             if f.init and f.default is not dataclasses.MISSING:

@@ -182,9 +182,10 @@ def test_defaults_keys_and_timestamps_follow_sequelize(app_dir) -> None:
     pcols = {c.name: c for c in projects.columns}
     assert pcols["starts_at"].default == "current_timestamp"
     assert {frozenset(u.columns) for u in projects.uniques} == {frozenset({"name", "owner_id"})}
-    assert {(i.name, i.columns, i.unique) for i in projects.indexes} == {
-        ("projects_starts_at", ("starts_at",), False),
-        ("projects_name_lookup", ("name", "starts_at"), True),
+    assert {(i.name, i.columns, i.unique, i.options) for i in projects.indexes} == {
+        ("projects_starts_at", ("starts_at",), False, ()),
+        ("projects_recent", ("starts_at",), False, ("DESC",)),  # fields: [{ name, order: 'DESC' }]
+        ("projects_name_lookup", ("name", "starts_at"), True, ()),
     }
     (fk,) = projects.foreign_keys
     assert (fk.columns, fk.ref_table, fk.ref_columns, fk.ondelete, fk.onupdate) == (

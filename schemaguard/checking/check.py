@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelsError, UsageError
 from ..live.database import Database
-from ..rules.findings import CheckResult, IgnoreRule, apply_ignores, sort_findings
+from ..rules.findings import CheckResult, Finding, IgnoreRule, apply_ignores, sort_findings
 from ..schema.snapshot import Schema, Table, is_snapshot_file, load_snapshot
 
 if TYPE_CHECKING:
@@ -144,22 +144,30 @@ def load_declared(
             schemas.append(build())
     if len(schemas) == 1:
         return schemas[0]
+    from ..sources.declared import shape
+
     tables = []
-    seen: set[str] = set()
+    alternates = [a for s in schemas for a in s.alternates]
+    seen: dict[tuple[str | None, str], Table] = {}
     for s in schemas:
         for t in s.tables:
-            if t.name in seen:
+            first = seen.get((t.schema, t.name))
+            if first is None:
+                seen[(t.schema, t.name)] = t
+                tables.append(t)
+            elif s.flavor != schemas[0].flavor:
                 raise ModelsError(f"table {t.name!r} is declared by more than one models source")
-            seen.add(t.name)
-            tables.append(t)
-    first = schemas[0]
+            elif shape(first) != shape(t):
+                alternates.append(t)  # declared again, otherwise: compared as well (see check)
+    first_schema = schemas[0]
     return Schema(
-        dialect=first.dialect,
+        dialect=first_schema.dialect,
         tables=tuple(tables),
         origin="declared",
         schema=schema,
         label=", ".join(s.label for s in schemas),
-        flavor=first.flavor,
+        flavor=first_schema.flavor,
+        alternates=tuple(alternates),
     )
 
 
@@ -172,9 +180,13 @@ def check(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     include_bookkeeping: bool = False,
+    compare_comments: bool = False,
     cache: ModelsCache | None = None,
 ) -> CheckResult:
     """Diff the live database against the declared models and return the judged findings.
+
+    `compare_comments`: also compare column comments; the contract has no finding kind for them,
+    so each difference is a note (CheckResult.notes), never a finding or an exit code.
 
     `db` is a URL, an Engine, a snapshot file or a Schema; `models` is a models target, MetaData,
     a declarative base, a snapshot file, a Schema, or a list of these. Nothing is written to
@@ -221,13 +233,74 @@ def check(
     with collector_paused():
         compared, outside, notes = _select(declared, live, include, exclude)
         findings = judge(diff(compared, live, outside=outside))
-        findings = sort_findings(apply_ignores(findings, ignore))
+        more, repeat_notes = _against_alternates(compared, live, outside)
+        findings = sort_findings(apply_ignores(findings + more, ignore))
+        notes = notes + repeat_notes + (_comment_notes(compared, live) if compare_comments else [])
     timer.add("compare", t)
     result = CheckResult(findings=findings, database=live.label, models=[compared.label], notes=notes,
                          declared=compared, live=live)
     result.timings = timer.result()
     result.timings["cache"] = cache.status if cache is not None else "off"
     return result
+
+
+def _against_alternates(compared: Schema, live: Schema, outside: list[Table]) -> tuple[list[Finding], list[str]]:
+    """A table declared differently in several MetaData: the live table is compared against each
+    declaration, and what a further one finds beyond the first is reported with where that
+    declaration is written; a note names every declaration."""
+    from dataclasses import replace
+
+    from ..drift.diff import diff
+    from ..rules import judge
+
+    findings: list[Finding] = []
+    notes: list[str] = []
+    for alt in compared.alternates:
+        first = next((t for t in compared.tables if (t.schema, t.name) == (alt.schema, alt.name)), None)
+        if first is None:
+            continue  # not compared here (another schema, or left out by --include/--exclude)
+        schema = compared.with_tables(alt if t is first else t for t in compared.tables)
+        base = {_finding_key(f) for f in judge(diff(compared, live, outside=outside)) if f.table == first.name}
+        where = _where(alt.source)
+        for f in judge(diff(schema, live, outside=outside)):
+            if f.table != alt.name or _finding_key(f) in base:
+                continue
+            findings.append(replace(
+                f,
+                message=f"{f.message} (as the declaration at {where} says; {_where(first.source)} declares it otherwise)",
+                file=alt.source.file if alt.source and f.file is None else f.file,
+                line=alt.source.line if alt.source and f.file is None else f.line,
+            ))
+        notes.append(
+            f"table {alt.name!r} is declared differently in several MetaData: {_where(first.source)} and {where}; "
+            "the database is compared against each declaration"
+        )
+    return findings, notes
+
+
+def _comment_notes(compared: Schema, live: Schema) -> list[str]:
+    """One note per column whose comment differs, on tables and columns named alike on both sides."""
+    notes = []
+    for t in compared.tables:
+        lt = live.table(t.name)
+        if lt is None:
+            continue
+        for c in t.columns:
+            lc = lt.column(c.name)
+            if lc is not None and (c.comment or None) != (lc.comment or None):
+                notes.append(f"comment of {t.name}.{c.name} differs: the model says {c.comment!r}, "
+                             f"the database {lc.comment!r}")
+    return notes
+
+
+def _finding_key(f: Finding) -> tuple[Any, ...]:
+    return (f.kind, f.table, f.column, f.declared, f.live)
+
+
+def _where(source: Any) -> str:
+    if source is None:
+        return "an unknown place"
+    return f"{source.file}:{source.line}" if source.line else str(source.file)
 
 
 def _select(

@@ -236,6 +236,7 @@ def check(
                 include=list(include or cfg.include),
                 exclude=list(exclude or cfg.exclude),
                 include_bookkeeping=include_bookkeeping or cfg.include_bookkeeping,
+                compare_comments=cfg.compare_comments,
                 cache=cache,
             )
         fmt = (format.value if format else None) or "table"

@@ -19,8 +19,8 @@ Per-environment settings live in `[environments.<name>]` (schemaguard.toml) or
 section named like the environment:
 
 - every key given in the section replaces the top-level value (`models`, `database_url`,
-  `database_url_env`, `schema`, `fail_on`, `include`, `exclude`, `include_bookkeeping`, `format`,
-  `lock_wait`, `lint`, `cache_dir`, `cache_env`);
+  `database_url_env`, `schema`, `fail_on`, `include`, `exclude`, `include_bookkeeping`, `compare_comments`,
+  `format`, `lock_wait`, `lint`, `cache_dir`, `cache_env`);
   keys it does not give keep the top-level value;
 - `ignore` is the exception: its entries are added to the top-level ones (a shared ignore list
   stays shared);
@@ -54,6 +54,7 @@ _KNOWN = {
     "include",
     "exclude",
     "include_bookkeeping",
+    "compare_comments",
     "environments",
     "format",
     "lock_wait",
@@ -77,6 +78,8 @@ class Config:
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     include_bookkeeping: bool = False
+    # Column comments are compared (and differences reported as notes) only when asked for.
+    compare_comments: bool = False
     # How long `sync` waits for the database-wide sync lock (--lock-wait), e.g. "60s".
     lock_wait: str | None = None
     # The validated [environments.<name>] sections as written, by lower-cased name.
@@ -274,6 +277,10 @@ def _values(
             out[key] = list(val)
     if "include_bookkeeping" in section:
         out["include_bookkeeping"] = bool(section["include_bookkeeping"])
+    if "compare_comments" in section:
+        if not isinstance(section["compare_comments"], bool):
+            raise ConfigError(f"{where} compare_comments must be true or false")
+        out["compare_comments"] = section["compare_comments"]
     if "cache_dir" in section:
         value = section["cache_dir"]
         if not isinstance(value, str) or not value:

@@ -123,6 +123,16 @@ class Dialect:
         and the foreign keys corrected. Nothing, where the inspector reads it all."""
         return {}, {}, foreign_keys
 
+    def index_collations(self, conn: Connection, schema: str | None) -> dict[tuple[str, str], list[str]]:
+        """(table, index) -> each key's collation where it is not the column's own, for the
+        inspector's path (it does not read them); empty where the inspector has them already."""
+        return {}
+
+    def generated_columns(self, conn: Connection, schema: str | None) -> dict[tuple[str, str], str] | None:
+        """(table, column) -> the expression of each generated column, where the inspector's own
+        reading cannot be trusted; None to take the inspector's."""
+        return None
+
     def live_autoincrement(self, column: Mapping[str, Any], primary_key: Sequence[str], type_text: str | None) -> bool:
         """Whether a reflected column numbers itself: an identity or a sequence default."""
         from ..schema.defaults import is_sequence_default
@@ -264,6 +274,11 @@ class Dialect:
     #: Dropping a table that another table's foreign key references is refused: a force reset drops
     #: those keys first and puts them back on the new tables.
     releases_referencing_keys: ClassVar[bool] = False
+    #: An index element can say NULLS FIRST/LAST (SQLite and MySQL cannot: declared NULLS
+    #: ordering is left out of the comparison there).
+    index_nulls_order: ClassVar[bool] = False
+    #: An index element can name an operator class (`text_pattern_ops`).
+    index_operator_classes: ClassVar[bool] = False
 
     #: A label added to a native enum type can be used in the transaction that added it. Not on
     #: PostgreSQL ("unsafe use of new value"): a plan leaves out the steps that would.

@@ -28,7 +28,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import LockUnavailable, UsageError
 from ..schema.defaults import is_sequence_default, normalize_default
-from ..schema.expressions import normalize_expression, strip_check_keyword
+from ..schema.expressions import (
+    element_options,
+    generated_expression,
+    normalize_expression,
+    strip_check_keyword,
+)
 from ..schema.snapshot import Check, Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .base import Dialect
 
@@ -59,16 +64,18 @@ _NAMESPACES_VISIBLE = (
 # as the inspector does, only where it differs from the type's own. A default is deparsed without
 # its table (relid 0): a DEFAULT cannot refer to a column, and naming the table makes a fresh
 # server process look up every table of the schema (half this query's time at 5,000 tables). A
-# generated column's expression, which does refer to columns, is not a default: it is not read.
+# generated column's expression, which does refer to columns, is not a default: it is read apart,
+# with its table (only those columns pay for that lookup).
 _COLUMNS = """
 SELECT c.oid, c.relname, a.attnum, a.attname,
        pg_catalog.format_type(a.atttypid, a.atttypmod),
        a.attnotnull,
        CASE WHEN a.atthasdef AND a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, 0) END,
-       a.attgenerated <> '',
-       a.attidentity <> '',
+       CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END,
+       a.attidentity::text,
        co.collname,
-       CASE WHEN co.oid IS NOT NULL AND NOT pg_catalog.pg_collation_is_visible(co.oid) THEN cn.nspname END
+       CASE WHEN co.oid IS NOT NULL AND NOT pg_catalog.pg_collation_is_visible(co.oid) THEN cn.nspname END,
+       ds.description
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -76,6 +83,8 @@ LEFT JOIN pg_catalog.pg_attrdef d ON a.atthasdef AND d.adrelid = a.attrelid AND 
 LEFT JOIN pg_catalog.pg_type t ON a.attcollation <> 0 AND t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation AND t.typcollation <> a.attcollation
 LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+LEFT JOIN pg_catalog.pg_description ds
+       ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum
 WHERE {tables}
 """
 
@@ -96,11 +105,26 @@ WHERE (k.contype IN ('p', 'u', 'f', 'x') OR (k.contype = 'c' AND k.conislocal)) 
 
 # Indexes other than primary keys. An expression's text comes from pg_get_indexdef, called only
 # for indexes that have one (it is slow), for each key position.
+# Per key: indoption's bits (1: DESC, 2: NULLS FIRST); the operator class where it is not the
+# default one (as the inspector's postgresql_ops); the collation where it is not the column's own
+# (only looked at when some key has a collation other than none or the database default).
+_INDEX_COLLATIONS = """CASE WHEN NOT i.indcollation::oid[] <@ ARRAY[0, 100]::oid[] THEN ARRAY(
+           SELECT CASE WHEN u.coll IN (0, 100) OR u.coll = a.attcollation THEN '' ELSE co.collname END
+           FROM unnest(i.indcollation::oid[], i.indkey::int2[]) WITH ORDINALITY AS u(coll, att, k)
+           LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.att AND u.att <> 0
+           LEFT JOIN pg_catalog.pg_collation co ON co.oid = u.coll
+           WHERE u.coll IS NOT NULL ORDER BY u.k) END"""
+
 _INDEXES = """
 SELECT i.indrelid, ic.relname, i.indexrelid, i.indisunique, i.indnkeyatts, i.indkey::int2[],
        CASE WHEN 0 = ANY (i.indkey::int2[]) THEN ARRAY(
            SELECT pg_catalog.pg_get_indexdef(i.indexrelid, g, true)
-           FROM pg_catalog.generate_series(1, i.indnkeyatts) AS g ORDER BY g) END
+           FROM pg_catalog.generate_series(1, i.indnkeyatts) AS g ORDER BY g) END,
+       i.indoption::int2[],
+       ARRAY(SELECT CASE WHEN o.opcdefault THEN '' ELSE o.opcname END
+             FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(cls, k)
+             JOIN pg_catalog.pg_opclass o ON o.oid = u.cls ORDER BY u.k),
+       """ + _INDEX_COLLATIONS + """
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -258,18 +282,23 @@ def reflect_catalog(
                 entry[2][attnum] = attname
 
     indexes: dict[int, list[Index]] = {}
-    for relid, name, indexrelid, unique, nkeys, keys, expressions in index_rows:
+    for relid, name, indexrelid, unique, nkeys, keys, expressions, flags, opclasses, collations in index_rows:
         if relid not in keep or indexrelid in constraint_indexes:
             continue  # left out, or the index behind a constraint: reported as the constraint
         cols = attnames[relid]
-        parts = []
+        parts, options = [], []
         for pos, attnum in enumerate(keys[:nkeys]):
             if attnum:
                 parts.append(cols[attnum])
             elif expressions is not None and pos < len(expressions):
                 parts.append(_expression(expressions[pos]))
+            else:
+                continue
+            options.append(_key_options(pos, flags, opclasses, collations))
         if parts:
-            indexes.setdefault(relid, []).append(Index(name=name, columns=tuple(parts), unique=bool(unique)))
+            indexes.setdefault(relid, []).append(
+                Index(name=name, columns=tuple(parts), unique=bool(unique), options=tuple(options) if any(options) else ())
+            )
 
     tables = []
     for oid in sorted(keep, key=names.__getitem__):
@@ -333,6 +362,36 @@ def _expression(text: str) -> str:
     return normalize_expression(text)
 
 
+def _key_options(pos: int, flags: Sequence[int] | None, opclasses: Sequence[str] | None,
+                 collations: Sequence[str] | None) -> str:
+    """One index key's options from pg_index's per-key arrays (see _INDEXES)."""
+    bits = flags[pos] if flags and pos < len(flags) else 0
+    descending = bool(bits & 1)
+    return element_options(
+        descending=descending,
+        nulls="FIRST" if bits & 2 else "LAST",
+        collation=(collations[pos] or None) if collations and pos < len(collations) else None,
+        opclass=(opclasses[pos] or None) if opclasses and pos < len(opclasses) else None,
+    )
+
+
+def index_collations(conn: Connection, schema: str | None) -> dict[tuple[str, str], list[str]]:
+    """(table, index) -> each key's collation where it is not the column's own ('' where it is):
+    what the inspector does not read, for its path."""
+    params: dict[str, Any] = {}
+    if schema is not None:
+        params["schema"] = schema
+    where = _TABLES_IN_SCHEMA if schema is not None else _NAMESPACES_VISIBLE
+    sql = (
+        "SELECT c.relname, ic.relname, " + _INDEX_COLLATIONS + " FROM pg_catalog.pg_index i "
+        "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+        "WHERE NOT i.indcollation::oid[] <@ ARRAY[0, 100]::oid[] AND " + where
+    )
+    return {(t, ix): list(colls) for t, ix, colls in _rows(conn, sql, params) if colls}
+
+
 class _TypeReader:
     """Column type text -> (canonical type, domain default, domain NOT NULL), read once per distinct
     `format_type()` text and collation by SQLAlchemy's own `_reflect_type` and `canonical_type`."""
@@ -375,14 +434,12 @@ class _TypeReader:
 
 def _column(key: tuple[Any, ...], types: _TypeReader) -> Column:
     """A Column from a catalog row's fields, exactly as the inspector's dictionary becomes one."""
-    name, format_type, not_null, default, generated, identity, coll, coll_schema, in_pk = key
+    name, format_type, not_null, default, generated, identity, coll, coll_schema, comment, in_pk = key
     type_text, domain_default, domain_not_null = types.read(format_type, coll, coll_schema)
     # A domain's default serves a column without one; its NOT NULL holds for every column.
-    if not default and domain_default is not None:
+    if not default and domain_default is not None and generated is None:
         default = domain_default
     nullable = not not_null and not domain_not_null
-    if generated:
-        default = None  # a generated column's expression is not a default
     sequence = is_sequence_default(default)
     return Column(
         name=name,
@@ -390,7 +447,14 @@ def _column(key: tuple[Any, ...], types: _TypeReader) -> Column:
         nullable=nullable and not in_pk,
         default=None if sequence else normalize_default(default, type_text),
         autoincrement=bool(identity) or sequence,
+        identity=_IDENTITY.get(identity or ""),
+        generated=generated_expression(generated, "postgresql") if generated is not None else None,
+        comment=comment,
     )
+
+
+# pg_attribute.attidentity
+_IDENTITY = {"a": "always", "d": "by default"}
 
 
 def _foreign_key(
@@ -590,6 +654,9 @@ class PostgreSQL(Dialect):
     ) -> Schema | None:
         return reflect_catalog(conn, schema, wanted, label) if supported(conn) else None
 
+    def index_collations(self, conn: Connection, schema: str | None) -> dict[tuple[str, str], list[str]]:
+        return index_collations(conn, schema)
+
     def fold_type(self, name: str, args: list[str], array: str) -> tuple[str, list[str], str]:
         name, args = _fold_postgresql(name, args)
         # PostgreSQL does not enforce an array's declared dimensions: INTEGER[][] is INTEGER[].
@@ -609,6 +676,8 @@ class PostgreSQL(Dialect):
     index_build_blocks_writes: ClassVar[bool] = True  # without CONCURRENTLY
     validates_new_foreign_keys: ClassVar[bool] = True  # without NOT VALID
     releases_referencing_keys: ClassVar[bool] = True
+    index_nulls_order: ClassVar[bool] = True
+    index_operator_classes: ClassVar[bool] = True
 
     new_enum_label_usable_in_transaction: ClassVar[bool] = False
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import DatabaseError, LockUnavailable
-from ..schema.expressions import normalize_expression
+from ..schema.expressions import index_element, split_elements
 from ..schema.snapshot import Index
 from .base import COLLATE, Dialect
 
@@ -160,6 +160,11 @@ class SQLite(Dialect):
         UNIQUE only through its automatic index, and loses foreign-key actions the pragma keeps."""
         return _sqlite_expression_indexes(conn), _sqlite_inline_uniques(conn), _sqlite_foreign_keys(conn, foreign_keys)
 
+    def generated_columns(self, conn: Connection, schema: str | None) -> dict[tuple[str, str], str] | None:
+        """Generated columns (table_xinfo hidden 2: virtual, 3: stored) with their expressions, read
+        from the CREATE TABLE text by sqlglot's parser."""
+        return _sqlite_generated_columns(conn, schema)
+
     def live_autoincrement(self, column: Mapping[str, Any], primary_key: Sequence[str], type_text: str | None) -> bool:
         return len(primary_key) == 1 and primary_key[0] == column["name"] and type_text == "INTEGER"
 
@@ -297,6 +302,31 @@ def _sqlite_foreign_keys(
     return out
 
 
+def _sqlite_generated_columns(conn: Connection, schema: str | None) -> dict[tuple[str, str], str]:
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    quoted = '"' + schema.replace('"', '""') + '"' if schema else "main"
+    rows = conn.exec_driver_sql(
+        f"SELECT m.name, m.sql FROM {quoted}.sqlite_master AS m WHERE m.type = 'table' AND m.sql IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM pragma_table_xinfo(m.name, ?) AS x WHERE x.hidden IN (2, 3))",
+        (schema or "main",),
+    ).fetchall()
+    out: dict[tuple[str, str], str] = {}
+    for table, sql in rows:
+        try:
+            tree = sqlglot.parse_one(sql, read="sqlite")
+        except SqlglotError:
+            continue
+        for coldef in tree.find_all(exp.ColumnDef):
+            for constraint in coldef.constraints:
+                kind = constraint.args.get("kind")
+                if isinstance(kind, exp.ComputedColumnConstraint) and kind.this is not None:
+                    out[(table, coldef.name)] = kind.this.sql(dialect="sqlite")
+    return out
+
+
 def _sqlite_expression_indexes(conn: Connection) -> dict[str, list[Index]]:
     rows = conn.exec_driver_sql(
         "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
@@ -304,11 +334,18 @@ def _sqlite_expression_indexes(conn: Connection) -> dict[str, list[Index]]:
     out: dict[str, list[Index]] = {}
     for tbl, name, sql in rows:
         body = _sqlite_index_body(sql)
-        if body is None or "(" not in body:
-            continue  # a plain column index, which the inspector already reported
+        if body is None:
+            continue
+        # Every element read from the index's own SQL: the inspector drops DESC and COLLATE and
+        # skips an index with an expression altogether.
+        keys, options = [], []
+        for element in split_elements(body, "sqlite"):
+            key, opts, _ = index_element(element, "sqlite")
+            keys.append(key)
+            options.append(opts)
         unique = bool(re.match(r"\s*CREATE\s+UNIQUE", sql, re.IGNORECASE))
         out.setdefault(tbl, []).append(
-            Index(name=name, columns=(normalize_expression(body),), unique=unique)
+            Index(name=name, columns=tuple(keys), unique=unique, options=tuple(options) if any(options) else ())
         )
     return out
 

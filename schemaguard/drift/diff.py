@@ -10,7 +10,7 @@ part of the naming change rather than a second one.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -151,8 +151,8 @@ def diff(declared: Schema, live: Schema, *, outside: Iterable[Table] = ()) -> li
     return changes
 
 
-_COLUMN_SHAPE = operator.attrgetter("name", "type", "nullable", "default", "autoincrement")
-_INDEX_SHAPE = operator.attrgetter("name", "columns", "unique")
+_COLUMN_SHAPE = operator.attrgetter("name", "type", "nullable", "default", "autoincrement", "identity", "generated")
+_INDEX_SHAPE = operator.attrgetter("name", "columns", "unique", "options")
 # Uniques are matched by their columns alone (a model's unique=True has no name; PostgreSQL names it).
 _UNIQUE_SHAPE = operator.attrgetter("columns")
 
@@ -325,8 +325,16 @@ def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...], ours
         out.extend(_diff_type(dc, lc, ch))
     if dc.nullable != lc.nullable:
         out.append(ch("nullable_mismatch", column=lc.name, declared=dc, live=lc))
-    if dc.default != lc.default:
+    if dc.generated != lc.generated:
+        # How the column gets its value: written by the application, or computed by the database.
+        out.append(ch("default_mismatch", column=lc.name, declared=dc, live=lc, details={"generated": True}))
+    elif dc.default != lc.default:
         out.append(ch("default_mismatch", column=lc.name, declared=dc, live=lc))
+    elif dc.identity is not None and dc.identity != lc.identity and lc.autoincrement:
+        # The model asks for an identity (Identity()) and the database numbers the column by a
+        # serial sequence or the other kind of identity: inserts work, but explicit ids, resets and
+        # dumps behave differently. A model that only says autoincrement takes either spelling.
+        out.append(ch("default_mismatch", column=lc.name, declared=dc, live=lc, details={"identity": True}))
     elif dc.autoincrement and not lc.autoincrement and lc.name in live_pk:
         # Only for a key column: without the key, primary_key_mismatch already says it all.
         out.append(
@@ -443,10 +451,29 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any, ours: Di
         (frozenset(u.columns), u) for u in lv.uniques
     ] + [(frozenset(i.columns), i) for i in lv.indexes if i.unique]
     l_left = list(l_uniques)
+    # Unique indexes that are the same index on both sides (elements and their options, the same
+    # name first) pair before anything is matched by columns alone: with an ascending and a
+    # descending unique index on one column, each pairs with its own, not with a UNIQUE constraint.
+    d_left = list(d_uniques)
+    for same_name in (True, False):
+        for entry in list(d_left):
+            obj = entry[1]
+            if not isinstance(obj, Index):
+                continue
+            pair = next((x for x in l_left if isinstance(x[1], Index) and x[1].columns == sig(obj.columns)
+                         and _same_options(obj, x[1]) and (not same_name or x[1].name == obj.name)), None)
+            if pair is not None:
+                l_left.remove(pair)
+                d_left.remove(entry)
     live_pk = frozenset(lv.primary_key)
-    seen: set[frozenset[str]] = set()
-    for key, obj in d_uniques:
-        hit = next((x for x in l_left if x[0] == key), None)
+    left_ids = {id(obj) for _, obj in d_left}
+    seen: set[frozenset[str]] = {key for key, obj in d_uniques if id(obj) not in left_ids}
+    for key, obj in d_left:
+        # A live twin with the same options first: with an ascending and a descending unique index
+        # on one column on both sides, each pairs with its own.
+        hit = next((x for x in l_left if x[0] == key and not _reordered(obj, x[1], sig)), None)
+        if hit is None:
+            hit = next((x for x in l_left if x[0] == key), None)
         if hit is None and obj.name:
             # An expression index cannot be compared by text across dialects: match it by name.
             hit = next((x for x in l_left if x[1].name == obj.name and _is_expression(obj)), None)
@@ -454,6 +481,12 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any, ours: Di
         seen.add(key)
         if hit is not None:
             l_left.remove(hit)
+            twin = hit[1]
+            if isinstance(obj, Index) and isinstance(twin, Index) and _reordered(obj, twin, sig):
+                # The same uniqueness, but not the same index: a DESC or COLLATE element differs.
+                out.append(ch("index_missing", column=_single(sig(obj.columns)), declared=obj,
+                              details={"differs_from": twin}))
+                out.append(ch("index_extra", column=_single(twin.columns), live=twin, details={"differs_from": obj}))
             continue
         if repeated:
             continue  # the model declares the same uniqueness twice; SQLite keeps only one of them
@@ -472,24 +505,50 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any, ours: Di
     # Same name and columns first: with two indexes over the same columns, the one named alike is
     # the match, never its twin (else the plan would create an index that exists, or drop the
     # declared one and keep the extra).
-    exact = [(idx, x) for idx in d_plain for x in l_plain if idx.name and x.name == idx.name and x.columns == sig(idx.columns)]
+    exact = [
+        (idx, x) for idx in d_plain for x in l_plain
+        if idx.name and x.name == idx.name and x.columns == sig(idx.columns) and _same_options(idx, x)
+    ]
     for idx, x in exact:
         if idx in d_plain and x in l_plain:
             d_plain.remove(idx)
             l_plain.remove(x)
+    twins: dict[int, Index] = {}
     for idx in d_plain:
-        plain_hit = next((x for x in l_plain if x.columns == sig(idx.columns)), None)
+        plain_hit = next((x for x in l_plain if x.columns == sig(idx.columns) and _same_options(idx, x)), None)
         if plain_hit is None and idx.name:
-            plain_hit = next((x for x in l_plain if x.name == idx.name and _is_expression(idx)), None)
+            plain_hit = next((x for x in l_plain if x.name == idx.name and _is_expression(idx) and _same_options(idx, x)), None)
         if plain_hit is not None:
             l_plain.remove(plain_hit)
             continue
-        out.append(ch("index_missing", column=_single(sig(idx.columns)), declared=idx))
+        # The same elements in another order, collation or operator class: a different index
+        # (a query sorted by it uses one and not the other), said so in both findings.
+        plain_twin = next((x for x in l_plain if x.columns == sig(idx.columns)), None)
+        details = {}
+        if plain_twin is not None:
+            twins[id(plain_twin)] = idx
+            details = {"differs_from": plain_twin}
+        out.append(ch("index_missing", column=_single(sig(idx.columns)), declared=idx, details=details))
     for idx in l_plain:
         if ours.implied_index(lv, idx):
             continue  # made by the database itself (MySQL's index for a foreign key)
-        out.append(ch("index_extra", column=_single(idx.columns), live=idx))
+        twin_of = twins.get(id(idx))
+        out.append(ch("index_extra", column=_single(idx.columns), live=idx,
+                      details={"differs_from": twin_of} if twin_of is not None else {}))
     return out
+
+
+def _reordered(declared: Any, live: Any, sig: Callable[[tuple[str, ...]], tuple[str, ...]]) -> bool:
+    """Two indexes over the same elements whose order, collation or operator class differ."""
+    return (
+        isinstance(declared, Index) and isinstance(live, Index)
+        and live.columns == sig(declared.columns) and not _same_options(declared, live)
+    )
+
+
+def _same_options(a: Index, b: Index) -> bool:
+    """Equal ordering, collation and operator class, element by element ("" is the default)."""
+    return (a.options or ("",) * len(a.columns)) == (b.options or ("",) * len(b.columns))
 
 
 def _is_expression(obj: Any) -> bool:

@@ -141,6 +141,8 @@ def _reflect(
             uniques = insp.get_multi_unique_constraints(schema=schema, filter_names=names)
             checks = _checks(insp, schema, names) if ours.compares_checks else None
         expression_indexes, inline_uniques, fks = ours.inspected_extras(conn, fks)
+        collations = ours.index_collations(conn, schema)
+        generated = ours.generated_columns(conn, schema)
     except DBAPIError as exc:
         raise database_error(exc, url) from exc
     tables = []
@@ -157,6 +159,8 @@ def _reflect(
                 expression_indexes.get(name, []),
                 dialect,
                 None if checks is None else checks.get(key, []),
+                collations,
+                generated,
             )
         )
     return Schema(
@@ -176,6 +180,26 @@ def _checks(insp: Any, schema: str | None, names: list[str]) -> Mapping[Any, lis
         return insp.get_multi_check_constraints(schema=schema, filter_names=names)  # type: ignore[no-any-return]
     except NotImplementedError:
         return None
+
+
+def _identity(identity: Mapping[str, Any] | None) -> str | None:
+    if not identity:
+        return None
+    return "always" if identity.get("always") else "by default"
+
+
+def _generated(table: str, column: Mapping[str, Any], read: Mapping[tuple[str, str], str] | None,
+               dialect: Any) -> str | None:
+    """A generated column's folded expression: as the dialect module read it where it does (SQLite:
+    the inspector's own reading breaks on a table with two of them), else the inspector's."""
+    from ..schema.expressions import generated_expression
+
+    if read is not None:
+        text = read.get((table, column["name"]))
+    else:
+        computed = column.get("computed")
+        text = computed.get("sqltext") if computed else None
+    return generated_expression(str(text), dialect.name) if text is not None else None
 
 
 def _merge_uniques(
@@ -198,9 +222,11 @@ def _table(
     extra_indexes: list[Index],
     dialect: Any,
     cks: Sequence[Mapping[str, Any]] | None = None,
+    collations: Mapping[tuple[str, str], list[str]] | None = None,
+    generated: Mapping[tuple[str, str], str] | None = None,
 ) -> Table:
     from ..dialects import dialect_of
-    from ..schema.expressions import normalize_expression
+    from ..schema.expressions import element_options, normalize_expression
 
     ours = dialect_of(dialect)
     pk_cols = tuple(pk.get("constrained_columns") or ())
@@ -216,26 +242,47 @@ def _table(
                 nullable=bool(c["nullable"]) and c["name"] not in pk_cols,
                 default=None if is_sequence_default(raw_default) else ours.normalize_default(raw_default, type_text),
                 autoincrement=auto,
+                identity=_identity(c.get("identity")),
+                generated=_generated(name, c, generated, dialect),
+                comment=c.get("comment"),
             )
         )
     # MySQL's inspector reports a UNIQUE KEY both as a unique index and as a unique constraint
     # that names it (duplicates_index): it is one thing, reported as the constraint.
     behind_uniques = {u.get("duplicates_index") for u in uqs} - {None}
     indexes = []
+    replaced = {x.name for x in extra_indexes}
     for i in idxs:
         if i.get("duplicates_constraint") or (i.get("unique") and i.get("name") in behind_uniques):
             continue  # the index behind a UNIQUE constraint: reported as the constraint
+        if i.get("name") in replaced:
+            continue  # read by the dialect module from the index's own SQL
         names = i.get("column_names") or []
         exprs = i.get("expressions") or []
-        parts = []
+        sorting = i.get("column_sorting") or {}
+        ops = (i.get("dialect_options") or {}).get(f"{dialect.name}_ops") or {} if ours.index_operator_classes else {}
+        colls = (collations or {}).get((name, i.get("name") or ""), [])
+        parts, options = [], []
         for pos, col in enumerate(names):
             if col is not None:
                 parts.append(col)
+                written = col
             elif pos < len(exprs):
                 parts.append(normalize_expression(exprs[pos]))
+                written = exprs[pos]
+            else:
+                continue
+            order = sorting.get(written) or ()
+            options.append(element_options(
+                descending="desc" in order,
+                nulls="FIRST" if "nulls_first" in order else ("LAST" if "nulls_last" in order else None),
+                collation=(colls[pos] or None) if pos < len(colls) else None,
+                opclass=ops.get(written),
+            ))
         if not parts:
             continue
-        indexes.append(Index(name=i.get("name"), columns=tuple(parts), unique=bool(i.get("unique"))))
+        indexes.append(Index(name=i.get("name"), columns=tuple(parts), unique=bool(i.get("unique")),
+                             options=tuple(options) if any(options) else ()))
     indexes.extend(extra_indexes)
     uniques = [
         UniqueConstraint(name=u.get("name"), columns=tuple(u.get("column_names") or ()))

@@ -22,8 +22,12 @@ def on_column_missing(b: Builder, c: Change) -> None:
     if col is None:
         b.skip("add_column", c, "the declared column was not found in the models")
         return
+    if col.computed is not None and b.db.alters_by_rebuild and col.computed.persisted:
+        b.skip("add_column", c, "a STORED generated column cannot be added by ALTER TABLE here: the "
+               "table must be rebuilt with it; write that migration by hand")
+        return
     empty = False
-    if not c.declared.nullable and c.declared.default is None:
+    if not c.declared.nullable and c.declared.default is None and c.declared.generated is None and c.declared.identity is None:
         rows = b.live.has_rows(table) if b.live.has_rows is not None else None
         if rows is not False:
             b.skip("add_column", c, "add_not_null_column_without_default: a NOT NULL column without a "
@@ -76,6 +80,16 @@ def on_nullable_mismatch(b: Builder, c: Change) -> None:
 
 
 def on_default_mismatch(b: Builder, c: Change) -> None:
+    if c.details.get("generated"):
+        b.skip("alter_column", c, "turning a column into a generated one, out of one, or changing its "
+               "expression rebuilds its values: drop and add the column (or rebuild the table) in a "
+               "migration written by hand")
+        return
+    if c.details.get("identity"):
+        b.skip("alter_column", c, "switching a column between identity and serial is not planned: write "
+               "it by hand (ALTER TABLE ... ALTER COLUMN ... ADD GENERATED ... AS IDENTITY after dropping "
+               "the serial default and sequence, with the sequence's current value as START)")
+        return
     if c.details.get("autoincrement"):
         b.skip("alter_column", c, "making an existing key column auto-numbered is not planned yet; "
                "add the sequence or identity in a migration")

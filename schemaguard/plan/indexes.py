@@ -19,6 +19,13 @@ def on_index_missing(b: Builder, c: Change) -> None:
     if sa_idx is None:
         b.skip("create_index", c, "the declared index was not found in the models")
         return
+    twin = c.details.get("differs_from")
+    if b.mode == "safe" and twin is not None and twin.name == sa_idx.name:
+        # The live index of that name covers the same elements in another order, collation or
+        # operator class: replacing it means dropping it first, which safe mode never does.
+        b.skip("create_index", c, f"index {sa_idx.name} exists with other element options; replacing it "
+               "drops it first, which safe mode never does (alter mode drops and re-creates it)")
+        return
     cols = [_index_element(b, table, e) for e in sa_idx.expressions]
     name = sa_idx.name
     hazards = ["create_index_blocking"] if b.db.index_build_blocks_writes else []
@@ -48,7 +55,9 @@ def _index_element(b: Builder, table: str, expr: Any) -> Any:
     from ..sources.declared import _unordered
 
     inner = _unordered(expr)
-    if isinstance(inner, Column):
+    # A bare column goes by the name in effect; one with DESC, NULLS or COLLATE keeps them (an
+    # ascending index is not the one declared), rendered as CREATE INDEX would.
+    if inner is expr and isinstance(inner, Column):
         return b.col(table, inner.name)
     if isinstance(inner, str):
         return b.col(table, inner)

@@ -54,11 +54,15 @@ def bare_column(col: Any) -> Any:
     from sqlalchemy import Column
 
     default = col.server_default
+    # A generated column stays generated, an identity column an identity (never added as a plain
+    # column that the application would then have to fill).
+    extra = [item._copy() for item in (col.computed, col.identity) if item is not None]
     return Column(
         col.name,
         col.type,
+        *extra,
         nullable=col.nullable,
-        server_default=default.arg if default is not None and hasattr(default, "arg") else None,
+        server_default=default.arg if default is not None and hasattr(default, "arg") and col.computed is None else None,
         comment=col.comment,
     )
 

@@ -29,10 +29,26 @@ def cols(names: tuple[str, ...] | list[str]) -> str:
 def index(obj: Any) -> str | None:
     if isinstance(obj, Index):
         prefix = "UNIQUE " if obj.unique else ""
-        return f"{prefix}INDEX {obj.name + ' ' if obj.name else ''}{cols(obj.columns)}"
+        return f"{prefix}INDEX {obj.name + ' ' if obj.name else ''}{cols(elements(obj))}"
     if isinstance(obj, UniqueConstraint):
         return f"UNIQUE {obj.name + ' ' if obj.name else ''}{cols(obj.columns)}"
     return None
+
+
+def elements(obj: Index) -> list[str]:
+    """An index's elements with their ordering, collation and operator class: `version DESC`."""
+    options = obj.options or ("",) * len(obj.columns)
+    return [f"{c} {o}" if o else c for c, o in zip(obj.columns, options, strict=False)]
+
+
+def differs(change: Change) -> str:
+    """`; the database has INDEX ix (b) ...` when a missing or extra index has a twin on the other
+    side over the same elements in another order, collation or operator class."""
+    twin = change.details.get("differs_from") if change.details else None
+    if not isinstance(twin, Index):
+        return ""
+    side = "the model declares" if change.kind == "index_extra" else "the database has"
+    return f"; {side} {index(twin)} over the same elements in another order, collation or operator class"
 
 
 def fk(obj: Any) -> str | None:

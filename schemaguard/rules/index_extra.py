@@ -19,6 +19,7 @@ RULE = Rule(
             if c.live.unique
             else "; a sync that makes the database match the model would drop it and queries that use it slow down"
         )
+        + d.differs(c)
     ),
     hint=lambda c: (
         "declare it in the model (Index(...) or index=True), or drop it if nothing needs it "

@@ -15,6 +15,7 @@ RULE = Rule(
     message=lambda c: (
         f"{d.index(c.declared)} on {c.table} is declared but missing from the database"
         + ("; duplicates it should reject can be inserted" if c.declared.unique else "; queries that rely on it scan the table")
+        + d.differs(c)
     ),
     hint=lambda c: (
         "create it (on PostgreSQL with CREATE INDEX CONCURRENTLY to avoid blocking writes)"

@@ -32,6 +32,13 @@ class Column:
     key: str | None = None
     renamed_from: str | None = None
     source: Source | None = None
+    # "always" or "by default" for an identity column (GENERATED ... AS IDENTITY); None otherwise,
+    # a serial column included (its sequence shows as autoincrement).
+    identity: str | None = None
+    # The normalized expression of a generated (computed) column; None for a plain column.
+    generated: str | None = None
+    # The column's comment; compared only when asked for (config compare_comments).
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +48,10 @@ class Index:
     columns: tuple[str, ...]
     unique: bool = False
     source: Source | None = None
+    # Per element, what is not the default: "DESC", "NULLS FIRST", "COLLATE c", an operator class
+    # ("text_pattern_ops"), space-separated in that fixed order (see schema.expressions); "" for an
+    # element without any. Empty when no element has any, which is every index of most schemas.
+    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +142,9 @@ class Schema:
     # Live side on MySQL/MariaDB: the server's lower_case_table_names (0: table names are
     # case-sensitive, 1: stored lowercase, 2: stored as written, compared lowercase); None elsewhere.
     lower_case_table_names: int | None = None
+    # Declared side: other, differing declarations of tables in `tables` (the same table declared
+    # in several MetaData); the live table is compared against each.
+    alternates: tuple[Table, ...] = ()
 
     def table(self, name: str) -> Table | None:
         for tbl in self.tables:
@@ -157,7 +171,26 @@ def _source_from_json(data: Any) -> Source | None:
     return Source(file=str(data["file"]), line=data.get("line"))
 
 
+def _column_extras(c: Column) -> dict[str, Any]:
+    # Written only when set: snapshots of schemas without them read and write as before.
+    extras: dict[str, Any] = {}
+    if c.identity is not None:
+        extras["identity"] = c.identity
+    if c.generated is not None:
+        extras["generated"] = c.generated
+    if c.comment is not None:
+        extras["comment"] = c.comment
+    return extras
+
+
 def schema_to_dict(schema: Schema) -> dict[str, Any]:
+    data = _schema_dict(schema)
+    if schema.alternates:
+        data["alternates"] = _schema_dict(schema.with_tables(schema.alternates))["tables"]
+    return data
+
+
+def _schema_dict(schema: Schema) -> dict[str, Any]:
     return {
         "schemaguard_snapshot": SNAPSHOT_FORMAT,
         "origin": schema.origin,
@@ -186,6 +219,7 @@ def schema_to_dict(schema: Schema) -> dict[str, Any]:
                         "key": c.key,
                         "renamed_from": c.renamed_from,
                         "source": _source_to_json(c.source),
+                        **_column_extras(c),
                     }
                     for c in t.columns
                 ],
@@ -196,6 +230,7 @@ def schema_to_dict(schema: Schema) -> dict[str, Any]:
                         "columns": list(i.columns),
                         "unique": i.unique,
                         "source": _source_to_json(i.source),
+                        **({"options": list(i.options)} if i.options else {}),
                     }
                     for i in t.indexes
                 ],
@@ -234,8 +269,22 @@ def schema_to_dict(schema: Schema) -> dict[str, Any]:
 def schema_from_dict(data: dict[str, Any]) -> Schema:
     if data.get("schemaguard_snapshot") != SNAPSHOT_FORMAT:
         raise ValueError("not a schemaguard snapshot (missing or unknown 'schemaguard_snapshot')")
+    return Schema(
+        dialect=data["dialect"],
+        tables=_tables_from_json(data["tables"]),
+        origin=data.get("origin", "declared"),
+        schema=data.get("schema"),
+        default_schema=data.get("default_schema"),
+        label=data.get("label", ""),
+        flavor=data.get("flavor", "sqlalchemy"),
+        alternates=_tables_from_json(data.get("alternates") or ()),
+        lower_case_table_names=data.get("lower_case_table_names"),
+    )
+
+
+def _tables_from_json(items: Iterable[Any]) -> tuple[Table, ...]:
     tables = []
-    for t in data["tables"]:
+    for t in items:
         tables.append(
             Table(
                 name=t["name"],
@@ -253,6 +302,9 @@ def schema_from_dict(data: dict[str, Any]) -> Schema:
                         key=c.get("key"),
                         renamed_from=c.get("renamed_from"),
                         source=_source_from_json(c.get("source")),
+                        identity=c.get("identity"),
+                        generated=c.get("generated"),
+                        comment=c.get("comment"),
                     )
                     for c in t["columns"]
                 ),
@@ -263,6 +315,7 @@ def schema_from_dict(data: dict[str, Any]) -> Schema:
                         columns=tuple(i["columns"]),
                         unique=bool(i.get("unique", False)),
                         source=_source_from_json(i.get("source")),
+                        options=tuple(i.get("options") or ()),
                     )
                     for i in t.get("indexes", ())
                 ),
@@ -299,16 +352,7 @@ def schema_from_dict(data: dict[str, Any]) -> Schema:
                 ),
             )
         )
-    return Schema(
-        dialect=data["dialect"],
-        tables=tuple(tables),
-        origin=data.get("origin", "declared"),
-        schema=data.get("schema"),
-        default_schema=data.get("default_schema"),
-        label=data.get("label", ""),
-        flavor=data.get("flavor", "sqlalchemy"),
-        lower_case_table_names=data.get("lower_case_table_names"),
-    )
+    return tuple(tables)
 
 
 def dump_snapshot(schema: Schema) -> str:

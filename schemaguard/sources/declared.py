@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any
 from ..dialects import canonical_type, dialect_of, sqlalchemy_dialect
 from ..errors import ModelsError
 from ..schema.defaults import is_sequence_default
-from ..schema.expressions import normalize_expression
+from ..schema.expressions import (
+    element_options,
+    generated_expression,
+    normalize_expression,
+    parse_index_element,
+)
 from ..schema.snapshot import Check, Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 
 if TYPE_CHECKING:
@@ -237,17 +242,24 @@ def declared_tables(metadatas: list[MetaData]) -> list[SATable]:
     Tables of every schema are kept: which of them are compared is decided against the live
     database's schema (compare.check), and the others still count as existing FK targets.
     """
+    return declared_tables_and_repeats(metadatas)[0]
+
+
+def declared_tables_and_repeats(metadatas: list[MetaData]) -> tuple[list[SATable], list[tuple[SATable, SATable]]]:
+    """The tables as declared_tables gives them (the first declaration of each (schema, name)),
+    and (first, other) for each further Table object that declares the same table again: several
+    MetaData that each declare a shared table (dagster's `secondary_indexes`)."""
     seen: dict[tuple[str | None, str], SATable] = {}
+    repeats: list[tuple[SATable, SATable]] = []
     for md in metadatas:
         for table in _sorted_tables(md):
             key = (table.schema, table.name)
-            if key in seen and seen[key] is not table:
-                raise ModelsError(
-                    f"table {table.fullname!r} is declared twice in the models",
-                    hint="pass each MetaData once",
-                )
-            seen[key] = table
-    return list(seen.values())
+            first = seen.get(key)
+            if first is None:
+                seen[key] = table
+            elif first is not table and all(other is not table for _, other in repeats):
+                repeats.append((first, table))
+    return list(seen.values()), repeats
 
 
 def single_schema(metadatas: list[MetaData]) -> str | None:
@@ -364,6 +376,23 @@ def _autoincrement(table: Any, column: Any, dialect: Dialect, type_text: str | N
     return default is None or is_sequence_default(str(getattr(default, "arg", "")))
 
 
+def _identity(column: Any, dialect: Dialect) -> str | None:
+    """"always" or "by default" for a column declared with Identity(), on a database that has
+    identity columns (SQLite has none: there Identity() is the rowid, as autoincrement)."""
+    identity = column.identity
+    if identity is None or not getattr(dialect, "supports_identity_columns", False):
+        return None
+    return "always" if identity.always else "by default"
+
+
+def _generated(column: Any, dialect: Dialect) -> str | None:
+    """The folded expression of a column declared with Computed("...")."""
+    computed = column.computed
+    if computed is None:
+        return None
+    return generated_expression(_compiled(computed.sqltext, dialect), dialect.name)
+
+
 def _info(item: Any) -> dict[str, Any]:
     """A schema item's `info` dict without creating it: SQLAlchemy makes `.info` on first access
     and stores it in the object's __dict__, which grows that dict for every column read (about
@@ -376,7 +405,6 @@ def table_snapshot(
     table: Any, dialect: Dialect, sources: SourceIndex | None = None, cache: dict[Any, Any] | None = None
 ) -> Table:
     """One declared table as a snapshot Table (`cache`: shared by the tables of one snapshot)."""
-    from sqlalchemy import Column as SAColumn
     from sqlalchemy import UniqueConstraint as SAUnique
 
     ours = dialect_of(dialect)
@@ -394,25 +422,26 @@ def table_snapshot(
                 key=col.key if col.key != col.name else None,
                 renamed_from=_info(col).get("renamed_from"),
                 source=sources.column(table, col) if sources else None,
+                identity=_identity(col, dialect),
+                generated=_generated(col, dialect),
+                comment=col.comment if col.comment and dialect.supports_comments else None,
             )
         )
     indexes = []
     for idx in sorted(table.indexes, key=lambda i: str(i.name)):
-        parts = []
+        parts, options = [], []
+        ops = _info_ops(idx, dialect)
         for expr in idx.expressions:
-            expr = _unordered(expr)
-            if isinstance(expr, SAColumn):
-                parts.append(expr.name)
-            elif isinstance(expr, str):
-                parts.append(expr)
-            else:
-                parts.append(_expression_text(expr, dialect))
+            key, opts = index_element_of(expr, dialect, ops)
+            parts.append(key)
+            options.append(opts)
         indexes.append(
             Index(
                 name=str(idx.name) if idx.name else None,
                 columns=tuple(parts),
                 unique=bool(idx.unique),
                 source=sources.index(table, idx) if sources else None,
+                options=tuple(options) if any(options) else (),
             )
         )
     uniques = []
@@ -492,28 +521,85 @@ def _checks(table: Any, dialect: Dialect, sources: SourceIndex | None) -> tuple[
 
 
 def _unordered(expr: Any) -> Any:
-    """An index element without its ASC/DESC/NULLS FIRST/LAST: sort order is not compared (the
-    inspector reports a DESC column by its plain name), so `col.desc()` is the column `col`."""
+    """An index element without its ASC/DESC/NULLS FIRST/LAST and COLLATE."""
+    return _element_parts(expr)[0]
+
+
+def _element_parts(expr: Any) -> tuple[Any, bool, str | None, str | None]:
+    """(the element under its modifiers, descending, NULLS FIRST/LAST, collation) of an index
+    element written as a SQL expression: `col.desc().nullslast()`, `sa.desc(col)`, `col.collate("C")`."""
     from sqlalchemy.sql import operators
-    from sqlalchemy.sql.elements import UnaryExpression
+    from sqlalchemy.sql.elements import BinaryExpression, CollationClause, UnaryExpression
 
-    ordering = (operators.desc_op, operators.asc_op, operators.nulls_first_op, operators.nulls_last_op)
-    while isinstance(expr, UnaryExpression) and expr.modifier in ordering:
+    descending, nulls, collation = False, None, None
+    while True:
+        if isinstance(expr, UnaryExpression) and expr.modifier in (operators.desc_op, operators.asc_op):
+            descending = descending or expr.modifier is operators.desc_op
+        elif isinstance(expr, UnaryExpression) and expr.modifier in (operators.nulls_first_op, operators.nulls_last_op):
+            nulls = nulls or ("FIRST" if expr.modifier is operators.nulls_first_op else "LAST")
+        elif isinstance(expr, BinaryExpression) and expr.operator is operators.collate and isinstance(expr.right, CollationClause):
+            collation = collation or str(expr.right.collation)
+            expr = expr.left
+            continue
+        else:
+            return expr, descending, nulls, collation
         expr = expr.element
-    return expr
 
 
-def _expression_text(expr: Any, dialect: Dialect) -> str:
+def _info_ops(idx: Any, dialect: Dialect) -> dict[str, str]:
+    """The operator classes an index names for this database (`postgresql_ops`), by element."""
+    if not dialect_of(dialect).index_operator_classes:
+        return {}
+    # Read without touching `dialect_options`, which SQLAlchemy creates on first access: an index
+    # given no dialect keywords has none to read.
+    given = vars(idx).get("dialect_options")
+    ops = given[dialect.name].get("ops") if given is not None and dialect.name in given else None
+    return {str(k): str(v) for k, v in (ops or {}).items()}
+
+
+def index_element_of(expr: Any, dialect: Dialect, ops: dict[str, str] | None = None) -> tuple[str, str]:
+    """(key, options) of one declared index element, as the database reports it back: a column
+    name or folded expression, and its non-default ordering, collation and operator class."""
+    from sqlalchemy import Column as SAColumn
+    from sqlalchemy.sql.elements import TextClause
+
+    inner, descending, nulls, collation = _element_parts(expr)
+    if not dialect_of(dialect).index_nulls_order:
+        nulls = None  # not part of an index there (SQLite): the database cannot hold it
+    opclass = None
+    if isinstance(inner, SAColumn):
+        key = inner.name
+        opclass = (ops or {}).get(key)
+    elif isinstance(inner, str):
+        key = inner
+        opclass = (ops or {}).get(key)
+    else:
+        text = inner.text if isinstance(inner, TextClause) else _compiled(inner, dialect)
+        # Modifiers written inside the text (`text("b DESC")`) count as those around it.
+        key, _, w_desc, w_nulls, w_coll, opclass = parse_index_element(text, dialect.name)
+        descending = descending or w_desc
+        nulls = nulls or w_nulls
+        collation = collation or w_coll
+        if not dialect_of(dialect).index_nulls_order:
+            nulls = None
+        opclass = (ops or {}).get(text, opclass)
+    if not dialect_of(dialect).index_operator_classes:
+        opclass = None
+    return key, element_options(descending=descending, nulls=nulls, collation=collation, opclass=opclass)
+
+
+def _compiled(expr: Any, dialect: Dialect) -> str:
     # As CREATE INDEX renders it: column names without their table, literals inline. The database
     # hands back `lower(email)`, never `lower(users.email)`.
     try:
         compiler = dialect.statement_compiler(dialect, None)
-        text = str(compiler.process(expr, include_table=False, literal_binds=True))
+        return str(compiler.process(expr, include_table=False, literal_binds=True))
     except Exception:
-        text = str(expr)
-    return normalize_expression(text)
+        return str(expr)
 
 
+def _expression_text(expr: Any, dialect: Dialect) -> str:
+    return normalize_expression(_compiled(expr, dialect))
 
 
 def declared_snapshot(
@@ -545,14 +631,57 @@ def declared_snapshot(
                 regs.append(reg)
     sources = SourceIndex(regs)
     cache: dict[Any, Any] = {}
-    tables = [table_snapshot(t, dialect, sources, cache) for t in declared_tables(mds)]
+    sa_tables, repeats = declared_tables_and_repeats(mds)
+    tables = [table_snapshot(t, dialect, sources, cache) for t in sa_tables]
     tables = _resolve_fk_column_types(tables)
+    alternates = _alternates(tables, repeats, dialect, sources, cache)
     return Schema(
         dialect=dialect.name,
         tables=tuple(tables),
         origin="declared",
         schema=schema if schema is not None else single_schema(mds),
         label=label,
+        alternates=tuple(alternates),
+    )
+
+
+def _alternates(
+    tables: list[Table], repeats: list[tuple[Any, Any]], dialect: Dialect, sources: SourceIndex, cache: dict[Any, Any]
+) -> list[Table]:
+    """The further declarations of a table that differ from its first one once normalized (an
+    identical one is the same table, and adds nothing); each knows where it is written."""
+    from dataclasses import replace
+
+    from .locate import core_table_source
+
+    by_key = {(t.schema, t.name): t for t in tables}
+    out: list[Table] = []
+    for first, other in repeats:
+        kept = by_key[(first.schema, first.name)]
+        snap = _resolve_fk_column_types([*tables, table_snapshot(other, dialect, sources, cache)])[-1]
+        if shape(snap) == shape(kept):
+            continue
+        if kept.source is None:
+            where = core_table_source(first)
+            if where is not None:
+                kept = by_key[(first.schema, first.name)] = replace(kept, source=where)
+                tables[:] = [kept if (t.schema, t.name) == (kept.schema, kept.name) else t for t in tables]
+        out.append(snap if snap.source is not None else replace(snap, source=core_table_source(other)))
+    return out
+
+
+def shape(t: Table) -> Table:
+    """A table without where it is written, for comparing two declarations of it."""
+    from dataclasses import replace
+
+    return replace(
+        t,
+        source=None,
+        model=None,
+        columns=tuple(replace(c, source=None, key=None) for c in t.columns),
+        indexes=tuple(replace(i, source=None) for i in t.indexes),
+        uniques=tuple(replace(u, source=None) for u in t.uniques),
+        foreign_keys=tuple(replace(f, source=None) for f in t.foreign_keys),
     )
 
 

@@ -7,6 +7,7 @@ import inspect
 import keyword
 import os
 import re
+from pathlib import Path
 from typing import Any
 
 from ..schema.snapshot import Source
@@ -266,3 +267,44 @@ class SourceIndex:
         if len(cols) == 1:
             return self.column(table, cols[0])
         return self.table(table)
+
+
+def core_table_source(table: Any) -> Source | None:
+    """Where a Core `Table("name", metadata, ...)` is written, for a table no mapped class names:
+    the module that holds it as a global, and the line of the `Table(` call with its name. Asked
+    only for a table declared more than once (a search through the loaded modules)."""
+    import ast
+    import sys
+
+    for module in list(sys.modules.values()):
+        try:
+            names = {k for k, v in vars(module).items() if v is table}
+        except TypeError:
+            continue
+        if not names:
+            continue
+        try:
+            path = inspect.getsourcefile(module)
+            if path is None:
+                continue
+            tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+        except (TypeError, OSError, SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            # The assignment to the global that holds it (`jobs = Table("jobs", ...)`) ...
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(t, ast.Name) and t.id in names for t in targets):
+                    return Source(_rel(path), node.lineno)
+        for node in ast.walk(tree):
+            # ... else the first `Table("jobs", ...)` call.
+            if (
+                isinstance(node, ast.Call)
+                and (getattr(node.func, "attr", None) or getattr(node.func, "id", None)) == "Table"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value == table.name
+            ):
+                return Source(_rel(path), node.lineno)
+        return Source(_rel(path), None)
+    return None

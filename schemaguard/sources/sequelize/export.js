@@ -335,6 +335,9 @@ function describeModel(model, target) {
     indexes.push({
       name: idx.name || null,
       fields: fields.map((f) => (f === null ? null : String(f))),
+      // { name, order: "DESC", collate } fields: written into CREATE INDEX after the column.
+      orders: (idx.fields || []).map((f) => (f && typeof f === "object" && f.order ? String(f.order) : null)),
+      collations: (idx.fields || []).map((f) => (f && typeof f === "object" && f.collate ? String(f.collate) : null)),
       unique: !!(idx.unique || idx.type === "UNIQUE"),
       where: idx.where ? true : false,
       using: idx.using || null,

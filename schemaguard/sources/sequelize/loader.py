@@ -13,6 +13,7 @@ from typing import Any
 from ...dialects import dialect_named
 from ...errors import ModelsError, UsageError
 from ...schema.defaults import is_sequence_default, normalize_default
+from ...schema.expressions import element_options
 from ...schema.snapshot import Column, ForeignKey, Index, Schema, Source, Table, UniqueConstraint
 
 PREFIX = "sequelize:"
@@ -251,15 +252,26 @@ def _table(model: dict[str, Any], dialect: str, sa_dialect: Any) -> Table:
     indexes: list[Index] = []
     for idx in model.get("indexes", ()):
         # Sequelize 6 writes index fields into CREATE INDEX as given: they are column names.
-        fields = tuple(str(f) for f in idx.get("fields", ()) if f is not None)
+        raw_fields = list(idx.get("fields", ()))
+        fields = tuple(str(f) for f in raw_fields if f is not None)
         if not fields:
             continue
+        orders, collations = list(idx.get("orders") or ()), list(idx.get("collations") or ())
+        options = tuple(
+            element_options(
+                descending=str(orders[i] or "").upper().startswith("DESC") if i < len(orders) else False,
+                collation=(collations[i] or None) if i < len(collations) else None,
+            )
+            for i, f in enumerate(raw_fields)
+            if f is not None
+        )
         indexes.append(
             Index(
                 name=idx.get("name"),
                 columns=fields,
                 unique=bool(idx.get("unique")),
                 source=table_source,
+                options=options if any(options) else (),
             )
         )
     return Table(

@@ -49,7 +49,7 @@ Project.init(
     sequelize,
     tableName: 'projects',
     underscored: true,
-    indexes: [{ fields: ['starts_at'] }, { name: 'projects_name_lookup', fields: ['name', 'starts_at'], unique: true }],
+    indexes: [{ fields: ['starts_at'] }, { name: 'projects_recent', fields: [{ name: 'starts_at', order: 'DESC' }] }, { name: 'projects_name_lookup', fields: ['name', 'starts_at'], unique: true }],
   },
 );
 
