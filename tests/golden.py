@@ -63,6 +63,12 @@ def dialect_of(url: str) -> str:
     return "sqlite" if url.startswith("sqlite") else "postgresql"
 
 
+def unsupported(case: Path, dialect: str) -> str | None:
+    """Why a case cannot run on a backend (`skip.<dialect>` in its folder holds the reason), or None."""
+    marker = case / f"skip.{dialect}"
+    return marker.read_text(encoding="utf-8").strip() or "no reason given" if marker.is_file() else None
+
+
 def live_sql(case: Path, dialect: str) -> Path:
     specific = case / f"live.{dialect}.sql"
     return specific if specific.is_file() else case / "live.sql"

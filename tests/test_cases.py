@@ -35,6 +35,7 @@ from golden import (
     live_sql,
     load_expected,
     models_target,
+    unsupported,
 )
 
 import schemaguard
@@ -95,6 +96,9 @@ def test_case(case: str, case_url: str, request: pytest.FixtureRequest) -> None:
     db_url = case_url
     folder = CASES_DIR / case
     dialect = dialect_of(db_url)
+    reason = unsupported(folder, dialect)
+    if reason:
+        pytest.skip(reason)
     expected, xfail = load_expected(expected_file(folder, dialect))
     if xfail:
         request.applymarker(pytest.mark.xfail(reason=xfail, strict=True))

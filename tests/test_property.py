@@ -776,6 +776,8 @@ def schemas(draw: st.DrawFn, backend: str) -> SchemaSpec:
         numeric = [c.name for c in cols if c.kind in INTEGERS and not c.computed]
         textual = [c.name for c in cols if c.kind in ("String(n)", "String()", "Text") and not c.computed]
         forms = [*(["between", "gte", "in_int"] if numeric else []), *(["in_text", "len"] if textual else [])]
+        if backend == "mysql":
+            forms = []  # CHECKs are not compared on MySQL yet (and MariaDB refuses one on AUTO_INCREMENT)
         for i in range(draw(st.integers(0, 2)) if forms else 0):
             form = draw(st.sampled_from(forms))
             col_name = draw(st.sampled_from(numeric if form in ("between", "gte", "in_int") else textual))

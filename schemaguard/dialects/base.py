@@ -156,6 +156,9 @@ class Dialect:
     #: CHECK constraints are read on the live side and compared (False: Table.checks is left
     #: unknown, on both reading paths, and CHECKs are not compared on this database).
     compares_checks: ClassVar[bool] = True
+    #: An index element's direction, NULLS order, collation and operator class are read on the
+    #: live side and compared (False: the declared side's are left out of the comparison).
+    compares_index_options: ClassVar[bool] = True
 
     # --- types ------------------------------------------------------------------------------
 

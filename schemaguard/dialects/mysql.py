@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import LockUnavailable, UsageError
 from ..schema.defaults import normalize_default
+from ..schema.expressions import generated_expression
 from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .base import COLLATE, Dialect
 
@@ -91,6 +92,8 @@ class MySQL(Dialect):
 
     # Not read yet from information_schema.CHECK_CONSTRAINTS: left unknown, not compared.
     compares_checks: ClassVar[bool] = False
+    # Descending elements (STATISTICS.COLLATION = 'D') are not read yet, by either reading path.
+    compares_index_options: ClassVar[bool] = False
 
     # --- one sync at a time -------------------------------------------------------------------
 
@@ -397,7 +400,7 @@ def reflect_catalog(
             continue
         in_pk = column in primary.get(table, ())
         key = (column, column_type, is_nullable, default, extra, collation if collation != tables[table] else None,
-               bool(generation), in_pk)
+               generation or None, in_pk)
         col = built.get(key)
         if col is None:
             col = built[key] = _column(key, is_mariadb)
@@ -467,6 +470,9 @@ def _column(key: tuple[Any, ...], is_mariadb: bool) -> Column:
         nullable=is_nullable == "YES" and not in_pk,
         default=DIALECT.normalize_default(default, type_text),
         autoincrement="auto_increment" in extra,
+        # The expression of a generated column, folded as the model's is (the inspector's path reads
+        # the same text through SQLAlchemy's `computed`).
+        generated=generated_expression(str(generated), "mysql") if generated else None,
     )
 
 

@@ -99,6 +99,8 @@ def diff(declared: Schema, live: Schema, *, outside: Iterable[Table] = ()) -> li
     compared, but a foreign key that points at one of them points at something that exists.
     """
     changes: list[Change] = []
+    if not dialect_of(live.dialect).compares_index_options:
+        declared = _without_index_options(declared)
     tables = pair(declared.tables, live.tables)
     table_map = tables.mapping()
     live_by_name = {t.name: t for t in live.tables}
@@ -543,6 +545,18 @@ def _reordered(declared: Any, live: Any, sig: Callable[[tuple[str, ...]], tuple[
     return (
         isinstance(declared, Index) and isinstance(live, Index)
         and live.columns == sig(declared.columns) and not _same_options(declared, live)
+    )
+
+
+def _without_index_options(declared: Schema) -> Schema:
+    """The declared Schema with its index elements' direction, collation and operator class left
+    out, for a database whose reading does not give them (they are not compared there)."""
+    if not any(i.options for t in declared.tables for i in t.indexes):
+        return declared
+    return declared.with_tables(
+        replace(t, indexes=tuple(replace(i, options=()) for i in t.indexes)) if any(i.options for i in t.indexes)
+        else t
+        for t in declared.tables
     )
 
 

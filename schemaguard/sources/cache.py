@@ -459,10 +459,12 @@ def _encode(schema: Schema) -> dict[str, Any]:
             row = list(values(obj))
             for i, how, inner in steps:
                 value = row[i]
+                if value is None:
+                    continue  # an optional tuple left unknown (Table.checks on Sequelize models)
                 if how == "tuple":
                     row[i] = list(value)
                 elif how == "one":
-                    row[i] = None if value is None else inner(value)  # type: ignore[misc]
+                    row[i] = inner(value)  # type: ignore[misc]
                 else:
                     row[i] = [inner(v) for v in value]  # type: ignore[misc]
             return row
@@ -505,6 +507,8 @@ def _decode(data: dict[str, Any]) -> Schema:
                 raise ValueError("a row of the wrong width")
             for index, how, inner in steps:
                 value = row[index]
+                if value is None:
+                    continue
                 if how == "plain":
                     if type(value) is str:
                         row[index] = strings.setdefault(value, value)
