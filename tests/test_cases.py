@@ -11,6 +11,7 @@ A case folder holds:
   `expected.postgresql.json` / `expected.mysql.json` override it for one backend; a case that has any override explains
   why in its README.md. Instead of a list, a file may hold `{"xfail": "<core bug>", "findings": [...]}`
   to mark a case the core currently gets wrong; the findings are still the right ones.
+- `skip.<dialect>`: the reason a backend cannot run the case as written (the case is skipped there).
 
 The comparison is exact: a finding that is not expected fails the case just like a missing one.
 """
@@ -130,6 +131,7 @@ def test_case_folder_is_well_formed(case: str) -> None:
     folder = CASES_DIR / case
     allowed = {"models.py", "live.sql", "expected.json", "README.md", "__pycache__"}
     allowed |= {f"live.{d}.sql" for d in DIALECTS} | {f"expected.{d}.json" for d in DIALECTS}
+    allowed |= {f"skip.{d}" for d in DIALECTS}  # why a backend cannot run the case (golden.unsupported)
     names = {p.name for p in folder.iterdir()}
     assert names <= allowed, f"unexpected files in {folder}: {names - allowed}"
     for dialect in DIALECTS:
