@@ -186,3 +186,17 @@ def test_a_check_over_a_column_the_plan_adds_is_judged_with_its_default(db_url: 
     assert [s.kind for s in plan.steps] == ["add_column"]
     [skip] = [s for s in plan.skipped if s.kind == "add_check"]
     assert skip.reason.startswith("2 row(s) of items break CHECK (level >= 3)"), skip.reason
+
+
+def test_a_check_attached_twice_is_one_check() -> None:
+    """mlflow's models attach the same named CHECK to `runs` more than once; the database has it
+    once. Declared twice, it is one CHECK (it was reported missing once per extra copy)."""
+    from schemaguard.sources.declared import declared_snapshot
+
+    md = sa.MetaData()
+    t = sa.Table("runs", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("stage", sa.String(10)))
+    for _ in range(3):
+        t.append_constraint(sa.CheckConstraint("stage IN ('active', 'deleted')", name="runs_stage"))
+    for dialect in ("sqlite", "postgresql"):
+        checks = declared_snapshot(md, dialect).table("runs").checks  # type: ignore[union-attr]
+        assert checks is not None and [k.name for k in checks] == ["runs_stage"]

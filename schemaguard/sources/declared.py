@@ -498,7 +498,8 @@ def _checks(table: Any, dialect: Dialect, sources: SourceIndex | None) -> tuple[
     if not found:
         return ()
     ddl = dialect.ddl_compiler(dialect, None)  # type: ignore[arg-type]  # only its .dialect is read
-    out = []
+    out: list[Check] = []
+    seen: set[tuple[str | None, str]] = set()
     for cons in found:
         generated = bool(getattr(cons, "_type_bound", False))
         rule = getattr(cons, "_create_rule", None)
@@ -515,6 +516,9 @@ def _checks(table: Any, dialect: Dialect, sources: SourceIndex | None) -> tuple[
                 # Compiled for a driver that reads % as a parameter marker: '50%' came out as
                 # '50%%'. The expression is kept as the database has it (and as DDL is rendered from).
                 text = text.replace("%%", "%")
+        if (name, text) in seen:
+            continue  # the same constraint attached again (a model that re-declares its table's args)
+        seen.add((name, text))
         out.append(Check(name=name, expression=text, generated=generated,
                          source=sources.table(table) if sources else None))
     return tuple(sorted(out, key=lambda k: (k.name or "", k.expression)))
