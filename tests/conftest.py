@@ -201,6 +201,17 @@ def engine_for(url: str):  # type: ignore[no-untyped-def]
     return sa.create_engine(url, poolclass=sa.pool.NullPool)
 
 
+def run_sql(url: str, statements: list[str]) -> None:
+    """Run test-setup statements on a test's database, in one transaction."""
+    engine = engine_for(url)
+    try:
+        with engine.begin() as conn:
+            for stmt in statements:
+                conn.exec_driver_sql(stmt)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def make_engine() -> Iterator[Callable[[str], object]]:
     engines = []

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import engine_for
+from conftest import engine_for, run_sql
 
 from schemaguard.checking.check import check
 
@@ -47,15 +47,6 @@ def _explain(findings: list[Any]) -> str:
     return "\n".join(f"{f.kind} {f.table}.{f.column}: {f.message}" for f in findings)
 
 
-def _run_sql(url: str, statements: list[str]) -> None:
-    engine = engine_for(url)
-    try:
-        with engine.begin() as conn:
-            for stmt in statements:
-                conn.exec_driver_sql(stmt)
-    finally:
-        engine.dispose()
-
 
 def test_built_by_the_package_has_no_finding(db_url: str) -> None:
     _build(db_url)
@@ -75,7 +66,7 @@ def _live_check_name(url: str, table: str) -> str | None:
 def test_dropped_check_is_check_missing(pg_url: str) -> None:
     _build(pg_url)
     name = _live_check_name(pg_url, "celery_intervalschedule")
-    _run_sql(pg_url, [f'ALTER TABLE celery_intervalschedule DROP CONSTRAINT "{name}"'])
+    run_sql(pg_url, [f'ALTER TABLE celery_intervalschedule DROP CONSTRAINT "{name}"'])
     result = check(pg_url, _models())
     assert _summary(result.findings) == [("check_missing", "celery_intervalschedule", "every")], _explain(
         result.findings)
@@ -97,7 +88,7 @@ def test_changed_check_is_check_mismatch(db_url: str) -> None:
 
 def test_check_added_in_the_database_is_check_extra(pg_url: str) -> None:
     _build(pg_url)
-    _run_sql(pg_url, ["ALTER TABLE celery_periodictask ADD CONSTRAINT ck_name CHECK (length(name) > 2)"])
+    run_sql(pg_url, ["ALTER TABLE celery_periodictask ADD CONSTRAINT ck_name CHECK (length(name) > 2)"])
     result = check(pg_url, _models())
     assert _summary(result.findings) == [("check_extra", "celery_periodictask", "name")], _explain(result.findings)
     assert result.findings[0].severity == "error"
@@ -131,7 +122,7 @@ def test_label_added_in_the_models_is_enum_label_missing(pg_url: str) -> None:
 
 def test_label_added_in_the_database_is_enum_label_extra(pg_url: str) -> None:
     _build(pg_url)
-    _run_sql(pg_url, ["ALTER TYPE period ADD VALUE 'weeks'"])
+    run_sql(pg_url, ["ALTER TYPE period ADD VALUE 'weeks'"])
     result = check(pg_url, _models())
     assert _summary(result.findings) == [("enum_label_extra", "celery_intervalschedule", "period")], _explain(
         result.findings)
@@ -143,7 +134,7 @@ def test_sync_puts_a_dropped_check_and_a_new_label_back(pg_url: str) -> None:
 
     _build(pg_url)
     name = _live_check_name(pg_url, "celery_solarschedule")
-    _run_sql(pg_url, [f'ALTER TABLE celery_solarschedule DROP CONSTRAINT "{name}"'])
+    run_sql(pg_url, [f'ALTER TABLE celery_solarschedule DROP CONSTRAINT "{name}"'])
     md = _models()
     col = md.tables["celery_intervalschedule"].c.period
     col.type = sa.Enum(*col.type.enums, "weeks", name=col.type.name)

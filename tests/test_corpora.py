@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import engine_for
+from conftest import run_sql
 
 from schemaguard.checking.check import check
 
@@ -54,15 +54,6 @@ def _dialect(url: str) -> str:
 def _driver(url: str) -> str:
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
-
-def _run_sql(url: str, statements: list[str]) -> None:
-    engine = engine_for(url)
-    try:
-        with engine.begin() as conn:
-            for stmt in statements:
-                conn.exec_driver_sql(stmt)
-    finally:
-        engine.dispose()
 
 
 def _key(found: Found) -> tuple[str, str, str]:
@@ -343,7 +334,7 @@ def run_corpus(corpus: Corpus, make_url: Callable[[], str], tmp_path: Path) -> t
     dialect = _dialect(clean_url)
     clean = check(clean_url, _models(corpus)).findings
     statements = [s for m in corpus.mutations for s in m.sql.get(dialect, ())]
-    _run_sql(mutated_url, statements)
+    run_sql(mutated_url, statements)
     mutated = check(mutated_url, _models(corpus)).findings
     return dialect, clean, mutated
 
@@ -405,7 +396,7 @@ def test_dagster_sqlite_storage_files(tmp_path: Path) -> None:
     for target, file in files.items():
         result = check(f"sqlite:///{tmp_path / file}", [target])
         assert result.findings == [], _explain(result.findings)
-    _run_sql(f"sqlite:///{tmp_path / files[runs]}", ["DROP INDEX idx_run_tags",
+    run_sql(f"sqlite:///{tmp_path / files[runs]}", ["DROP INDEX idx_run_tags",
                                                      "ALTER TABLE secondary_indexes DROP COLUMN migration_completed"])
     found = check(f"sqlite:///{tmp_path / files[runs]}", [runs]).findings
     assert _found(found) == [("column_missing", "secondary_indexes", "migration_completed"),

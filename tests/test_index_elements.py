@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import engine_for
+from conftest import engine_for, run_sql
 
 from schemaguard.checking.check import check
 from schemaguard.live.reflect import reflect_live
@@ -27,15 +27,6 @@ def _models(dialect: str) -> sa.MetaData:
         sa.Index("ix_coll", t.c.email.collate("NOCASE"))
     return md
 
-
-def _run(url: str, statements: list[str]) -> None:
-    engine = engine_for(url)
-    try:
-        with engine.begin() as conn:
-            for stmt in statements:
-                conn.exec_driver_sql(stmt)
-    finally:
-        engine.dispose()
 
 
 def test_elements_made_from_the_models_have_no_finding(db_url: str) -> None:
@@ -62,9 +53,9 @@ def test_an_index_that_differs_only_in_order_or_collation_is_found(db_url: str, 
     md.create_all(engine)
     engine.dispose()
     if change == "direction":
-        _run(db_url, ["DROP INDEX ix_text", "CREATE INDEX ix_text ON items (workspace, version_major)"])
+        run_sql(db_url, ["DROP INDEX ix_text", "CREATE INDEX ix_text ON items (workspace, version_major)"])
     else:
-        _run(db_url, ["DROP INDEX ix_coll", "CREATE INDEX ix_coll ON items (email)"])
+        run_sql(db_url, ["DROP INDEX ix_coll", "CREATE INDEX ix_coll ON items (email)"])
     result = check(db_url, md)
     assert sorted(f.kind for f in result.findings) == ["index_extra", "index_missing"]
     missing = next(f for f in result.findings if f.kind == "index_missing")
@@ -103,7 +94,7 @@ def test_plan_replaces_an_index_whose_order_differs_only_outside_safe_mode(db_ur
     engine = engine_for(db_url)
     md.create_all(engine)
     engine.dispose()
-    _run(db_url, ["DROP INDEX ix_text", "CREATE INDEX ix_text ON items (workspace, version_major)"])
+    run_sql(db_url, ["DROP INDEX ix_text", "CREATE INDEX ix_text ON items (workspace, version_major)"])
     safe = make_plan(db_url, md, mode="safe")
     assert not safe.steps and any("safe mode never does" in s.reason for s in safe.skipped)
     alter = make_plan(db_url, md, mode="alter")
@@ -121,7 +112,7 @@ def test_a_unique_index_made_ascending_is_found(db_url: str) -> None:
     md.create_all(engine)
     engine.dispose()
     assert check(db_url, md).findings == []
-    _run(db_url, ["DROP INDEX ux_tags_name", "CREATE UNIQUE INDEX ux_tags_name ON tags (name)"])
+    run_sql(db_url, ["DROP INDEX ux_tags_name", "CREATE UNIQUE INDEX ux_tags_name ON tags (name)"])
     found = check(db_url, md).findings
     assert sorted((f.kind, f.column) for f in found) == [("index_extra", "name"), ("index_missing", "name")]
 

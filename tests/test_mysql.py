@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from cli_helpers import MODELS, assert_one_sentence, free_port, sg
-from conftest import engine_for
+from conftest import engine_for, run_sql
 from golden import CASES, CASES_DIR, apply_live, live_sql, unsupported
 from mysqlserver import MariaDBServer
 from sqlalchemy import event
@@ -130,15 +130,6 @@ def test_naming_notes_from_a_snapshot_carrying_the_setting(tmp_path: Path) -> No
 
 # --- on the server ----------------------------------------------------------------------------------
 
-def _run(url: str, statements: list[str]) -> None:
-    engine = engine_for(url)
-    try:
-        with engine.begin() as conn:
-            for stmt in statements:
-                conn.exec_driver_sql(stmt)
-    finally:
-        engine.dispose()
-
 
 def _explain(findings: list[Any]) -> str:
     return "\n".join(f"{f.kind} {f.table}.{f.column}: {f.declared} / {f.live}: {f.message}" for f in findings)
@@ -181,7 +172,7 @@ EXOTIC = [
 
 @pytest.mark.mysql
 def test_catalog_equals_inspector_on_what_the_cases_do_not_use(mysql_url: str) -> None:
-    _run(mysql_url, EXOTIC)
+    run_sql(mysql_url, EXOTIC)
     live = assert_same(mysql_url)
     kids = live.table("kids")
     assert kids is not None
@@ -197,7 +188,7 @@ def test_catalog_reads_in_a_constant_number_of_statements(mysql_database: Callab
     counts = []
     for n in (2, 40):
         url = mysql_database()
-        _run(url, [f"CREATE TABLE t{i} (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES t0 (id))"
+        run_sql(url, [f"CREATE TABLE t{i} (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES t0 (id))"
                    if i else "CREATE TABLE t0 (id INT PRIMARY KEY)" for i in range(n)])
         engine = engine_for(url)
         seen: list[str] = []
@@ -213,7 +204,7 @@ def test_catalog_reads_in_a_constant_number_of_statements(mysql_database: Callab
 @pytest.mark.mysql
 def test_schema_names_a_database(mysql_database: Callable[[], str]) -> None:
     home, other = mysql_database(), mysql_database()
-    _run(other, ["CREATE TABLE elsewhere (id INT PRIMARY KEY)"])
+    run_sql(other, ["CREATE TABLE elsewhere (id INT PRIMARY KEY)"])
     other_name = other.rsplit("/", 1)[1]
     assert [t.name for t in reflect_live(home, schema=other_name).tables] == ["elsewhere"]
     assert [t.name for t in reflect_live(home, schema=other_name, method="inspector").tables] == ["elsewhere"]
@@ -333,7 +324,7 @@ def test_every_common_type_made_by_create_all_has_no_finding(mysql_url: str, tmp
     assert result.findings == [], _explain(result.findings)
 
     # Real drift is still seen: a label gone from an enum, a wider text, a collation the model states.
-    _run(mysql_url, [
+    run_sql(mysql_url, [
         "ALTER TABLE everything MODIFY mood ENUM('happy') NULL",
         "ALTER TABLE everything MODIFY body LONGTEXT",
         "ALTER TABLE everything MODIFY exact VARCHAR(10) COLLATE utf8mb4_unicode_ci",
@@ -362,7 +353,7 @@ def test_restrict_is_no_action_and_fk_indexes_are_the_servers(mysql_url: str) ->
     finally:
         engine.dispose()
     assert check(mysql_url, metadata).findings == []
-    _run(mysql_url, ["CREATE INDEX ix_extra ON kids (a, b)"])
+    run_sql(mysql_url, ["CREATE INDEX ix_extra ON kids (a, b)"])
     assert [(f.kind, f.live) for f in check(mysql_url, metadata).findings] == [
         ("index_extra", "INDEX ix_extra (a, b)")]
 
@@ -382,7 +373,7 @@ Table("Users", metadata, Column("id", Integer, primary_key=True, autoincrement=F
 def _names_check(url: str, tmp_path: Path) -> dict[str, Any]:
     models = tmp_path / "names_models.py"
     models.write_text(NAMES_MODEL)
-    _run(url, ["CREATE TABLE users (id INT PRIMARY KEY, userid INT, email_address INT)"])
+    run_sql(url, ["CREATE TABLE users (id INT PRIMARY KEY, userid INT, email_address INT)"])
     result = check(url, f"{models}:metadata")
     by_kind: dict[str, Any] = {}
     for f in result.findings:

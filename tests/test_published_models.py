@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import engine_for
+from conftest import engine_for, run_sql
 
 from schemaguard.checking.check import check
 
@@ -29,15 +29,6 @@ def _summary(findings: list[Any]) -> list[tuple[str, str | None, str | None]]:
 def _explain(findings: list[Any]) -> str:
     return "\n".join(f"{f.kind} {f.table}.{f.column}: {f.message}" for f in findings)
 
-
-def _run_sql(url: str, statements: list[str]) -> None:
-    engine = engine_for(url)
-    try:
-        with engine.begin() as conn:
-            for stmt in statements:
-                conn.exec_driver_sql(stmt)
-    finally:
-        engine.dispose()
 
 
 def _dialect(url: str) -> str:
@@ -114,7 +105,7 @@ def test_optuna_drift_gives_exactly_the_expected_findings(db_url: str) -> None:
         engine.dispose()
     assert check(db_url, optuna_models.BaseModel).findings == []
 
-    _run_sql(db_url, _optuna_drift_sql(_dialect(db_url)))
+    run_sql(db_url, _optuna_drift_sql(_dialect(db_url)))
     findings = check(db_url, optuna_models.BaseModel).findings
     dropped_index = ("studies", "study_name") if _dialect(db_url) == "mysql" else ("trials", "study_id")
     assert _summary(findings) == sorted([
@@ -170,6 +161,6 @@ def test_apscheduler_drift_gives_exactly_the_expected_findings(db_url: str) -> N
         # 8-byte REAL storage class, so the same change is no drift at all.)
         statements.append("ALTER TABLE apscheduler_jobs ALTER COLUMN next_run_time TYPE REAL")
         expected.append(("type_mismatch", "apscheduler_jobs", "next_run_time"))
-    _run_sql(db_url, statements)
+    run_sql(db_url, statements)
     findings = check(db_url, store.jobs_t.metadata).findings
     assert _summary(findings) == sorted(expected), _explain(findings)

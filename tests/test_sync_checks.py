@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from conftest import engine_for
+from conftest import engine_for, run_sql
 
 from schemaguard.apply.sync import safe_sync
 from schemaguard.checking.check import check
@@ -18,15 +18,6 @@ from schemaguard.report.alembic import plan_alembic
 
 DEV = {"APP_ENV": "development"}
 
-
-def _run_sql(url: str, statements: list[str]) -> None:
-    engine = engine_for(url)
-    try:
-        with engine.begin() as conn:
-            for stmt in statements:
-                conn.exec_driver_sql(stmt)
-    finally:
-        engine.dispose()
 
 
 def _kinds(url: str, md: sa.MetaData) -> list[tuple[str, str | None]]:
@@ -57,7 +48,7 @@ LIVE = ["CREATE TABLE items (id INTEGER PRIMARY KEY, qty INTEGER, code VARCHAR(8
 
 
 def test_safe_sync_adds_checks_the_rows_satisfy_and_keeps_the_extra_one(db_url: str) -> None:
-    _run_sql(db_url, LIVE)
+    run_sql(db_url, LIVE)
     md = _shop()
     assert _kinds(db_url, md) == [("check_extra", "items"), ("check_missing", "items"), ("check_missing", "items")]
     result = safe_sync(db_url, md, mode="safe", environ=DEV)
@@ -67,11 +58,11 @@ def test_safe_sync_adds_checks_the_rows_satisfy_and_keeps_the_extra_one(db_url: 
     assert _scalar(db_url, "SELECT count(*) FROM items") == 2
     # The database enforces what was added.
     with pytest.raises(sa.exc.IntegrityError):
-        _run_sql(db_url, ["INSERT INTO items VALUES (3, -1, 'a')"])
+        run_sql(db_url, ["INSERT INTO items VALUES (3, -1, 'a')"])
 
 
 def test_alter_sync_drops_the_extra_check(db_url: str) -> None:
-    _run_sql(db_url, LIVE)
+    run_sql(db_url, LIVE)
     md = _shop()
     safe_sync(db_url, md, mode="alter", environ=DEV)
     assert _kinds(db_url, md) == []
@@ -79,7 +70,7 @@ def test_alter_sync_drops_the_extra_check(db_url: str) -> None:
 
 
 def test_add_check_is_skipped_with_the_count_of_rows_that_break_it(db_url: str) -> None:
-    _run_sql(db_url, LIVE + ["INSERT INTO items VALUES (3, -4, 'z'), (4, -1, 'a')"])
+    run_sql(db_url, LIVE + ["INSERT INTO items VALUES (3, -4, 'z'), (4, -1, 'a')"])
     plan = make_plan(db_url, _shop(), mode="alter")
     reasons = {s.column: s.reason for s in plan.skipped if s.kind == "add_check"}
     assert reasons["qty"].startswith("2 row(s) of items break CHECK (qty >= 0)"), reasons
@@ -88,7 +79,7 @@ def test_add_check_is_skipped_with_the_count_of_rows_that_break_it(db_url: str) 
 
 
 def test_postgresql_adds_not_valid_then_validates(pg_url: str) -> None:
-    _run_sql(pg_url, LIVE)
+    run_sql(pg_url, LIVE)
     plan = make_plan(pg_url, _shop(), mode="safe")
     step = next(s for s in plan.steps if s.column == "qty")
     assert step.statements == [
@@ -102,7 +93,7 @@ def test_postgresql_adds_not_valid_then_validates(pg_url: str) -> None:
 
 
 def test_sqlite_adds_a_check_by_rebuilding_the_table(sqlite_url: str) -> None:
-    _run_sql(sqlite_url, LIVE)
+    run_sql(sqlite_url, LIVE)
     plan = make_plan(sqlite_url, _shop(), mode="alter")
     [step] = plan.steps
     assert step.details["rebuild"] == ["add CHECK (qty >= 0)", "add CHECK (code IN ('a', 'b', 'c'))",
@@ -124,7 +115,7 @@ def _orders(labels: tuple[str, ...], default: str | None = None) -> sa.MetaData:
 
 def test_enum_label_added_by_safe_sync_in_the_models_order(pg_url: str) -> None:
     _orders(("open", "paid")).create_all(engine_for(pg_url))
-    _run_sql(pg_url, ["INSERT INTO orders (state) VALUES ('paid')"])
+    run_sql(pg_url, ["INSERT INTO orders (state) VALUES ('paid')"])
     md = _orders(("new", "open", "paid", "refunded"))
     findings = check(pg_url, md).findings
     # One finding for the type, naming both columns.
@@ -166,12 +157,12 @@ def test_percent_signs_in_names_and_patterns(db_url: str) -> None:
     sa.Table("codes", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
              sa.Column("50%", sa.String(8)), sa.CheckConstraint(sa.column("50%").like("a%"), name="ck_codes_a"))
     pct = "%%" if db_url.startswith("postgresql") else "%"  # raw driver SQL: psycopg reads % as a marker
-    _run_sql(db_url, [f'CREATE TABLE codes (id INTEGER PRIMARY KEY, "50{pct}" VARCHAR(8))',
+    run_sql(db_url, [f'CREATE TABLE codes (id INTEGER PRIMARY KEY, "50{pct}" VARCHAR(8))',
                       "INSERT INTO codes VALUES (1, 'ab'), (2, 'zz')"])
     plan = make_plan(db_url, md, mode="safe")
     [skip] = [s for s in plan.skipped if s.kind == "add_check"]
     assert skip.reason.startswith("1 row(s) of codes break"), skip.reason
-    _run_sql(db_url, ["DELETE FROM codes WHERE id = 2"])
+    run_sql(db_url, ["DELETE FROM codes WHERE id = 2"])
     safe_sync(db_url, md, mode="safe", environ=DEV)
     assert check(db_url, md).findings == []
 
@@ -181,7 +172,7 @@ def test_a_check_over_a_column_the_plan_adds_is_judged_with_its_default(db_url: 
     sa.Table("items", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
              sa.Column("level", sa.Integer, server_default="0"),
              sa.CheckConstraint("level >= 3", name="ck_items_level"))
-    _run_sql(db_url, ["CREATE TABLE items (id INTEGER PRIMARY KEY)", "INSERT INTO items VALUES (1), (2)"])
+    run_sql(db_url, ["CREATE TABLE items (id INTEGER PRIMARY KEY)", "INSERT INTO items VALUES (1), (2)"])
     plan = make_plan(db_url, md, mode="safe")
     assert [s.kind for s in plan.steps] == ["add_column"]
     [skip] = [s for s in plan.skipped if s.kind == "add_check"]
