@@ -300,8 +300,8 @@ def _transaction(database: Database, held: HeldLock, plan: Plan, env_name: str, 
         _rollback(conn)
         orig = getattr(exc, "orig", exc)
         detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-        cause = {"lock": "lock_timeout", "timeout": "statement_timeout"}.get(
-            dialect.lock_failure(exc) or "", dialect.lock_failure(exc) or "error")
+        ran_into = dialect.lock_failure(exc) or "error"  # lock, timeout, connection, or the data
+        cause = {"lock": "lock_timeout", "timeout": "statement_timeout"}.get(ran_into, ran_into)
         if step is None and cause == "error":
             raise
         if step is None:  # the commit itself: it names no step, but it is the sync failing

@@ -114,6 +114,14 @@ class SQLite(Dialect):
         changed outside a transaction, so it is turned off before BEGIN and back on after."""
         restore = self.begin_ddl(conn, foreign_keys_off=True, begin=False)
         previous = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+
+        def release() -> None:
+            try:
+                conn.rollback()  # a no-op after the sync committed
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(previous or 0)}")
+            finally:
+                restore()
+
         waited = False
         try:
             try:
@@ -131,17 +139,8 @@ class SQLite(Dialect):
                         raise
                     raise LockUnavailable(self.sync_lock_name + f" on {conn.engine.url.database}") from again
         except BaseException:
-            conn.rollback()
-            conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(previous or 0)}")
-            restore()
+            release()
             raise
-
-        def release() -> None:
-            try:
-                conn.rollback()  # a no-op after the sync committed
-                conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(previous or 0)}")
-            finally:
-                restore()
 
         return waited, release
 
