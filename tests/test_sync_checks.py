@@ -7,6 +7,8 @@ enums) with hand mutations, and small models for what celery-beat lacks.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from conftest import engine_for, run_sql
@@ -191,3 +193,16 @@ def test_a_check_attached_twice_is_one_check() -> None:
     for dialect in ("sqlite", "postgresql"):
         checks = declared_snapshot(md, dialect).table("runs").checks  # type: ignore[union-attr]
         assert checks is not None and [k.name for k in checks] == ["runs_stage"]
+
+
+def test_unnamed_identical_checks_stay_as_many_as_declared(tmp_path: Path) -> None:
+    """Two unnamed `CHECK (n >= 0)` are two CHECKs in create_all's DDL; folding them into one made
+    the second a check_extra (hypothesis found it in CI after the named-copies fix)."""
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Integer),
+             sa.CheckConstraint("n >= 0"), sa.CheckConstraint("n >= 0"))
+    url = f"sqlite:///{tmp_path / 'twice.db'}"
+    engine = sa.create_engine(url)
+    md.create_all(engine)
+    engine.dispose()
+    assert check(url, md).findings == []

@@ -516,9 +516,13 @@ def _checks(table: Any, dialect: Dialect, sources: SourceIndex | None) -> tuple[
                 # Compiled for a driver that reads % as a parameter marker: '50%' came out as
                 # '50%%'. The expression is kept as the database has it (and as DDL is rendered from).
                 text = text.replace("%%", "%")
-        if (name, text) in seen:
-            continue  # the same constraint attached again (a model that re-declares its table's args)
-        seen.add((name, text))
+        if name is not None:
+            # The same named constraint attached again (a model that re-declares its table's args)
+            # is one CHECK. Unnamed copies are not folded: create_all emits each one, so the
+            # database holds as many as the model declares.
+            if (name, text) in seen:
+                continue
+            seen.add((name, text))
         out.append(Check(name=name, expression=text, generated=generated,
                          source=sources.table(table) if sources else None))
     return tuple(sorted(out, key=lambda k: (k.name or "", k.expression)))
