@@ -4,6 +4,7 @@ that fits the cause."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import LockUnavailable, PolicyRefused, SyncError
@@ -11,6 +12,32 @@ from ..errors import LockUnavailable, PolicyRefused, SyncError
 if TYPE_CHECKING:
     from ..plan import Plan, Step
     from .guard import Decision
+
+@dataclass
+class Undoing:
+    """What a failed step-by-step sync applied, what it undid (in the order it undid them), and
+    whether reading the schema again found it as it was before the sync."""
+
+    applied: list[int] = field(default_factory=list)
+    undone: list[int] = field(default_factory=list)
+    # (step number, the database's words) for undo statements that failed.
+    undo_errors: list[tuple[int, str]] = field(default_factory=list)
+    # The failing step, when some of its statements had run before it failed.
+    partial: int | None = None
+    restored: bool | None = None  # None: not verified (the schema could not be read again)
+    # What differs from the schema before the sync, when it is not restored.
+    differences: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "applied": list(self.applied),
+            "undone": list(self.undone),
+            "partial": self.partial,
+            "undo_errors": [{"step": n, "error": e} for n, e in self.undo_errors],
+            "restored": self.restored,
+            "differences": list(self.differences),
+        }
+
 
 # What made a sync fail, as `failed.cause` in the JSON document says it.
 CAUSES = ("sync_lock", "lock_timeout", "statement_timeout", "connection", "error")
@@ -45,6 +72,7 @@ class SyncFailed(SyncError):
         cause: str = "error",
         message: str | None = None,
         hint: str | None = None,
+        undoing: Undoing | None = None,
     ) -> None:
         where = ".".join(p for p in (step.table, step.column) if p) if step is not None else ""
         if message is None:
@@ -58,6 +86,11 @@ class SyncFailed(SyncError):
         self.error = error
         self.plan = plan
         self.cause = cause
+        # Where DDL is not transactional (MySQL): what was applied, undone and verified.
+        self.undoing = undoing
+        if undoing is not None and undoing.restored is False:
+            self.hint = ("the steps not undone are named above: revert them by hand (or finish them with "
+                         "`schemaguard plan`), then run the sync again")
 
 
 _HINTS = {

@@ -33,6 +33,17 @@ def duration_ms(text: str, option: str = "timeout") -> int:
     return int(m.group(1)) * _UNITS_MS[m.group(2) or "ms"]
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """How long a sync's steps may wait for a table's lock (`lock_timeout` as the user wrote it, and in
+    milliseconds), how long one statement may run, and how often a step that gave up is tried again."""
+
+    lock_timeout: str
+    lock_ms: int
+    statement_ms: int
+    retries: int
+
+
 @dataclass
 class HeldLock:
     """The sync lock while it is held: its connection, and whether taking it meant waiting (another

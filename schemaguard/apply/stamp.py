@@ -35,12 +35,13 @@ def stamp_table(schema: str | None = None) -> Table:
     return sa.Table(
         TABLE_NAME,
         md,
-        # One row only: the database has one environment.
-        sa.Column("id", sa.Integer, sa.CheckConstraint("id = 1", name="schemaguard_environment_one_row"),
-                  primary_key=True, autoincrement=False),
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("environment", sa.String(64), nullable=False),
         sa.Column("stamped_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("stamped_by", sa.String(200)),
+        # One row only: the database has one environment. A table-level CHECK: MySQL/MariaDB do not
+        # take a named CHECK written inside a column's definition.
+        sa.CheckConstraint("id = 1", name="schemaguard_environment_one_row"),
     )
 
 

@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import UsageError
 from .failures import SyncFailed, SyncLockTimeout, SyncRefused
 from .guard import Decision, decide, environment, force_sync_enabled, resolve_mode
 
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
     from ..live.database import Database
     from ..plan import Plan
     from ..rules.findings import Finding
-    from .lock import HeldLock
+    from .lock import Bounds, HeldLock
 
 
 @dataclass
@@ -77,13 +76,13 @@ def safe_sync(
     takes no lock.
     """
     from ..live.database import Database
-    from .lock import duration_ms
+    from .lock import Bounds, duration_ms
 
     environ = os.environ if environ is None else environ
     where = environment(env, environ)
     force = force_sync_enabled(environ)
     resolved = resolve_mode(mode, where, force)
-    bounds = _Bounds(lock_timeout, duration_ms(lock_timeout, "--lock-timeout"),
+    bounds = Bounds(lock_timeout, duration_ms(lock_timeout, "--lock-timeout"),
                      duration_ms(statement_timeout, "--statement-timeout"), max(0, int(lock_retries)))
     duration_ms(lock_wait, "--lock-wait")
     # One handle for the whole sync: the lock, the guard's reading, the plan, the transaction and
@@ -109,21 +108,11 @@ def safe_sync(
             database.close()
 
 
-@dataclass(frozen=True)
-class _Bounds:
-    """How long a sync's steps may wait and run."""
-
-    lock_timeout: str
-    lock_ms: int
-    statement_ms: int
-    retries: int
-
-
 class _Sync:
     """One sync, from reading the recorded environment to the commit, run under the sync lock."""
 
     def __init__(self, database: Database, metadata: Any, mode: str, where: Any, force: bool,
-                 schema: str | None, yes: bool, confirm: Confirm | None, bounds: _Bounds) -> None:
+                 schema: str | None, yes: bool, confirm: Confirm | None, bounds: Bounds) -> None:
         self.database, self.metadata, self.mode, self.where, self.force = database, metadata, mode, where, force
         self.schema, self.yes, self.confirm, self.bounds = schema, yes, confirm, bounds
 
@@ -154,20 +143,12 @@ class _Sync:
                              "the destructive steps were not confirmed"),
                     plan,
                 )
+        self._irreversible(plan, dry_run)
         result = SyncResult(self.mode, self.where.name, plan, applied=False, dropped_rows=dropped,
                             waited_for_lock=bool(held and held.waited))
         if dry_run or not plan.steps:
             # Nothing to change: no transaction, and no stamp either (a no-op writes nothing).
             return result
-        if not self.database.dialect.transactional_ddl:
-            # MySQL commits each DDL statement: a step that failed would leave the ones before it
-            # applied. Until sync undoes them itself, it applies nothing there.
-            raise UsageError(
-                f"sync cannot apply changes on {self.database.dialect.title} yet: its DDL commits "
-                "statement by statement, so a failing step could not be rolled back; nothing was changed",
-                hint="review `schemaguard plan --format sql` (or --format alembic) and apply it with your "
-                "migration tool; `sync --dry-run` shows the same plan",
-            )
         assert held is not None
         try:
             _apply(self.database, held, plan, self.where.name, recorded is None, self.schema, self.bounds)
@@ -176,6 +157,32 @@ class _Sync:
             raise
         result.applied = True
         return result
+
+
+    def _irreversible(self, plan: Plan, dry_run: bool) -> None:
+        """Where DDL commits statement by statement (MySQL), a step that cannot be undone would stay
+        applied if a later step failed: such a plan says so before anything runs and needs --yes
+        (or the confirmation of a person at a terminal)."""
+        if self.database.dialect.transactional_ddl or self.yes or dry_run:
+            return
+        steps = [(n, s) for n, s in enumerate(plan.steps, 1) if s.irreversible]
+        if not steps:
+            return
+        listed = "; ".join(f"step {n} ({s.kind} {'.'.join(p for p in (s.table, s.column) if p)}): "
+                           f"{s.irreversible}" for n, s in steps[:5])
+        reason = (f"{self.database.dialect.title} commits each DDL statement, so if a later step failed "
+                  f"these could not be undone: {listed}")
+        if self.confirm is not None and self.confirm(plan, {}):
+            return
+        from .guard import ALTER_REFUSED, FORCE_SYNC_REFUSED
+
+        raise SyncRefused(
+            Decision(False, self.mode, self.where.name,
+                     FORCE_SYNC_REFUSED if self.mode == "force" else ALTER_REFUSED,
+                     reason + ("; they were not confirmed" if self.confirm is not None
+                               else "; pass --yes to run it unattended")),
+            plan,
+        )
 
 
 def _remaining(database: Database, metadata: Any, schema: str | None) -> list[Finding]:
@@ -218,7 +225,9 @@ def sync_document(
              "kind": failed.step.kind if failed.step is not None else None,
              "table": failed.step.table if failed.step is not None else None,
              "column": failed.step.column if failed.step is not None else None,
-             "error": failed.error, "cause": failed.cause}
+             "error": failed.error, "cause": failed.cause,
+             # Where DDL is not transactional: what was applied, undone and verified.
+             **({"undo": failed.undoing.to_dict()} if failed.undoing is not None else {})}
             if failed is not None else None
         ),
         "remaining": [f.to_dict() for f in result.remaining] if result is not None else [],
@@ -240,7 +249,7 @@ def _recorded_environment(database: Database, schema: str | None) -> str | None:
 
 
 def _apply(database: Database, held: HeldLock, plan: Plan, env_name: str, first_sync: bool,
-           schema: str | None, bounds: _Bounds) -> None:
+           schema: str | None, bounds: Bounds) -> None:
     """Every step, and the environment stamp of a first sync, in one transaction. A step that gives
     up waiting for a table's lock rolls the whole transaction back (so the locks the earlier steps
     took are not held while it waits again), and the transaction is tried again after a pause,
@@ -248,14 +257,20 @@ def _apply(database: Database, held: HeldLock, plan: Plan, env_name: str, first_
     import random
     import time
 
+    run = _transaction
+    if not database.dialect.transactional_ddl:
+        from .stepwise import apply_stepwise as run  # step by step, undone by the sync itself
     for attempt in range(bounds.retries + 1):
         try:
-            _transaction(database, held, plan, env_name, first_sync, schema, bounds)
+            run(database, held, plan, env_name, first_sync, schema, bounds)
             return
         except SyncFailed as exc:
-            retry = exc.cause == "lock_timeout" and not held.in_transaction and attempt < bounds.retries
+            # Tried again only from the state it started from (a step-by-step undo was verified).
+            restored = exc.undoing is None or exc.undoing.restored is True
+            retry = (exc.cause == "lock_timeout" and not held.in_transaction and attempt < bounds.retries
+                     and restored)
             if not retry:
-                if exc.cause == "lock_timeout":
+                if exc.cause == "lock_timeout" and restored:
                     raise _lock_timeout(database, held, exc, schema, bounds, attempt + 1) from exc.__cause__
                 raise
         # Back-off with jitter: 0.5 s, 1 s, 2 s ... at most 8 s.
@@ -263,7 +278,7 @@ def _apply(database: Database, held: HeldLock, plan: Plan, env_name: str, first_
 
 
 def _transaction(database: Database, held: HeldLock, plan: Plan, env_name: str, first_sync: bool,
-                 schema: str | None, bounds: _Bounds) -> None:
+                 schema: str | None, bounds: Bounds) -> None:
     from sqlalchemy.exc import DBAPIError
 
     from .stamp import write_stamp
@@ -328,7 +343,7 @@ def _rollback(conn: Connection) -> None:
 
 
 def _lock_timeout(database: Database, held: HeldLock, exc: SyncFailed, schema: str | None,
-                  bounds: _Bounds, tries: int) -> SyncFailed:
+                  bounds: Bounds, tries: int) -> SyncFailed:
     """The step that could not lock its table, after every try, with the sessions that hold it."""
     holders = None
     if exc.step is not None and exc.step.table and not held.in_transaction:
@@ -345,5 +360,7 @@ def _lock_timeout(database: Database, held: HeldLock, exc: SyncFailed, schema: s
         message=f"sync failed at step {exc.number} ({step.kind if step else '?'} {where}): could not lock "
         f"{table} within --lock-timeout {bounds.lock_timeout} in {tries} tr{'y' if tries == 1 else 'ies'}"
         + (f" (held by {holders})" if holders else "")
-        + "; every step was rolled back and the database is as it was",
+        + ("; every step was rolled back and the database is as it was" if exc.undoing is None else
+           "; the steps applied before it were undone in reverse order and the schema, read again, is as it was"),
+        undoing=exc.undoing,
     )

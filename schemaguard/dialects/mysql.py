@@ -117,6 +117,52 @@ class MySQL(Dialect):
             raise LockUnavailable(what, _lock_holder(conn, name))
         return True, lambda: _release(conn, name)
 
+    def set_step_timeouts(self, conn: Connection, lock_ms: int, statement_ms: int) -> None:
+        """lock_wait_timeout bounds the wait for a table's metadata lock (whole seconds, at least
+        1); innodb_lock_wait_timeout the wait for row locks; MariaDB's max_statement_time bounds
+        each statement (MySQL has no bound for DDL: max_execution_time covers SELECT only)."""
+        seconds = max(1, -(-lock_ms // 1000))
+        conn.exec_driver_sql(f"SET SESSION lock_wait_timeout = {seconds}")
+        conn.exec_driver_sql(f"SET SESSION innodb_lock_wait_timeout = {seconds}")
+        if conn.exec_driver_sql("SELECT @@version").scalar_one().lower().find("mariadb") >= 0:
+            conn.exec_driver_sql(f"SET SESSION max_statement_time = {statement_ms / 1000:.3f}")
+        conn.commit()
+
+    def lock_failure(self, exc: BaseException) -> str | None:
+        from sqlalchemy.exc import DBAPIError
+
+        args = tuple(getattr(getattr(exc, "orig", exc), "args", ()))
+        code = args[0] if args and isinstance(args[0], int) else None
+        if code == 1205:  # ER_LOCK_WAIT_TIMEOUT: a metadata or row lock not had in time
+            return "lock"
+        if code in (1969, 3024):  # MariaDB max_statement_time, MySQL max_execution_time
+            return "timeout"
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return "connection"
+        # Server gone / lost / unreachable, connection killed, server shutting down; PyMySQL says
+        # (0, '') for a connection it has already closed.
+        if code in (2003, 2006, 2013, 1927, 1053, 1152, 0):
+            return "connection"
+        return None
+
+    def lock_holders(self, conn: Connection, table: str, schema: str | None) -> str | None:
+        """MySQL does not say who holds a table's metadata lock without performance_schema (or
+        MariaDB's metadata_lock_info plugin); the sessions with an open InnoDB transaction are the
+        ones that can, oldest first (needs the PROCESS privilege)."""
+        rows = conn.exec_driver_sql(
+            "SELECT p.ID, p.USER, p.HOST, p.COMMAND, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()), "
+            "LEFT(COALESCE(t.trx_query, p.INFO), 80) "
+            "FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p "
+            "ON p.ID = t.trx_mysql_thread_id WHERE p.ID <> CONNECTION_ID() ORDER BY t.trx_started LIMIT 3"
+        ).all()
+        conn.commit()
+        out = []
+        for pid, user, host, command, seconds, info in rows:
+            last = f", last query {str(info).strip()!r}" if info else ""
+            out.append(f"connection {pid} (user {user} from {host}; a transaction open for {seconds} s, "
+                       f"{command}{last})")
+        return ("sessions with an open transaction: " + "; ".join(out)) if out else None
+
     def error_detail(self, orig: BaseException) -> str | None:
         # PyMySQL and mysqlclient raise (code, message): keep the message.
         args: tuple[Any, ...] = tuple(getattr(orig, "args", ()))
