@@ -206,3 +206,22 @@ def test_unnamed_identical_checks_stay_as_many_as_declared(tmp_path: Path) -> No
     md.create_all(engine)
     engine.dispose()
     assert check(url, md).findings == []
+
+
+def test_rows_a_new_foreign_key_would_refuse_are_counted_and_the_key_skipped(pg_url: str) -> None:
+    """Measured before the first step (as NULLs for SET NOT NULL are): an order whose user does not
+    exist makes the key skipped with the count, not a sync that fails at its last step."""
+    run_sql(pg_url, ["CREATE TABLE users (id INTEGER PRIMARY KEY)", "CREATE TABLE orders (id INTEGER PRIMARY KEY, "
+                     "user_id INTEGER)", "INSERT INTO users VALUES (1)",
+                     "INSERT INTO orders VALUES (1, 1), (2, 42), (3, 43), (4, NULL)"])
+    md = sa.MetaData()
+    sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("orders", md, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", name="fk_orders_user")))
+    plan = make_plan(pg_url, md, mode="safe")
+    assert plan.steps == []
+    [skip] = [s for s in plan.skipped if s.kind == "add_foreign_key"]
+    assert skip.table == "orders" and skip.reason.startswith(
+        "2 row(s) of orders have user_id values that no users row has (id)")
+    run_sql(pg_url, ["DELETE FROM orders WHERE user_id > 1"])
+    assert [s.kind for s in make_plan(pg_url, md, mode="safe").steps] == ["add_foreign_key"]

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -116,9 +117,45 @@ def test_safe_sync_applies_step_by_step_and_the_models_then_agree(mysql_url: str
     assert not again.plan.steps and not again.applied
 
 
-def test_a_foreign_key_refused_by_the_data_undoes_the_four_steps_before_it(mysql_url: str) -> None:
+def test_rows_a_new_foreign_key_would_refuse_are_counted_first_and_the_key_skipped(mysql_url: str) -> None:
+    """Measured before the first step: one order references a user that does not exist, so the
+    key is skipped with that count and the four other steps apply (MySQL would refuse the key
+    after they had been committed)."""
     _legacy(mysql_url, orphan=True)
-    rows = _rows(mysql_url)
+    result = safe_sync(mysql_url, _after(), mode="safe", environ={})
+    assert result.applied and [s.kind for s in result.plan.steps] == [
+        "create_table", "add_column", "add_column", "create_index"]
+    [skip] = result.plan.skipped
+    assert skip.kind == "add_foreign_key" and skip.table == "orders"
+    assert skip.reason.startswith("1 row(s) of orders have user_id values that no users row has (id)")
+    assert [f.kind for f in result.remaining] == ["foreign_key_missing"]
+    engine = _engine(mysql_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE orders SET user_id = 3 WHERE user_id = 99")
+    engine.dispose()
+    again = safe_sync(mysql_url, _after(), mode="safe", environ={})
+    assert [s.kind for s in again.plan.steps] == ["add_foreign_key"] and again.remaining == []
+
+
+def test_a_row_written_after_the_plan_was_measured_fails_the_key_and_the_steps_are_undone(
+    mysql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The application writes an orphan between the measuring and the key (a real race): the
+    server refuses step 5, and steps 4..1 are undone."""
+    import schemaguard.plan as planning
+
+    _legacy(mysql_url)
+    real = planning.make_plan
+
+    def make_plan(*args: Any, **kwargs: Any) -> Any:
+        plan = real(*args, **kwargs)
+        engine = _engine(mysql_url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO orders VALUES (4, 77, 3.00)")
+        engine.dispose()
+        return plan
+
+    monkeypatch.setattr(planning, "make_plan", make_plan)
     with pytest.raises(SyncFailed) as info:
         safe_sync(mysql_url, _after(), mode="safe", environ={})
     failed = info.value
@@ -131,14 +168,10 @@ def test_a_foreign_key_refused_by_the_data_undoes_the_four_steps_before_it(mysql
     assert "Cannot add or update a child row" in message
     assert "steps applied before it: 1-4; undone in reverse order: 4, 3, 2, 1" in message
     assert "the schema was read again and is as it was" in message and "fix the data" in message
-    _as_it_was(mysql_url, rows)
-    # Fixed data: the next sync applies all of it.
-    engine = _engine(mysql_url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE orders SET user_id = 3 WHERE user_id = 99")
-    engine.dispose()
-    assert safe_sync(mysql_url, _after(), mode="safe", environ={}).applied
-    assert check(mysql_url, _after()).findings == []
+    # As it was, with the application's row.
+    _as_it_was(mysql_url, {"users": [(1, "a@x"), (2, "b@x"), (3, "c@x")],
+                           "orders": [(1, 1, Decimal("9.50")), (2, 2, Decimal("10.00")), (3, 3, Decimal("1.25")),
+                                      (4, 77, Decimal("3.00"))]})
 
 
 @pytest.mark.parametrize("position", [1, 2, 3, 4, 5, 6])
@@ -195,24 +228,31 @@ def test_an_undo_that_cannot_restore_is_reported_with_what_remains(mysql_url: st
 
 
 def test_cli_exit_5_and_the_json_says_what_was_applied_and_undone(mysql_url: str, tmp_path: Path) -> None:
-    _legacy(mysql_url, orphan=True)
+    """Another session's open transaction holds users: step 1 (create events) is applied, step 2
+    (add a column to users) gives up after --lock-timeout, step 1 is undone."""
+    _legacy(mysql_url)
     models = tmp_path / "after_models.py"
-    models.write_text(
-        "import sqlalchemy as sa\n"
-        "from test_sync_mysql import _after\n"
-        "metadata = _after()\n"
-    )
+    models.write_text("from test_sync_mysql import _after\nmetadata = _after()\n")
     env = {"PYTHONPATH": f"{REPO}:{REPO / 'tests'}", "PATH": "/usr/bin:/bin"}
-    r = subprocess.run([sys.executable, "-m", "schemaguard", "sync", "--models", f"{models}:metadata", "--db",
-                        mysql_url, "--yes", "--format", "json"], env=env, capture_output=True, text=True,
-                       timeout=120)
+    engine = _engine(mysql_url)
+    holder = engine.connect()
+    holder.exec_driver_sql("SELECT count(*) FROM users").scalar()
+    try:
+        r = subprocess.run([sys.executable, "-m", "schemaguard", "sync", "--models", f"{models}:metadata", "--db",
+                            mysql_url, "--yes", "--lock-timeout", "1s", "--lock-retries", "0", "--format", "json"],
+                           env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        holder.rollback()
+        holder.close()
+        engine.dispose()
     assert r.returncode == 5, r.stderr
     doc = json.loads(r.stdout)
-    assert doc["applied"] is False and doc["failed"]["step"] == 5
-    assert doc["failed"]["kind"] == "add_foreign_key" and doc["failed"]["cause"] == "error"
-    assert doc["failed"]["undo"] == {"applied": [1, 2, 3, 4], "undone": [4, 3, 2, 1], "partial": None,
+    assert doc["applied"] is False and doc["failed"]["step"] == 2
+    assert doc["failed"]["kind"] == "add_column" and doc["failed"]["cause"] == "lock_timeout"
+    assert doc["failed"]["undo"] == {"applied": [1], "undone": [1], "partial": None,
                                      "undo_errors": [], "restored": True, "differences": []}
-    assert "undone in reverse order: 4, 3, 2, 1" in r.stderr
+    assert "could not lock users within --lock-timeout 1s in 1 try" in r.stderr
+    assert check(mysql_url, _before()).findings == []
 
 
 def test_connection_killed_under_the_sync_is_undone_on_a_new_connection(mysql_url: str,

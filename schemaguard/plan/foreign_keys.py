@@ -134,8 +134,9 @@ def _add(b: Builder, c: Change, table: str) -> None:
     name = fk.name or generated_name("fk", b.target(table), [*local, ref_table])
     fkc = foreign_key(name, b.target(table), b.schema_of(c), local, ref_table, ref_schema, ref_cols,
                       ondelete=action(fk.ondelete), onupdate=action(fk.onupdate))
-    b.step("add_foreign_key", b.target(table), c.column, b.render.ddl(AddConstraint(fkc)),
-           hazards=hazards, undo=b.render.ddl(DropConstraint(fkc)))
+    step = b.step("add_foreign_key", b.target(table), c.column, b.render.ddl(AddConstraint(fkc)),
+                  hazards=hazards, undo=b.render.ddl(DropConstraint(fkc)))
+    step.references = (b.schema_of(c), tuple(local), ref_schema, ref_table, tuple(ref_cols))
 
 
 def _drop(b: Builder, c: Change) -> bool:

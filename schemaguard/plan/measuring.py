@@ -1,5 +1,6 @@
 """Data-aware measuring: the rows a drop loses, the NULLs that make SET NOT NULL fail, duplicates
-that make a unique constraint fail, read cheaply from the live database after planning."""
+that make a unique constraint fail, rows a new foreign key would refuse, read cheaply from the live
+database after planning."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ def measure(plan: Plan, bind: Any, schema: str | None = None, *, time_limit_ms: 
     from ..live.database import Database
 
     wanted = [s for s in plan.steps if s.kind in ("drop_table", "drop_column") or "set_not_null" in s.hazards
-              or s.same_value_in_every_row or (s.kind == "add_unique" and s.details.get("columns"))]
+              or s.same_value_in_every_row or (s.kind == "add_unique" and s.details.get("columns"))
+              or s.references is not None]
     if not wanted:
         return
     database = Database.open(bind)  # the plan's own handle, or one on an Engine or URL given here
@@ -41,6 +43,11 @@ def measure(plan: Plan, bind: Any, schema: str | None = None, *, time_limit_ms: 
                         sa.select(sa.func.count()).select_from(table)).scalar()
                     if int(rows or 0) > 1:
                         _skip_duplicate_unique(plan, step, int(rows or 0))
+                elif step.references is not None:
+                    if estimate is None or estimate <= EXACT_COUNT_LIMIT:
+                        orphans = _orphans(conn, insp, step, schema)
+                        if orphans:
+                            _skip_orphaned_key(plan, step, orphans)
                 elif step.kind in ("drop_table", "drop_column"):
                     if estimate is not None and estimate > EXACT_COUNT_LIMIT:
                         step.details.update(rows=estimate, estimate=True)
@@ -66,6 +73,42 @@ def measure(plan: Plan, bind: Any, schema: str | None = None, *, time_limit_ms: 
                 conn.rollback()
                 db.begin_read_only(conn)
                 db.limit_statement_time(conn, time_limit_ms)
+
+
+def _orphans(conn: Any, insp: Any, step: Step, schema: str | None) -> int:
+    """The rows whose key columns are all set and match no row of the referenced table (MATCH
+    SIMPLE: a row with a NULL in its key is never refused). 0 when a key column is not there yet
+    (a column this plan adds is empty, or has a default the key then has to match: not guessed)."""
+    import sqlalchemy as sa
+
+    assert step.references is not None
+    own_schema, columns, ref_schema, ref_table, ref_columns = step.references
+    own_schema = own_schema if own_schema is not None else schema
+    ref_schema = ref_schema if ref_schema is not None else schema
+    present = {c["name"] for c in insp.get_columns(step.table, schema=own_schema)}
+    if not set(columns) <= present:
+        return 0
+    own = sa.table(step.table, *[sa.column(c) for c in columns], schema=own_schema).alias("o")
+    keyed = sa.and_(*[own.c[c].is_not(None) for c in columns])
+    if insp.has_table(ref_table, schema=ref_schema):
+        ref = sa.table(ref_table, *[sa.column(c) for c in ref_columns], schema=ref_schema).alias("r")
+        match = sa.and_(*[ref.c[r] == own.c[c] for c, r in zip(columns, ref_columns, strict=True)])
+        keyed = sa.and_(keyed, ~sa.exists().where(match))
+    # else the referenced table is created by this plan, empty: every keyed row is refused.
+    return int(conn.execute(sa.select(sa.func.count()).select_from(own).where(keyed)).scalar() or 0)
+
+
+def _skip_orphaned_key(plan: Plan, step: Step, orphans: int) -> None:
+    assert step.references is not None
+    _, columns, _, ref_table, ref_columns = step.references
+    plan.steps.remove(step)
+    plan.skipped.append(Skipped(
+        "add_foreign_key", step.table, step.column,
+        f"{orphans:,} row(s) of {step.table} have {', '.join(columns)} values that no {ref_table} row has "
+        f"({', '.join(ref_columns)}), so the database would refuse the foreign key: fix or delete those rows, "
+        "then sync again",
+        "foreign_key_missing",
+    ))
 
 
 def _skip_duplicate_unique(plan: Plan, step: Step, rows: int) -> None:

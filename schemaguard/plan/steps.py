@@ -32,6 +32,10 @@ class Step:
     # add_foreign_key over columns whose only unique constraint an add_unique of this plan makes:
     # (table, columns) of that constraint (measure() skips the key when it skips the constraint).
     requires_unique: tuple[str, frozenset[str]] | None = field(default=None, repr=False)
+    # add_foreign_key over existing rows: (schema, columns, referenced schema, table, columns), so
+    # that measure() counts the rows no referenced row matches (the step would fail on them).
+    references: tuple[str | None, tuple[str, ...], str | None, str, tuple[str, ...]] | None = field(
+        default=None, repr=False)
 
     @property
     def sql(self) -> str:
