@@ -342,13 +342,13 @@ def _counts(url: str) -> dict[str, int]:
     return out  # type: ignore[return-value]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql", pytest.param("mysql", marks=pytest.mark.mysql)])
 def test_next_release_plans_and_syncs_as_the_readme_says(backend: str, tmp_path: Path, request: Any) -> None:
     if backend == "sqlite":
         shutil.copyfile(EXAMPLE / "legacy.db", tmp_path / "shop.db")
         url = f"sqlite:///{tmp_path / 'shop.db'}"
     else:
-        url = request.getfixturevalue("pg_url")
+        url = request.getfixturevalue("pg_url" if backend == "postgresql" else "mysql_url")
         _legacy_pg(url)
     before = _counts(url)
     from schemaguard.plan import make_plan
