@@ -22,8 +22,8 @@ function emit(doc, status) {
   realStdoutWrite(JSON.stringify(doc) + "\n", () => process.exit(status));
 }
 
-function fail(kind, message, err) {
-  emit({ error: { kind, message: String(message), stack: err && err.stack ? String(err.stack) : null } }, 3);
+function fail(kind, message, err, extra) {
+  emit({ error: { kind, message: String(message), stack: err && err.stack ? String(err.stack) : null, ...extra } }, 3);
 }
 
 // The models' own output must not corrupt the document.
@@ -393,9 +393,16 @@ function describeModel(model, app, target) {
   try {
     loaded = await loadEntry();
   } catch (err) {
-    const kind = err && err.kind ? err.kind : "models_threw";
     const message = err instanceof Error ? `${err.name === "Error" ? "" : err.name + ": "}${err.message}` : String(err);
-    fail(kind, message, err);
+    // The app's own `new Sequelize(…)` for its database requires that database's driver (mysql2,
+    // pg, sqlite3…) at once; describing the models does not need it (the target instance gets a
+    // stub), but the app's file cannot be loaded without it.
+    const driver = /^Please install (\S+) package manually/.exec(err && err.message ? err.message : "");
+    if (driver) {
+      fail("driver_missing", message, err, { package: driver[1] });
+      return;
+    }
+    fail(err && err.kind ? err.kind : "models_threw", message, err);
     return;
   }
   let target;

@@ -120,6 +120,14 @@ def _export_error(err: dict[str, Any], entry: Path, stderr: str) -> ModelsError:
             f"cannot find the app's sequelize package from {entry.parent}",
             hint=f"run npm install in the app's folder ({_app_root(entry)}) first",
         )
+    elif kind == "driver_missing":
+        package = str(err.get("package") or "the driver")
+        exc = ModelsError(
+            f"the app's models create a Sequelize instance that needs the {package} package, "
+            f"which is not installed in {_app_root(entry)}",
+            hint=f"run npm install {package} in the app's folder ({_app_root(entry)}): the app needs "
+            "it to reach its database (schemaguard itself does not connect through it)",
+        )
     elif kind in ("sequelize_broken", "sequelize_unsupported", "dialect"):
         exc = ModelsError(first, hint="install a supported Sequelize (npm install sequelize@6) in the app")
     elif kind == "bad_shape":
