@@ -90,6 +90,26 @@ def test_collation_compared_only_where_the_model_states_one() -> None:
 
 
 @pytest.mark.parametrize(
+    ("compiled", "live"),
+    [
+        ("CHAR(36) BINARY", "char(36) COLLATE utf8mb4_bin"),  # Sequelize's UUID
+        ("VARCHAR(64) BINARY", "varchar(64) COLLATE utf8mb4_bin"),  # Sequelize's STRING.BINARY
+        ("VARCHAR(10) CHARACTER SET latin1 BINARY", "varchar(10) COLLATE latin1_bin"),
+        ("TINYTEXT BINARY", "tinytext COLLATE utf8mb4_bin"),
+    ],
+)
+def test_binary_attribute_is_the_charsets_bin_collation(compiled: str, live: str) -> None:
+    from sqlalchemy.dialects import mysql as sa_mysql
+
+    mysql = dialect_named("mysql")
+    declared = mysql.canonical_text(mysql.type_as_reflected(compiled, sa_mysql.dialect()))
+    assert declared == mysql.canonical_text(live)
+    assert mysql.canonical_type(sa_mysql.VARCHAR(64, binary=True), sa_mysql.dialect()) == "VARCHAR(64) COLLATE UTF8MB4_BIN"
+    # BINARY(n) is a byte string type of its own, not the attribute.
+    assert mysql.type_as_reflected("BINARY(16)", sa_mysql.dialect()) == "BINARY(16)"
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("current_timestamp()", "current_timestamp"),

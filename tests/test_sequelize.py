@@ -1,7 +1,9 @@
-"""Sequelize models as a declared source, against real Sequelize from npm on SQLite and PostgreSQL.
+"""Sequelize models as a declared source, against real Sequelize from npm on SQLite, PostgreSQL and
+MariaDB.
 
 Sequelize, sqlite3 and pg are installed once (npm install) into a folder under the system's temp
-directory that is reused across sessions; each test copies its app next to that node_modules.
+directory that is reused across sessions, Sequelize and mysql2 into another; each test copies its
+app next to one of those node_modules.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import run_sql
 
 import schemaguard
 from schemaguard.errors import ModelsError, UsageError
@@ -27,6 +31,8 @@ CASES = Path(__file__).resolve().parent / "sequelize_cases"
 EXAMPLE = ROOT / "examples" / "ticketing-sequelize"
 LEGACY_DB = ROOT / "examples" / "ticketing" / "legacy.db"
 PACKAGES = ("sequelize@6.37.8", "sqlite3@5.1.7", "pg@8.13.1")
+# In a folder of their own: the other tests' app folders must not find mysql2.
+MYSQL_PACKAGES = ("sequelize@6.37.8", "mysql2@3.11.5")
 
 # The seven findings of the origin story, as examples/ticketing/README.md lists them.
 SEED_BUGS = sorted(
@@ -52,12 +58,13 @@ def _need_node() -> tuple[str, str]:
     return node, npm
 
 
-@pytest.fixture(scope="session")
-def node_modules() -> Path:
-    """A folder holding node_modules with Sequelize 6, sqlite3 and pg, installed once and reused."""
+def _npm_folder(packages: tuple[str, ...]) -> Path:
+    """A folder holding node_modules with these packages, installed once and reused across sessions
+    (under $SCHEMAGUARD_NPM_DIR, else the system's temp directory)."""
     _, npm = _need_node()
-    key = "-".join(p.replace("@", "").replace(".", "_") for p in PACKAGES)
-    base = Path(os.environ.get("SCHEMAGUARD_NPM_DIR") or Path(tempfile.gettempdir()) / f"schemaguard-npm-{key}")
+    key = "-".join(p.replace("@", "").replace(".", "_") for p in packages)
+    parent = Path(os.environ.get("SCHEMAGUARD_NPM_DIR") or tempfile.gettempdir())
+    base = parent / f"schemaguard-npm-{key}"
     base.mkdir(parents=True, exist_ok=True)
     marker = base / ".installed"
     with open(base / ".lock", "w") as lock:
@@ -66,21 +73,31 @@ def node_modules() -> Path:
             (base / "package.json").write_text('{"private": true, "name": "schemaguard-sequelize-tests"}\n')
             started = time.perf_counter()
             proc = subprocess.run(
-                [npm, "install", "--no-audit", "--no-fund", "--loglevel=error", *PACKAGES],
+                [npm, "install", "--no-audit", "--no-fund", "--loglevel=error", *packages],
                 cwd=base,
                 capture_output=True,
                 text=True,
                 timeout=900,
             )
             if proc.returncode != 0:
-                pytest.fail(f"npm install {' '.join(PACKAGES)} failed:\n{proc.stderr[-3000:]}")
+                pytest.fail(f"npm install {' '.join(packages)} failed:\n{proc.stderr[-3000:]}")
             marker.write_text(f"{time.perf_counter() - started:.1f} s\n")
     return base
 
 
-@pytest.fixture
-def app_dir(node_modules: Path) -> Callable[[Path | str, str], Path]:
-    """Copy an app folder next to the shared node_modules; return the copy."""
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    """A folder holding node_modules with Sequelize 6, sqlite3 and pg (no mysql2)."""
+    return _npm_folder(PACKAGES)
+
+
+@pytest.fixture(scope="session")
+def node_modules_mysql() -> Path:
+    """A folder holding node_modules with Sequelize 6 and mysql2, Sequelize's MySQL/MariaDB driver."""
+    return _npm_folder(MYSQL_PACKAGES)
+
+
+def _app_copier(node_modules: Path) -> Iterator[Callable[..., Path]]:
     made: list[Path] = []
 
     def make(src: Path | str, name: str = "app") -> Path:
@@ -94,6 +111,18 @@ def app_dir(node_modules: Path) -> Callable[[Path | str, str], Path]:
     yield make
     for d in made:
         shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture
+def app_dir(node_modules: Path) -> Iterator[Callable[..., Path]]:
+    """Copy an app folder next to the shared node_modules; return the copy."""
+    yield from _app_copier(node_modules)
+
+
+@pytest.fixture
+def mysql_app_dir(node_modules_mysql: Path) -> Iterator[Callable[..., Path]]:
+    """Copy an app folder next to node_modules holding Sequelize and mysql2; return the copy."""
+    yield from _app_copier(node_modules_mysql)
 
 
 def _node_sync(app: Path, entry: str, url: str) -> None:
@@ -244,8 +273,8 @@ def test_example_on_postgresql_reports_exactly_the_seed_bugs(pg_url: str, app_di
     assert _rows(result) == SEED_BUGS
 
 
-def test_example_fixed_by_sequelize_means_synced_by_itself_has_no_findings(db_url: str, app_dir, tmp_path: Path) -> None:
-    app = app_dir(EXAMPLE, "ticketing")
+def _fix_payment(app: Path) -> None:
+    """The example's Payment model with the seed's bugs fixed, as the example's README fixes them."""
     payment = app / "models/payment.js"
     payment.write_text(
         payment.read_text()
@@ -258,6 +287,11 @@ def test_example_fixed_by_sequelize_means_synced_by_itself_has_no_findings(db_ur
         .replace("fields: ['purchaseId']", "fields: ['purchase_id']")
         .replace("fields: ['userId']", "fields: ['user_id']")
     )
+
+
+def test_example_fixed_by_sequelize_means_synced_by_itself_has_no_findings(db_url: str, app_dir, tmp_path: Path) -> None:
+    app = app_dir(EXAMPLE, "ticketing")
+    _fix_payment(app)
     _node_sync(app, "models/index.js", _node_url(db_url, tmp_path))
     dialect = "postgresql" if db_url.startswith("postgresql") else "sqlite"
     result = schemaguard.check(db_url, load_sequelize(f"sequelize:{app / 'models/index.js'}", dialect))
@@ -406,3 +440,129 @@ def test_cli_models_that_throw_exit_2_and_show_the_node_stack_only_with_debug(ap
     assert "threw TypeError: config.database is undefined" in res.stderr and "    at " not in res.stderr
     res = sg(*args, "--debug")
     assert res.exit_code == 2 and "index.js:2" in res.stderr
+
+
+# --- MySQL and MariaDB: the app's own sequelize with mysql2 -----------------------------------------
+
+# What Sequelize's MySQL dialect writes, as schemaguard reads it back (tests/sequelize_cases/mysql_app).
+MYSQL_APP_TYPES = {
+    "id": "INTEGER UNSIGNED", "tiny": "TINYINT", "small": "SMALLINT UNSIGNED", "medium": "MEDIUMINT",
+    "sized": "INTEGER", "big": "BIGINT UNSIGNED", "real": "DOUBLE", "floatSized": "FLOAT(8, 2)",
+    "double": "DOUBLE(12, 4)", "money": "DECIMAL(10, 2)", "plainDecimal": "DECIMAL(10, 0)", "code": "CHAR(8)",
+    "slug": "VARCHAR(64) COLLATE UTF8MB4_BIN", "secret": "VARCHAR(255) COLLATE UTF8MB4_BIN",
+    "note": "TINYTEXT", "body": "MEDIUMTEXT", "archive": "LONGTEXT", "blob": "BLOB", "bigBlob": "LONGBLOB",
+    "ref": "CHAR(36) COLLATE UTF8MB4_BIN", "data": "JSON", "state": "ENUM('draft', 'Live', 'it''s')",
+    "flag": "BOOLEAN", "day": "DATE", "at": "TIME", "precise": "DATETIME(3)", "touched": "DATETIME",
+    "seen": "DATETIME", "createdAt": "DATETIME", "updatedAt": "DATETIME",
+}
+
+
+def _columns(schema: schemaguard.Schema, table: str) -> dict[str, Any]:
+    found = schema.table(table)
+    assert found is not None
+    return {c.name: c for c in found.columns}
+
+
+def test_mysql_types_need_no_driver_but_an_app_running_on_mysql_needs_mysql2(
+    app_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # This app folder has sequelize, sqlite3 and pg, and no mysql2.
+    app = app_dir(CASES / "mysql_app", "mysql")
+    entry = f"sequelize:{app / 'models/index.js'}"
+    # The app's own instance is SQLite's here; the models are described by Sequelize's MySQL dialect
+    # all the same, with what SQLite's types drop (UNSIGNED, TEXT sizes) kept.
+    declared = load_sequelize(entry, "mysql")
+    widgets = _columns(declared, "widgets")
+    assert {name: c.type for name, c in widgets.items()} == MYSQL_APP_TYPES
+    assert widgets["code"].default == "'it''s'" and widgets["state"].default == "'draft'"
+    assert widgets["flag"].default == "false" and widgets["small"].default == "7"
+    assert widgets["precise"].default == "current_timestamp(3)"
+    assert widgets["touched"].default == "current_timestamp on update current_timestamp"
+    assert widgets["seen"].default is None and widgets["ref"].default is None  # NOW, UUIDV4: Sequelize's
+    assert widgets["id"].autoincrement and not widgets["touched"].nullable
+    assert load_sequelize(entry, "mariadb").tables == declared.tables
+    # The app as it runs in production builds a MySQL instance, which requires mysql2 at once.
+    monkeypatch.setenv("DATABASE_URL", "mysql://app:secret@127.0.0.1:1/app")
+    with pytest.raises(ModelsError, match="needs the mysql2 package") as info:
+        load_sequelize(entry, "mysql")
+    # The app's root: the nearest folder up with a package.json (here, the shared node_modules').
+    assert info.value.hint.startswith(f"run npm install mysql2 in the app's folder ({app.parent})")
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("case", ["mysql_app", "types_app"])
+def test_app_synced_by_sequelize_on_mariadb_has_no_findings(
+    case: str, mysql_url: str, mysql_app_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = mysql_app_dir(CASES / case, case)
+    _node_sync(app, "models/index.js", mysql_url)  # the app's own sync(), through mysql2
+    entry = f"sequelize:{app / 'models/index.js'}"
+    # As the app runs in production: its own instance is MySQL's.
+    monkeypatch.setenv("DATABASE_URL", mysql_url)
+    declared = load_sequelize(entry, "mysql")
+    if case == "mysql_app":
+        # As described from an instance of another dialect (the test above, SQLite's).
+        assert {n: c.type for n, c in _columns(declared, "widgets").items()} == MYSQL_APP_TYPES
+    else:
+        accounts = _columns(declared, "accounts")
+        assert (accounts["token"].type, accounts["mood"].type, accounts["is_active"].type) == (
+            "CHAR(36) COLLATE UTF8MB4_BIN", "ENUM('happy', 'sad', 'neutral')", "BOOLEAN")
+    result = schemaguard.check(mysql_url, declared)
+    assert result.live.dialect == "mysql" and result.live.tables
+    assert _rows(result) == []
+
+
+@pytest.mark.mysql
+def test_drift_against_a_sequelize_synced_mariadb_is_found(mysql_url: str, mysql_app_dir, monkeypatch) -> None:
+    app = mysql_app_dir(CASES / "types_app", "types")
+    _node_sync(app, "models/index.js", mysql_url)
+    run_sql(mysql_url, ["ALTER TABLE accounts DROP COLUMN bio", "ALTER TABLE tasks DROP FOREIGN KEY tasks_ibfk_1"])
+    model = app / "models/index.js"
+    model.write_text(
+        model.read_text()
+        .replace("STRING(120)", "STRING(200)")
+        .replace("defaultValue: 18", "defaultValue: 21")
+        .replace("ENUM('happy', 'sad', 'neutral')", "ENUM('happy', 'sad', 'neutral', 'bored')")
+        .replace("references: { model: 'accounts', key: 'id' }", "references: { model: 'Accounts', key: 'id' }")
+    )
+    monkeypatch.setenv("DATABASE_URL", mysql_url)
+    result = schemaguard.check(mysql_url, load_sequelize(f"sequelize:{model}", "mysql"))
+    assert sorted((f.kind, f.table, f.column) for f in result.findings) == sorted([
+        ("column_missing", "accounts", "bio"),
+        ("type_mismatch", "accounts", "email"),
+        ("default_mismatch", "accounts", "age"),
+        ("enum_label_missing", "accounts", "mood"),
+        ("foreign_key_target_case", "projects", "owner_id"),
+        ("foreign_key_missing", "tasks", "projectId"),
+        # The index InnoDB made for the dropped key stays, and no model declares it.
+        ("index_extra", "tasks", "projectId"),
+    ])
+
+
+@pytest.mark.mysql
+def test_example_on_mariadb_reports_exactly_the_seed_bugs(
+    mysql_url: str, mysql_app_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_example_ticketing import _legacy_pg
+
+    _legacy_pg(mysql_url)  # the production database: the correct SQLAlchemy models' tables and rows
+    app = mysql_app_dir(EXAMPLE, "ticketing")
+    monkeypatch.setenv("DATABASE_URL", mysql_url)  # the app on MariaDB, through mysql2
+    result = schemaguard.check(mysql_url, load_sequelize(f"sequelize:{app / 'models/index.js'}", "mysql"))
+    assert _rows(result) == SEED_BUGS
+
+
+@pytest.mark.mysql
+def test_example_fixed_and_synced_by_itself_on_mariadb_has_no_findings(mysql_url: str, mysql_app_dir) -> None:
+    import json
+
+    from cli_helpers import sg
+
+    app = mysql_app_dir(EXAMPLE, "ticketing")
+    _fix_payment(app)
+    _node_sync(app, "models/index.js", mysql_url)
+    entry = f"sequelize:{app / 'models/index.js'}"
+    for url in (mysql_url, mysql_url.replace("mysql://", "mariadb://", 1)):  # Sequelize's mysql, mariadb
+        res = sg("check", "--models", entry, "--db", url, "--format", "json", env={"DATABASE_URL": mysql_url})
+        assert res.exit_code == 0, res.stdout + res.stderr
+        assert json.loads(res.stdout)["findings"] == []

@@ -78,4 +78,5 @@ def sqlalchemy_dialect(name: str) -> SADialect:
         cls = registry.load(name)
     except Exception as exc:
         raise ModelsError(f"unknown dialect {name!r}", hint="use postgresql, sqlite or mysql") from exc
-    return cls()  # type: ignore[no-any-return]
+    # SQLAlchemy's `mariadb` entry loads a dialect already made (an instance), the others a class.
+    return cls() if isinstance(cls, type) else cls  # type: ignore[no-any-return]

@@ -212,7 +212,8 @@ class Dialect:
         return normalize_default(text, type_text)
 
     def sequelize_enum_is_native(self) -> bool:
-        """Whether Sequelize's ENUM is a named type of its own here (compared by its labels)."""
+        """Whether Sequelize's ENUM is an enum type here (PostgreSQL's named type, MySQL's inline
+        ENUM), compared by its labels as written; elsewhere it is the text type it renders."""
         return False
 
     # --- CHECK constraints ----------------------------------------------------------------------

@@ -63,6 +63,13 @@ _SIZES = ((255, "TINY"), (65535, ""), (16777215, "MEDIUM"))
 # Bytes per character when the model gives no character set: utf8mb4, the default of MariaDB
 # 10.6+ and MySQL 8.
 _TEXT_BYTES_PER_CHAR = 4
+_DEFAULT_CHARSET = "utf8mb4"
+# A character type with the BINARY attribute (after its CHARACTER SET, as SQLAlchemy writes it).
+_BINARY_ATTRIBUTE = re.compile(
+    r"^(?P<type>(?:NATIONAL\s+)?(?:VAR)?CHAR(?:\(\d+\))?|(?:TINY|MEDIUM|LONG)?TEXT(?:\(\d+\))?)"
+    r"(?P<charset_clause>\s+(?:CHARACTER\s+SET|CHARSET)\s+(?P<charset>\w+))?\s+BINARY$",
+    re.IGNORECASE,
+)
 _CHARSET = re.compile(r"\s+(?:CHARACTER\s+SET|CHARSET)\s+\S+", re.IGNORECASE)
 _FLAGS = ("UNSIGNED", "SIGNED", "ZEROFILL")
 _NOW_PRECISION = re.compile(r"^(?:current_timestamp|now|localtimestamp|localtime)\s*\(\s*(\d)\s*\)$")
@@ -208,6 +215,19 @@ class MySQL(Dialect):
 
     def fold_type(self, name: str, args: list[str], array: str) -> tuple[str, list[str], str]:
         return _fold(name, tuple(args)) + (array,)
+
+    def type_as_reflected(self, compiled: str, sa_dialect: SADialect) -> str:
+        # `CHAR(36) BINARY` (Sequelize's UUID, SQLAlchemy's String(binary=True)) is not a type of
+        # its own: the server stores the character set's binary collation and reads that back.
+        m = _BINARY_ATTRIBUTE.match(compiled.strip())
+        if m is None:
+            return compiled
+        charset = m.group("charset") or _DEFAULT_CHARSET
+        return f"{m.group('type')}{m.group('charset_clause') or ''} COLLATE {charset.lower()}_bin"
+
+    def sequelize_enum_is_native(self) -> bool:
+        # Sequelize writes ENUM('a', 'b') into the column, labels as given.
+        return True
 
     def canonical_type(self, type_: Any, sa_dialect: SADialect) -> str | None:
         from sqlalchemy.dialects.mysql import SET

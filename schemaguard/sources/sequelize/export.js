@@ -22,8 +22,8 @@ function emit(doc, status) {
   realStdoutWrite(JSON.stringify(doc) + "\n", () => process.exit(status));
 }
 
-function fail(kind, message, err) {
-  emit({ error: { kind, message: String(message), stack: err && err.stack ? String(err.stack) : null } }, 3);
+function fail(kind, message, err, extra) {
+  emit({ error: { kind, message: String(message), stack: err && err.stack ? String(err.stack) : null, ...extra } }, 3);
 }
 
 // The models' own output must not corrupt the document.
@@ -248,14 +248,37 @@ function defaultOf(attr, qg) {
   }
 }
 
+// The abstract DataTypes classes (INTEGER, STRING...), of which each dialect's are subclasses.
+const baseTypes = new Set(Object.values(DataTypes).filter((v) => typeof v === "function"));
+
+function forTarget(rawType, app, target) {
+  // A model defined on an instance of another dialect holds that dialect's types, and their toSql
+  // drops what that dialect lacks (SQLite's: UNSIGNED, TEXT('tiny')) and may clear it from the
+  // instance. Sequelize keeps what the model asked for in `options`: build the abstract type from
+  // them and let the target dialect specialise it, as its own sync() would.
+  if (!rawType || typeof rawType !== "object" || app.getDialect() === target.getDialect()) return rawType;
+  // By key: a dialect's INTEGER may extend its own NUMBER rather than the abstract INTEGER.
+  let base = baseTypes.has(DataTypes[rawType.key]) ? DataTypes[rawType.key] : rawType.constructor;
+  while (base && !baseTypes.has(base)) base = Object.getPrototypeOf(base);
+  if (!base || !rawType.options || typeof rawType.options !== "object") return rawType;
+  try {
+    return target.normalizeDataType(new base(Object.assign({}, rawType.options)));
+  } catch (err) {
+    return rawType;
+  }
+}
+
 function typeOf(attr, target) {
   const type = attr.type;
   const key = type && (type.key || (type.constructor && type.constructor.key));
   const out = { key: key || null, sql: null, values: null };
   if (key === "ENUM" && Array.isArray(type.values)) out.values = type.values.map(String);
   if (type && type.type && type.type.key === "ENUM" && Array.isArray(type.type.values)) out.values = type.type.values.map(String);
+  // The query generator's escape, as createTable passes it: MySQL's ENUM writes its labels with it.
+  const qg = target.getQueryInterface().queryGenerator;
+  const options = { dialect: target.getDialect(), escape: qg.escape.bind(qg) };
   try {
-    out.sql = typeof type === "string" ? type : String(type.toSql ? type.toSql({ dialect: target.getDialect() }) : type.toString({ dialect: target.getDialect() }));
+    out.sql = typeof type === "string" ? type : String(type.toSql ? type.toSql(options) : type.toString(options));
   } catch (err) {
     try {
       out.sql = String(type.toString());
@@ -286,7 +309,7 @@ function attributeLines(file, fromLine) {
   };
 }
 
-function describeModel(model, target) {
+function describeModel(model, app, target) {
   const qg = target.getQueryInterface().queryGenerator;
   const tableName = model.getTableName();
   const table = typeof tableName === "string" ? tableName : tableName.tableName;
@@ -298,7 +321,7 @@ function describeModel(model, target) {
   const pkCount = Object.values(raw).filter((a) => a.primaryKey).length;
   for (const [name, rawAttr] of Object.entries(raw)) {
     if (rawAttr.type && rawAttr.type.key === "VIRTUAL") continue; // never a column
-    const attr = target.normalizeAttribute(Object.assign({}, rawAttr));
+    const attr = target.normalizeAttribute(Object.assign({}, rawAttr, { type: forTarget(rawAttr.type, app, target) }));
     const field = attr.field || name;
     const ref = attr.references ? tableOf(attr.references.model, target) : null;
     const type = typeOf(attr, target);
@@ -370,9 +393,16 @@ function describeModel(model, target) {
   try {
     loaded = await loadEntry();
   } catch (err) {
-    const kind = err && err.kind ? err.kind : "models_threw";
     const message = err instanceof Error ? `${err.name === "Error" ? "" : err.name + ": "}${err.message}` : String(err);
-    fail(kind, message, err);
+    // The app's own `new Sequelize(…)` for its database requires that database's driver (mysql2,
+    // pg, sqlite3…) at once; describing the models does not need it (the target instance gets a
+    // stub), but the app's file cannot be loaded without it.
+    const driver = /^Please install (\S+) package manually/.exec(err && err.message ? err.message : "");
+    if (driver) {
+      fail("driver_missing", message, err, { package: driver[1] });
+      return;
+    }
+    fail(err && err.kind ? err.kind : "models_threw", message, err);
     return;
   }
   let target;
@@ -385,7 +415,7 @@ function describeModel(model, target) {
   const models = Object.values(loaded.sequelize.models);
   const out = [];
   try {
-    for (const model of models) out.push(describeModel(model, target));
+    for (const model of models) out.push(describeModel(model, loaded.sequelize, target));
   } catch (err) {
     fail("describe", `describing the models failed: ${err.message}`, err);
     return;

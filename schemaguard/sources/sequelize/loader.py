@@ -12,7 +12,7 @@ from typing import Any
 
 from ...dialects import dialect_named
 from ...errors import ModelsError, UsageError
-from ...schema.defaults import is_sequence_default, normalize_default
+from ...schema.defaults import is_sequence_default
 from ...schema.expressions import element_options
 from ...schema.snapshot import Column, ForeignKey, Index, Schema, Source, Table, UniqueConstraint
 
@@ -120,6 +120,14 @@ def _export_error(err: dict[str, Any], entry: Path, stderr: str) -> ModelsError:
             f"cannot find the app's sequelize package from {entry.parent}",
             hint=f"run npm install in the app's folder ({_app_root(entry)}) first",
         )
+    elif kind == "driver_missing":
+        package = str(err.get("package") or "the driver")
+        exc = ModelsError(
+            f"the app's models create a Sequelize instance that needs the {package} package, "
+            f"which is not installed in {_app_root(entry)}",
+            hint=f"run npm install {package} in the app's folder ({_app_root(entry)}): the app needs "
+            "it to reach its database (schemaguard itself does not connect through it)",
+        )
     elif kind in ("sequelize_broken", "sequelize_unsupported", "dialect"):
         exc = ModelsError(first, hint="install a supported Sequelize (npm install sequelize@6) in the app")
     elif kind == "bad_shape":
@@ -214,7 +222,7 @@ def _table(model: dict[str, Any], dialect: str, sa_dialect: Any) -> Table:
         field = str(a["field"])
         type_text = canonical_sequelize_type(a.get("type") or {}, dialect, sa_dialect)
         source = _source(file, a.get("line")) or table_source
-        default = _default(a.get("default"), type_text)
+        default = _default(a.get("default"), type_text, dialect)
         columns.append(
             Column(
                 name=field,
@@ -237,8 +245,8 @@ def _table(model: dict[str, Any], dialect: str, sa_dialect: Any) -> Table:
                     ref_table=str(ref["model"]),
                     ref_columns=(str(ref.get("key") or "id"),),
                     ref_schema=ref.get("schema"),
-                    ondelete=_action(a.get("onDelete")),
-                    onupdate=_action(a.get("onUpdate")),
+                    ondelete=_action(a.get("onDelete"), dialect),
+                    onupdate=_action(a.get("onUpdate"), dialect),
                     source=source,
                 )
             )
@@ -287,11 +295,12 @@ def _table(model: dict[str, Any], dialect: str, sa_dialect: Any) -> Table:
     )
 
 
-def _action(value: Any) -> str:
-    return str(value).upper().replace("_", " ") if value else "NO ACTION"
+def _action(value: Any, dialect: str) -> str:
+    # As declared.py and the live side: in the database's own spelling (InnoDB's RESTRICT is NO ACTION).
+    return dialect_named(dialect).fk_action(str(value).upper().replace("_", " ") if value else "NO ACTION")
 
 
-def _default(info: Any, type_text: str | None) -> str | None:
+def _default(info: Any, type_text: str | None, dialect: str) -> str | None:
     # NOW, UUIDV1/4 and JavaScript functions are applied by Sequelize on insert: the column itself
     # has no default, and that is what the database holds after sync.
     if not isinstance(info, dict) or info.get("kind") != "sql" or info.get("sql") is None:
@@ -299,7 +308,8 @@ def _default(info: Any, type_text: str | None) -> str | None:
     text = str(info["sql"])
     if is_sequence_default(text):
         return None
-    return normalize_default(text, type_text)
+    # Folded as declared.py and the live side fold it (MySQL's escape writes 'it\\'s').
+    return dialect_named(dialect).normalize_default(text, type_text)
 
 
 def _autoincrement(attr: dict[str, Any], pk: tuple[str, ...], dialect: str, type_text: str | None) -> bool:
