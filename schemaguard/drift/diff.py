@@ -324,7 +324,7 @@ def _diff_table(d: Table, lv: Table, resolver: _Resolver) -> list[Change]:
 def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...], ours: Dialect) -> list[Change]:
     out = []
     if dc.type is not None and lc.type is not None and dc.type != lc.type and not ours.same_type(dc.type, lc.type):
-        out.extend(_diff_type(dc, lc, ch))
+        out.extend(_diff_type(dc, lc, ch, ours))
     if dc.nullable != lc.nullable:
         out.append(ch("nullable_mismatch", column=lc.name, declared=dc, live=lc))
     if dc.generated != lc.generated:
@@ -345,14 +345,16 @@ def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...], ours
     return out
 
 
-def _diff_type(dc: Column, lc: Column, ch: Any) -> list[Change]:
+def _diff_type(dc: Column, lc: Column, ch: Any, ours: Dialect) -> list[Change]:
     """A type that differs; between two native enums, by label: a label the database lacks, a
     label only the database has, or the same labels in another order (a type_mismatch: ORDER BY
     on the column sorts by label position)."""
     d_labels, l_labels = enum_labels(dc.type), enum_labels(lc.type)
     if d_labels is None or l_labels is None:
         return [ch("type_mismatch", column=lc.name, declared=dc, live=lc)]
-    details = {"declared_labels": d_labels, "live_labels": l_labels}
+    details: dict[str, Any] = {"declared_labels": d_labels, "live_labels": l_labels,
+                               # a type of its own (ALTER TYPE) or the column's (MODIFY the column)
+                               "enum_type": ours.native_enum_types}
     missing = tuple(x for x in d_labels if x not in l_labels)
     extra = tuple(x for x in l_labels if x not in d_labels)
     out = []

@@ -20,5 +20,9 @@ RULE = Rule(
     hint=lambda c: (
         f"add the label: ALTER TYPE ... ADD VALUE {d.labels(c.details['labels'][:1])} "
         "(`schemaguard sync` does it in every mode)"
+        if c.details.get("enum_type", True) else
+        # MySQL/MariaDB: the labels belong to the column's own ENUM(...) type.
+        f"add the label: ALTER TABLE {c.table} MODIFY {c.column} with the model's ENUM list, the rest of the "
+        "column restated as it is (`schemaguard sync --mode alter` does it in development)"
     ),
 )
