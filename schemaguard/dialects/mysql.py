@@ -287,14 +287,9 @@ class MySQL(Dialect):
             "AND TABLE_NAME = %s", (schema, table)).scalar()
         return int(found) if found is not None else None
 
-    def limit_statement_time(self, conn: Connection, milliseconds: int) -> None:
-        # MariaDB: max_statement_time (seconds, any statement); MySQL: max_execution_time (ms,
-        # SELECT only). Each server refuses the other's variable.
-        flavor = "mariadb" if "mariadb" in str(conn.exec_driver_sql("SELECT @@version").scalar()).lower() else "mysql"
-        if flavor == "mariadb":
-            conn.exec_driver_sql(f"SET SESSION max_statement_time = {max(0.001, milliseconds / 1000):.3f}")
-        else:
-            conn.exec_driver_sql(f"SET SESSION max_execution_time = {max(1, int(milliseconds))}")
+    # limit_statement_time stays the general no-op: MariaDB's max_statement_time and MySQL's
+    # max_execution_time are session variables, which would outlive the measurement on a pooled
+    # connection. A table over EXACT_COUNT_LIMIT rows (row_estimate) is not counted at all.
 
 
 def _unescape(text: str) -> str:

@@ -49,11 +49,10 @@ def on_column_missing(b: Builder, c: Change) -> None:
     created = list(b.enums_created)
     seqs, seq_drops = b.sequences([col])
     # A generated, identity or auto-numbered column fills every row: no instant add for it.
-    plain = col.computed is None and col.identity is None and not (col.autoincrement is True)
+    plain = col.computed is None and col.identity is None and col.autoincrement is not True
+    add = b.render.alembic(lambda op: op.add_column(b.target(table), new_col, schema=b.schema_of(c)))
     b.step("add_column", b.target(table), col.name,
-           enums + seqs
-           + b.online(b.render.alembic(lambda op: op.add_column(b.target(table), new_col, schema=b.schema_of(c))),
-                      "add_column" if plain else "copy"),
+           enums + seqs + (b.online(add, "add_column") if plain else add),
            hazards=["add_not_null_column_without_default"] if empty else [],
            undo=b.render.alembic(lambda op: op.drop_column(b.target(table), col.name, schema=b.schema_of(c)))
            + seq_drops + b.enum_drops(created))

@@ -26,7 +26,7 @@ def live_lookups(database: Database, schema: str | None, live: Any = None) -> Li
     def column(table: str, name: str) -> dict[str, Any] | None:
         if table not in columns:
             with database.read_only() as conn:
-                columns[table] = {dict(c)["name"]: dict(c) for c in sa.inspect(conn).get_columns(table, schema=schema)}
+                columns[table] = {str(c["name"]): dict(c) for c in sa.inspect(conn).get_columns(table, schema=schema)}
         found = columns[table].get(name)
         if found is None:  # column names are case-blind on some databases (MySQL)
             found = next((c for n, c in columns[table].items() if n.lower() == name.lower()), None)
