@@ -20,7 +20,7 @@ from schemaguard.plan import make_plan
 from schemaguard.report.plan import plan_json, plan_markdown, plan_sql, print_plan
 from tests.conftest import engine_for
 
-pytestmark = pytest.mark.mysql
+mysql = pytest.mark.mysql
 
 Models = Callable[[sa.MetaData], None]
 
@@ -113,6 +113,7 @@ def _sql(plan: Any, kind: str) -> list[str]:
     return [stmt for s in plan.steps if s.kind == kind for stmt in s.statements]
 
 
+@mysql
 def test_create_table_and_its_undo(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md)))
     after = _models(lambda md: (_parent(md), _child(md), sa.Table(
@@ -123,6 +124,7 @@ def test_create_table_and_its_undo(mysql_url: str) -> None:
     assert [s.kind for s in plan.steps] == ["create_table", "create_index"]
 
 
+@mysql
 def test_add_column_is_instant_and_undone(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md)))
     after = _models(lambda md: (_parent(md), _child(md, sa.Column("extra", sa.Integer),
@@ -135,6 +137,7 @@ def test_add_column_is_instant_and_undone(mysql_url: str) -> None:
     assert all("ALGORITHM" not in u for s in plan.steps for u in s.undo)
 
 
+@mysql
 def test_create_index_is_inplace_and_undone(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md)))
     after = _models(lambda md: (_parent(md), _child(md, sa.Index("ix_child_n", "n"),
@@ -145,6 +148,7 @@ def test_create_index_is_inplace_and_undone(mysql_url: str) -> None:
     assert all(u.startswith("DROP INDEX") for s in plan.steps for u in s.undo)
 
 
+@mysql
 def test_add_unique_is_undone_by_drop_index(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md)))
     after = _models(lambda md: (_parent(md).append_constraint(sa.UniqueConstraint("code", name="uq_parent_code")),
@@ -156,6 +160,7 @@ def test_add_unique_is_undone_by_drop_index(mysql_url: str) -> None:
     assert step.details["duplicates"] == 0
 
 
+@mysql
 def test_add_foreign_key_undo_drops_the_index_innodb_made(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md)))
     after = _models(lambda md: (_parent(md), _child(md, fk=True)))
@@ -168,6 +173,7 @@ def test_add_foreign_key_undo_drops_the_index_innodb_made(mysql_url: str) -> Non
     assert "gh-ost" in text and "pt-online-schema-change" in text
 
 
+@mysql
 def test_add_foreign_key_over_an_index_keeps_it(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md, sa.Index("ix_child_parent", "parent_id"))))
     after = _models(lambda md: (_parent(md), _child(md, sa.Index("ix_child_parent", "parent_id"), fk=True)))
@@ -176,6 +182,7 @@ def test_add_foreign_key_over_an_index_keeps_it(mysql_url: str) -> None:
     assert step.undo == ["ALTER TABLE child DROP FOREIGN KEY fk_child_parent"]
 
 
+@mysql
 def test_foreign_key_and_its_new_index_in_one_plan(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md)))
     after = _models(lambda md: (_parent(md), _child(md, sa.Index("ix_child_parent", "parent_id"), fk=True)))
@@ -184,6 +191,7 @@ def test_foreign_key_and_its_new_index_in_one_plan(mysql_url: str) -> None:
     assert plan.steps[1].undo == ["ALTER TABLE child DROP FOREIGN KEY fk_child_parent"]
 
 
+@mysql
 def test_type_change_restates_the_column_and_copies(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md)))
     after = _models(lambda md: (_parent(md), _child(md, name=sa.String(100), n=sa.BigInteger)))
@@ -197,6 +205,7 @@ def test_type_change_restates_the_column_and_copies(mysql_url: str) -> None:
     assert "ALGORITHM=COPY" in text and "writes to the table wait" in text and "gh-ost" in text
 
 
+@mysql
 def test_nullability_and_default_changes_of_one_column(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md)))
     after = _models(lambda md: (_parent(md), _child(md, n=sa.BigInteger, n_nullable=False, n_default="7",
@@ -214,16 +223,20 @@ def test_nullability_and_default_changes_of_one_column(mysql_url: str) -> None:
     assert any("MODIFY name VARCHAR(20) NULL DEFAULT 'x' COMMENT 'the name'" in s.sql for s in name)
 
 
+@mysql
 def test_enum_label_appended_is_an_instant_modify(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md)))
     after = _models(lambda md: (_parent(md), _child(md, kinds=("a", "b", "c"))))
     plan = _round_trip(mysql_url, before, after, "alter")
     (step,) = plan.steps
+    (data,) = json.loads(plan_json(plan))["steps"]
+    assert data["undo"] == "ALTER TABLE child MODIFY kind ENUM('a','b') NULL;" and "irreversible" not in data
     assert step.kind == "alter_column" and step.hazards == []
     assert step.statements == ["ALTER TABLE child MODIFY kind ENUM('a','b','c') NULL, ALGORITHM=INSTANT"]
     assert step.undo == ["ALTER TABLE child MODIFY kind ENUM('a','b') NULL"]
 
 
+@mysql
 def test_renames_and_their_undo(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md)))
 
@@ -244,6 +257,7 @@ def test_renames_and_their_undo(mysql_url: str) -> None:
                               "COMMENT 'the name', ALGORITHM=INSTANT"]
 
 
+@mysql
 def test_drops_of_indexes_uniques_and_keys_in_alter_mode(mysql_url: str) -> None:
     before = _models(lambda md: (
         _parent(md).append_constraint(sa.UniqueConstraint("code", name="uq_parent_code")),
@@ -263,6 +277,7 @@ def test_drops_of_indexes_uniques_and_keys_in_alter_mode(mysql_url: str) -> None
     assert drop.undo == ["CREATE INDEX ix_child_n ON child (n)"]
 
 
+@mysql
 def test_force_marks_the_drops_irreversible_and_the_plan_not_atomic(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md, fk=True)))
     engine = engine_for(mysql_url)
@@ -298,6 +313,7 @@ def test_force_marks_the_drops_irreversible_and_the_plan_not_atomic(mysql_url: s
     assert _findings(mysql_url, before) == []
 
 
+@mysql
 def test_measures_nulls_and_duplicates_and_skips_a_unique_that_cannot_hold(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md)))
     engine = engine_for(mysql_url)
@@ -320,6 +336,7 @@ def test_measures_nulls_and_duplicates_and_skips_a_unique_that_cannot_hold(mysql
     assert any(s.kind == "add_unique" and s.table == "child" and "every one of" in s.reason for s in plan.skipped)
 
 
+@mysql
 def test_a_plan_from_a_snapshot_writes_no_clause(mysql_url: str, tmp_path: Any) -> None:
     from schemaguard.checking.check import load_live
     from schemaguard.schema.snapshot import dump_snapshot
@@ -337,3 +354,39 @@ def test_a_plan_from_a_snapshot_writes_no_clause(mysql_url: str, tmp_path: Any) 
     assert [s.kind for s in plan.steps] == ["add_column", "create_index"]
     assert all("ALGORITHM" not in s.sql for s in plan.steps)
     assert not plan.atomic  # the database, not the connection, decides
+
+
+def test_online_clauses_by_server_version() -> None:
+    from schemaguard.dialects import dialect_named
+
+    db = dialect_named("mysql")
+    add = "ALTER TABLE t ADD COLUMN z INTEGER"
+    assert db.online_ddl(add, "add_column", (10, 11, 6), "mariadb") == add + ", ALGORITHM=INSTANT"
+    assert db.online_ddl(add, "add_column", (8, 0, 11), "mysql") == add + ", ALGORITHM=INPLACE, LOCK=NONE"
+    assert db.online_ddl(add, "add_column", None, None) == add  # no live server: no clause
+    drop = "ALTER TABLE t DROP COLUMN z"
+    assert db.online_ddl(drop, "drop_column", (8, 0, 28), "mysql").endswith("ALGORITHM=INPLACE, LOCK=NONE")
+    assert db.online_ddl(drop, "drop_column", (8, 0, 29), "mysql").endswith("ALGORITHM=INSTANT")
+    modify = "ALTER TABLE t MODIFY n BIGINT NULL"
+    assert db.online_ddl(modify, "change_type", (8, 0, 40), "mysql") == modify  # a copy: no clause
+    assert db.online_ddl("CREATE INDEX i ON t (n)", "create_index", (10, 6), "mariadb") == (
+        "CREATE INDEX i ON t (n) ALGORITHM=INPLACE LOCK=NONE")
+    # Other databases have no such clause.
+    assert dialect_named("postgresql").online_ddl(add, "add_column", (16,), None) == add
+
+
+def test_transactional_plans_keep_the_contract_json(tmp_path: Any) -> None:
+    """The additive keys are written only where the plan is not atomic: a SQLite plan's JSON is
+    the contract's shape, unchanged."""
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    engine = engine_for(url)
+    try:
+        _models(lambda md: _parent(md)).create_all(engine)
+    finally:
+        engine.dispose()
+    plan = make_plan(url, _models(lambda md: (_parent(md), _child(md))), mode="safe")
+    data = json.loads(plan_json(plan))
+    assert plan.atomic and plan.notes == [] and plan.irreversible == []
+    assert set(data) == {"mode", "environment", "allowed", "steps", "skipped"}
+    assert all(set(s) <= {"kind", "table", "column", "sql", "destructive", "hazards", "details"} for s in data["steps"])
+    assert "not atomic" not in plan_sql(plan) and "not atomic" not in plan_markdown(plan)
