@@ -390,3 +390,22 @@ def test_transactional_plans_keep_the_contract_json(tmp_path: Any) -> None:
     assert set(data) == {"mode", "environment", "allowed", "steps", "skipped"}
     assert all(set(s) <= {"kind", "table", "column", "sql", "destructive", "hazards", "details"} for s in data["steps"])
     assert "not atomic" not in plan_sql(plan) and "not atomic" not in plan_markdown(plan)
+
+
+@mysql
+def test_restatement_keeps_collation_auto_increment_and_functional_defaults(mysql_url: str) -> None:
+    def table(md: sa.MetaData, *, changed: bool) -> None:
+        sa.Table("event", md, sa.Column("id", sa.BigInteger if changed else sa.Integer, primary_key=True,
+                                        autoincrement=True),
+                 sa.Column("code", sa.String(20, collation="utf8mb4_bin"), nullable=not changed),
+                 sa.Column("at", sa.DateTime, nullable=True,
+                           server_default=sa.text("CURRENT_TIMESTAMP") if changed else None))
+
+    before = _models(lambda md: table(md, changed=False))
+    after = _models(lambda md: table(md, changed=True))
+    plan = _round_trip(mysql_url, before, after, "alter", rows=[
+        "INSERT INTO event (code, at) VALUES ('A', '2024-01-01 00:00:00'), ('a', NULL)"])
+    sql = {s.column: s.sql for s in plan.steps}
+    assert "AUTO_INCREMENT" in sql["id"] and "BIGINT" in sql["id"]
+    assert "COLLATE utf8mb4_bin" in sql["code"] and "NOT NULL" in sql["code"]
+    assert "CURRENT_TIMESTAMP" in sql["at"].upper()
