@@ -23,8 +23,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 

@@ -29,6 +29,14 @@ _BOOLEAN_CHECK = re.compile(r"in\(([^(),]+),0,1\)")
 COLLATE = re.compile(r"\s+COLLATE\s+(.+)$", re.IGNORECASE)
 
 
+# The ALTER actions a plan asks `Dialect.online_ddl` about: what one step does to a table.
+ONLINE_OPERATIONS = (
+    "add_column", "drop_column", "rename_column", "set_default", "drop_not_null", "set_not_null",
+    "change_type", "append_enum_labels", "create_index", "drop_index", "add_unique", "drop_unique",
+    "add_foreign_key", "drop_foreign_key",
+)
+
+
 class Dialect:
     """One database's answers. Instances are stateless singletons (`dialect_named`); what one server
     reports about itself (version, default schema) lives on the live handle, not here."""
@@ -283,6 +291,26 @@ class Dialect:
     index_nulls_order: ClassVar[bool] = False
     #: An index element can name an operator class (`text_pattern_ops`).
     index_operator_classes: ClassVar[bool] = False
+
+    #: ALTER of one attribute of a column restates the whole column (MySQL's MODIFY/CHANGE): the
+    #: plan states every attribute as the column has it when the step runs (the live column, as
+    #: earlier steps of the plan left it), and the undo restates the column as it was.
+    restates_column_on_alter: ClassVar[bool] = False
+    #: An enum's labels are part of its column's type (MySQL's inline ENUM): a missing label is
+    #: added by restating the column with the declared type (an alter_column), not by ALTER TYPE.
+    enum_labels_in_column_type: ClassVar[bool] = False
+    #: Adding a foreign key makes an index on its columns when no index starts with them (InnoDB):
+    #: the add's undo drops that index too, or the schema is not as it was.
+    foreign_key_makes_index: ClassVar[bool] = False
+
+    def online_ddl(self, statement: str, operation: str, version: tuple[Any, ...] | None,
+                   flavor: str | None) -> str:
+        """`statement` with the clause that makes the server carry out `operation` without
+        blocking writes (MySQL's `ALGORITHM=INSTANT` or `ALGORITHM=INPLACE, LOCK=NONE`), where this
+        server `version` (and `flavor`: "mysql" or "mariadb") does it so; unchanged where it would
+        copy the table, where the version is unknown (a plan from a snapshot), or where the database
+        has no such clause. `operation` is one of ONLINE_OPERATIONS."""
+        return statement
 
     #: A label added to a native enum type can be used in the transaction that added it. Not on
     #: PostgreSQL ("unsafe use of new value"): a plan leaves out the steps that would.

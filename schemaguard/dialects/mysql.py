@@ -302,6 +302,61 @@ class MySQL(Dialect):
             )
         return f"{self.title} ignores case in column names but not underscores: {declared} is not {live}"
 
+    # --- planning ---------------------------------------------------------------------------
+    # Known to differ and not planned yet: DROP TABLE is refused while another table's key
+    # references it (releases_referencing_keys, with a referencing_keys query on
+    # information_schema). ENUM is a column type, not a named one (native_enum_types stays False).
+
+    restates_column_on_alter: ClassVar[bool] = True
+    enum_labels_in_column_type: ClassVar[bool] = True
+    foreign_key_makes_index: ClassVar[bool] = True
+    #: With foreign_key_checks on, ADD FOREIGN KEY copies the table and checks every row.
+    validates_new_foreign_keys: ClassVar[bool] = True
+
+    def online_ddl(self, statement: str, operation: str, version: tuple[Any, ...] | None,
+                   flavor: str | None) -> str:
+        algorithm = online_algorithm(operation, version, flavor)
+        if algorithm is None:
+            return statement
+        head = statement.lstrip().upper()
+        # DROP INDEX ... ON: MariaDB 10.11 refuses the clauses there (error 1064); InnoDB drops an
+        # index in place by itself anyway.
+        if head.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")):
+            # CREATE INDEX takes the clauses as index options, without commas.
+            return f"{statement} ALGORITHM={algorithm}" + (" LOCK=NONE" if algorithm == "INPLACE" else "")
+        if head.startswith("ALTER TABLE"):
+            return f"{statement}, ALGORITHM={algorithm}" + (", LOCK=NONE" if algorithm == "INPLACE" else "")
+        return statement
+
+    def hazard_advice(self, hazard: str) -> str | None:
+        return _HAZARD_ADVICE.get(hazard)
+
+    def index_definition(self, conn: Connection, table: str, name: str, schema: str | None) -> str | None:
+        """CREATE [UNIQUE] INDEX from information_schema.STATISTICS (prefix lengths and DESC kept)."""
+        rows = conn.exec_driver_sql(
+            "SELECT NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION, INDEX_TYPE FROM information_schema.STATISTICS "
+            "WHERE TABLE_SCHEMA = COALESCE(%s, DATABASE()) AND TABLE_NAME = %s AND INDEX_NAME = %s "
+            "ORDER BY SEQ_IN_INDEX", (schema, table, name)).all()
+        if not rows or name == "PRIMARY" or any(r[1] is None for r in rows):
+            return None  # an expression index (MySQL 8) is not rebuilt from its columns here
+        prep = conn.dialect.identifier_preparer
+        kind = {"FULLTEXT": "FULLTEXT ", "SPATIAL": "SPATIAL "}.get(str(rows[0][4]).upper(), "")
+        unique = "UNIQUE " if not int(rows[0][0]) and not kind else ""
+        parts = [prep.quote(str(col)) + (f"({int(sub)})" if sub else "") + (" DESC" if coll == "D" else "")
+                 for _nu, col, sub, coll, _t in rows]
+        target = prep.quote(table) if schema is None else f"{prep.quote_schema(schema)}.{prep.quote(table)}"
+        return f"CREATE {unique}{kind}INDEX {prep.quote(name)} ON {target} ({', '.join(parts)})"
+
+    def row_estimate(self, conn: Connection, table: str, schema: str | None) -> int | None:
+        found = conn.exec_driver_sql(
+            "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(%s, DATABASE()) "
+            "AND TABLE_NAME = %s", (schema, table)).scalar()
+        return int(found) if found is not None else None
+
+    # limit_statement_time stays the general no-op: MariaDB's max_statement_time and MySQL's
+    # max_execution_time are session variables, which would outlive the measurement on a pooled
+    # connection. A table over EXACT_COUNT_LIMIT rows (row_estimate) is not counted at all.
+
 
 def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "0": "\0"}.get(m.group(1), m.group(1)), text)
@@ -557,14 +612,80 @@ def _type_text(column_type: str, collation: str | None) -> str | None:
     text = column_type + (f" COLLATE {collation}" if collation else "")
     return DIALECT.canonical_text(text)
 
-    # --- planning ---------------------------------------------------------------------------
-    # The general answers (base.py) hold until MySQL plans are built and tested. Known to differ:
-    # DROP TABLE is refused while another table's key references it (releases_referencing_keys,
-    # with a referencing_keys query on information_schema), and ENUM is a column type, not a
-    # named one (native_enum_types stays False).
-
 
 DIALECT = MySQL()
+
+
+# --- online DDL: what InnoDB does without copying the table -----------------------------------------
+# The facts are the manuals' (MySQL 8.0 Reference Manual 17.12.1 "Online DDL Operations"; MariaDB
+# "InnoDB Online DDL Operations with the INSTANT / INPLACE / NOCOPY Alter Algorithm"). A statement's
+# own ALGORITHM=/LOCK= clause is honoured: when it asks for less than the action needs, the server
+# refuses it (ER_ALTER_OPERATION_NOT_SUPPORTED, error 1846) instead of copying the table.
+
+# The least an action needs on MySQL 8 / MariaDB 10.6+, by the operation kind lint reports for it.
+#   COPY: a new table is written row by row; concurrent writes are refused until it is done.
+#   INPLACE: no copy, reads and writes go on (LOCK=NONE), but the table may be rebuilt.
+#   INSTANT: the data dictionary only.
+NEEDS = {
+    "column_type_change": "COPY",
+    "narrowing_type_change": "COPY",
+    "add_foreign_key_validating": "COPY",  # with foreign_key_checks=1
+    "set_not_null": "INPLACE",
+    "drop_column": "INPLACE",  # INSTANT on MySQL 8.0.29+ and MariaDB 10.4+
+    "rename_table": "INSTANT",
+    "rename_column": "INPLACE",  # INSTANT on MySQL 8.0.28+
+    "add_not_null_column_without_default": "INSTANT",
+}
+ALGORITHM_RANK = {"COPY": 0, "INPLACE": 1, "NOCOPY": 2, "INSTANT": 3}
+
+COPY_TOOLS = "for a big table use gh-ost or pt-online-schema-change, which copy it in the background without blocking writes"
+
+# What a plan's ALTER (Dialect.ONLINE_OPERATIONS) can ask for: (algorithm, least MySQL version,
+# least MariaDB version), the best first. An operation not listed (a type change, a foreign key
+# added with foreign_key_checks on) copies the table: no clause is written.
+ONLINE: dict[str, tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...]] = {
+    # A column added last (as ADD COLUMN without FIRST/AFTER does): INSTANT since MySQL 8.0.12 and
+    # MariaDB 10.3.2.
+    "add_column": (("INSTANT", (8, 0, 12), (10, 3, 2)), ("INPLACE", (5, 6), (10, 0))),
+    "drop_column": (("INSTANT", (8, 0, 29), (10, 4)), ("INPLACE", (5, 6), (10, 0))),
+    "rename_column": (("INSTANT", (8, 0, 28), (10, 3, 2)), ("INPLACE", (5, 6), (10, 0))),
+    "set_default": (("INSTANT", (8, 0), (10, 3, 2)), ("INPLACE", (5, 6), (10, 0))),
+    # NULL allowed again: rebuilt in place (MariaDB 10.11 refuses INSTANT for it, error 1845).
+    "drop_not_null": (("INPLACE", (5, 6), (10, 0)),),
+    # NOT NULL: rebuilt in place (and the server refuses it if a row holds NULL, strict mode).
+    "set_not_null": (("INPLACE", (5, 6), (10, 0)),),
+    # ENUM labels appended at the end, the storage size unchanged.
+    "append_enum_labels": (("INSTANT", (8, 0), (10, 3, 7)), ("INPLACE", (5, 6), (10, 0))),
+    "create_index": (("INPLACE", (5, 6), (10, 0)),),
+    "add_unique": (("INPLACE", (5, 6), (10, 0)),),
+    "drop_index": (("INPLACE", (5, 6), (10, 0)),),
+    "drop_unique": (("INPLACE", (5, 6), (10, 0)),),
+    "drop_foreign_key": (("INPLACE", (5, 6), (10, 0)),),
+}
+
+
+def online_algorithm(operation: str, version: tuple[Any, ...] | None, flavor: str | None) -> str | None:
+    """The best ALGORITHM this server version has for `operation`; None when it copies the table
+    or the version is unknown."""
+    if not version:
+        return None
+    numbers = tuple(int(v) for v in version if isinstance(v, int))
+    mariadb = flavor == "mariadb" or (flavor is None and numbers[:1] >= (10,))
+    for algorithm, mysql_min, mariadb_min in ONLINE.get(operation, ()):
+        if numbers >= (mariadb_min if mariadb else mysql_min):
+            return algorithm
+    return None
+
+
+_COPY = ("MySQL and MariaDB copy the whole table for it (ALGORITHM=COPY): every row is rewritten and writes to "
+         f"the table wait until it is done; {COPY_TOOLS}")
+# What a plan hazard means here, where the general advice (PostgreSQL's locks) does not hold.
+_HAZARD_ADVICE = {
+    "column_type_change": f"{_COPY}, or expand/contract: add a new column, backfill it in batches, then switch",
+    "add_foreign_key_validating": f"with foreign_key_checks on, {_COPY}, checking every row",
+    "set_not_null": "fails if any row holds NULL; MySQL and MariaDB rebuild the table in place for it "
+    "(ALGORITHM=INPLACE, LOCK=NONE: reads and writes go on, but the rebuild reads and writes the whole table)",
+}
 
 
 def _release(conn: Connection, name: str) -> None:

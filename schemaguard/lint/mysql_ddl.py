@@ -12,23 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-# The least an action needs on MySQL 8 / MariaDB 10.6+, by the kind lint reports for it.
-#   COPY: a new table is written row by row; concurrent writes are refused until it is done.
-#   INPLACE: no copy, reads and writes go on (LOCK=NONE), but the table may be rebuilt.
-#   INSTANT: the data dictionary only.
-NEEDS = {
-    "column_type_change": "COPY",
-    "narrowing_type_change": "COPY",
-    "add_foreign_key_validating": "COPY",  # with foreign_key_checks=1
-    "set_not_null": "INPLACE",
-    "drop_column": "INPLACE",  # INSTANT on MySQL 8.0.29+ and MariaDB 10.4+
-    "rename_table": "INSTANT",
-    "rename_column": "INPLACE",  # INSTANT on MySQL 8.0.28+
-    "add_not_null_column_without_default": "INSTANT",
-}
-_RANK = {"COPY": 0, "INPLACE": 1, "NOCOPY": 2, "INSTANT": 3}
+# The knowledge is the MySQL dialect's (the plan writes ALGORITHM clauses from it too).
+from ..dialects.mysql import ALGORITHM_RANK as _RANK
+from ..dialects.mysql import COPY_TOOLS, NEEDS
 
-COPY_TOOLS = "for a big table use gh-ost or pt-online-schema-change, which copy it in the background without blocking writes"
+__all__ = ["COPY_TOOLS", "NEEDS"]
 
 
 def stated(details: Mapping[str, Any]) -> str:

@@ -69,7 +69,9 @@ HANDLERS: dict[str, Callable[[Builder, Change], None]] = {
     "check_missing": checks.on_check_missing,
     "check_extra": checks.on_check_extra,
     "check_mismatch": checks.on_check_mismatch,
-    "enum_label_missing": checks.on_enum_label_missing,
+    # An inline ENUM (MySQL) gets its labels by a restatement of its column's type.
+    "enum_label_missing": lambda b, c: (columns.on_enum_labels_in_type if b.db.enum_labels_in_column_type
+                                        else checks.on_enum_label_missing)(b, c),
     "enum_label_extra": checks.on_enum_label_extra,
 }
 
@@ -138,13 +140,15 @@ def build_plan(
     live: LiveLookups | None = None,
     existing_sequences: Iterable[str] = (),
     live_schema: Any = None,
+    server: Any = None,
 ) -> Plan:
     """The ordered steps that bring the live schema towards the declared one in `mode`.
 
     `metadata_tables` maps each compared declared table's name to its SQLAlchemy Table: columns,
     types and defaults are rendered from those objects. `schema` qualifies every statement.
     `live` reads what a snapshot does not hold (LiveLookups): without it, SQLite changes that need
-    a rebuild are skipped and some steps have no downgrade.
+    a rebuild are skipped and some steps have no downgrade. `server` is the live server's
+    ServerFacts (its version decides the online-DDL clauses; None writes none).
     """
     from ..dialects import sqlalchemy_dialect
 
@@ -152,9 +156,17 @@ def build_plan(
         raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
     if isinstance(dialect, str):
         dialect = sqlalchemy_dialect(dialect)
-    builder = Builder(mode, dialect, metadata_tables, schema, existing_types, live, existing_sequences, live_schema)
+    builder = Builder(mode, dialect, metadata_tables, schema, existing_types, live, existing_sequences, live_schema,
+                      server)
     steps = plan_phases(builder, changes)
-    return Plan(mode=mode, dialect=dialect.name, steps=steps, skipped=builder.skipped)
+    plan = Plan(mode=mode, dialect=dialect.name, steps=steps, skipped=builder.skipped)
+    if not builder.db.transactional_ddl:
+        plan.atomic = False
+        plan.notes.append(
+            f"not atomic: {builder.db.title} commits each DDL statement, so a step that fails leaves the steps "
+            "before it applied; sync undoes those in reverse order and checks the result (a step marked "
+            "as one that cannot be undone needs --yes)")
+    return plan
 
 
 def make_plan(
@@ -209,7 +221,8 @@ def make_plan(
             types, sequences = existing_types_and_sequences(database, measured_schema)
             lookups = live_lookups(database, measured_schema, live)
         plan = build_plan(diff(compared, live, outside=outside), mode, live.dialect, sa_tables, schema=schema,
-                          existing_types=types, live=lookups, existing_sequences=sequences, live_schema=live)
+                          existing_types=types, live=lookups, existing_sequences=sequences, live_schema=live,
+                          server=database.facts if database is not None else None)
         plan.database = live.label
         plan.declared, plan.live = compared, live
         if database is not None:

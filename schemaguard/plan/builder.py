@@ -34,8 +34,19 @@ class Builder:
         live: LiveLookups | None = None,
         existing_sequences: Iterable[str] = (),
         live_schema: Any = None,
+        server: Any = None,
     ) -> None:
         self.mode = mode
+        # The live server's facts (ServerFacts: version, flavor), None for a plan from a snapshot:
+        # the online-DDL clauses depend on the version (Builder.online).
+        self.server = server
+        # (table, column) -> the column as it is when the next step on it runs (databases whose
+        # ALTER restates the whole column: each step restates what the earlier ones left).
+        self.columns_now: dict[tuple[str, str], dict[str, Any]] = {}
+        # (table, columns) of the indexes this plan creates (a foreign key's index then exists).
+        self.indexes_added: set[tuple[str, tuple[str, ...]]] = set()
+        # (table, name) of the live indexes this plan drops.
+        self.indexes_dropped: set[tuple[str, str]] = set()
         # The live Schema (snapshot): its keys decide what a force reset must release first.
         self.live_schema = live_schema
         # Sequences that exist (or that an earlier step of this plan creates).
@@ -97,6 +108,44 @@ class Builder:
                 step.irreversible = f"cannot render its reverse: {str(exc).splitlines()[0]}"
         self.steps.append(step)
         return step
+
+    def online(self, statements: list[str], operation: str) -> list[str]:
+        """The statements with the clause that keeps writes going where this server version has one
+        for `operation` (Dialect.online_ddl); as they are without a live server. Never for an undo:
+        a clause makes the server refuse rather than copy, and an undo must rather be slow than fail."""
+        if self.server is None:
+            return statements
+        version, flavor = getattr(self.server, "version", None), getattr(self.server, "flavor", None)
+        return [self.db.online_ddl(stmt, operation, version, flavor) for stmt in statements]
+
+    def column_now(self, live_table: str, live_column: str) -> dict[str, Any] | None:
+        """The column as the database has it when the next step on it runs: reflected first, then
+        as the plan's earlier steps on it left it (update the returned dict). Its attributes as
+        Alembic's alter_column takes them: type, nullable, default (SQL text), comment,
+        autoincrement."""
+        from sqlalchemy import text
+
+        key = (live_table, live_column)
+        if key not in self.columns_now:
+            found = self.live.column(live_table, live_column) if self.live.column is not None else None
+            if found is None:
+                return None
+            raw = found.get("default")  # the inspector's SQL text, quoted where it is a literal
+            self.columns_now[key] = {
+                "type": found["type"], "nullable": bool(found.get("nullable", True)),
+                "default": text(raw) if isinstance(raw, str) else None, "comment": found.get("comment"),
+                "autoincrement": found.get("autoincrement") is True,
+            }
+        return self.columns_now[key]
+
+    def existing_column(self, live_table: str, live_column: str) -> dict[str, Any] | None:
+        """Alembic's existing_* arguments for the column as it is when the next step on it runs."""
+        now = self.column_now(live_table, live_column)
+        if now is None:
+            return None
+        return {"existing_type": now["type"], "existing_nullable": now["nullable"],
+                "existing_server_default": now["default"], "existing_comment": now["comment"],
+                "existing_autoincrement": now["autoincrement"]}
 
     def skip(self, kind: str, c: Change, reason: str, column: str | None = None) -> None:
         # Named as the table will be named once the plan's renames ran (what a check finds then).

@@ -48,9 +48,11 @@ def on_column_missing(b: Builder, c: Change) -> None:
     enums = b.enum_types([new_col])
     created = list(b.enums_created)
     seqs, seq_drops = b.sequences([col])
+    # A generated, identity or auto-numbered column fills every row: no instant add for it.
+    plain = col.computed is None and col.identity is None and col.autoincrement is not True
+    add = b.render.alembic(lambda op: op.add_column(b.target(table), new_col, schema=b.schema_of(c)))
     b.step("add_column", b.target(table), col.name,
-           enums + seqs
-           + b.render.alembic(lambda op: op.add_column(b.target(table), new_col, schema=b.schema_of(c))),
+           enums + seqs + (b.online(add, "add_column") if plain else add),
            hazards=["add_not_null_column_without_default"] if empty else [],
            undo=b.render.alembic(lambda op: op.drop_column(b.target(table), col.name, schema=b.schema_of(c)))
            + seq_drops + b.enum_drops(created))
@@ -97,6 +99,14 @@ def on_default_mismatch(b: Builder, c: Change) -> None:
     alter(b, c, [], default=True, what=f"default {c.live.default} -> {c.declared.default}")
 
 
+def on_enum_labels_in_type(b: Builder, c: Change) -> None:
+    """Labels missing from an ENUM that is its column's type (MySQL): the column restated with the
+    declared type (instant where the labels are appended at the end)."""
+    labels = ", ".join(f"'{x}'" for x in c.details.get("labels") or ())
+    alter(b, c, [] if _appends_enum_labels(b, c) else ["column_type_change"], type_=True,
+          what=f"add ENUM label(s) {labels}")
+
+
 def on_primary_key_mismatch(b: Builder, c: Change) -> None:
     b.skip("alter_column", c, "changing a primary key is not planned: it rebuilds the key's index and "
            "every foreign key that references it; write that migration by hand")
@@ -125,6 +135,9 @@ def alter(b: Builder, c: Change, hazards: list[str], *, type_: bool = False, nul
                   apply=lambda batch: batch.alter_column(name, **kw))
         return
     kw["schema"] = b.schema_of(c)
+    if b.db.restates_column_on_alter:
+        _restate(b, c, table, name, kw, hazards, what)
+        return
     back: dict[str, Any] = {"schema": kw["schema"]}
     reason: str | None = None
     if type_:
@@ -143,3 +156,57 @@ def alter(b: Builder, c: Change, hazards: list[str], *, type_: bool = False, nul
            undo=reason if reason else (lambda op: op.alter_column(table, name, **back)))
     if type_:
         b.type_changed.add((table, name))
+
+
+# Alembic's keyword for each attribute a restating ALTER carries (the changed one, then existing_*).
+_RESTATED = (("type_", "type"), ("nullable", "nullable"), ("server_default", "default"),
+             ("comment", "comment"), ("autoincrement", "autoincrement"))
+
+
+def _restate(b: Builder, c: Change, table: str, name: str, kw: dict[str, Any], hazards: list[str],
+             what: str) -> None:
+    """An alter_column where ALTER restates the whole column (MySQL's MODIFY): every attribute the
+    step does not change is stated as the column has it when the step runs (the live column, as
+    the plan's earlier steps on it left it), and the undo restates the column exactly as it was."""
+    now = b.column_now(c.table or "", c.live.name)
+    if now is None:
+        b.skip("alter_column", c, f"the database's definition of {name} could not be read, and {b.db.title} "
+               f"restates the whole column to change it ({what})")
+        return
+    before = dict(now)
+    after = dict(now)
+    for key, attr in _RESTATED[:3]:
+        if key in kw:
+            after[attr] = kw[key]
+
+    def restated(to: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+        # The attributes this step changes, to their new values; every other one as it stands.
+        out: dict[str, Any] = {"schema": kw["schema"]}
+        out.update({f"existing_{key.rstrip('_')}": base[attr] for key, attr in _RESTATED})
+        out.update({key: to[attr] for key, attr in _RESTATED[:3] if key in kw})
+        return out
+
+    type_change = "type_" in kw
+    operation = ("change_type" if type_change else "set_default" if "server_default" in kw
+                 else "set_not_null" if not after["nullable"] else "drop_not_null")
+    if type_change and _appends_enum_labels(b, c):
+        operation, hazards = "append_enum_labels", [h for h in hazards if h != "column_type_change"]
+    step = b.step("alter_column", table, name,
+                  b.online(b.render.alembic(lambda op: op.alter_column(table, name, **restated(after, before))),
+                           operation),
+                  hazards=hazards,
+                  undo=b.render.alembic(lambda op: op.alter_column(table, name, **restated(before, after))))
+    if step.irreversible is None and type_change:
+        # The undo narrows the type back: it holds the rows the step found, not wider ones written since.
+        step.details["undo_narrows"] = True
+    now.update(after)
+    if type_change:
+        b.type_changed.add((table, name))
+
+
+def _appends_enum_labels(b: Builder, c: Change) -> bool:
+    """The declared ENUM is the live one with labels added at its end (instant on MySQL 8/MariaDB)."""
+    from ..schema.types import enum_labels
+
+    declared, live = enum_labels(str(c.declared.type)), enum_labels(str(c.live.type))
+    return bool(declared and live and len(declared) > len(live) and declared[:len(live)] == live)

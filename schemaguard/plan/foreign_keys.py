@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.schema import AddConstraint, DropConstraint
+from sqlalchemy.schema import AddConstraint, DropConstraint, DropIndex
 
 from ..drift.diff import Change
 from .builder import SAFE_NEVER_ALTERS, SAFE_NEVER_DROPS, Builder
@@ -134,9 +134,27 @@ def _add(b: Builder, c: Change, table: str) -> None:
     name = fk.name or generated_name("fk", b.target(table), [*local, ref_table])
     fkc = foreign_key(name, b.target(table), b.schema_of(c), local, ref_table, ref_schema, ref_cols,
                       ondelete=action(fk.ondelete), onupdate=action(fk.onupdate))
+    undo = b.render.ddl(DropConstraint(fkc))
+    if b.db.foreign_key_makes_index and not _indexed(b, table, local):
+        # The database makes an index named after the key for it; dropping the key leaves the index.
+        from sqlalchemy import Index
+
+        undo += b.render.ddl(DropIndex(Index(name, *[fkc.table.c[n] for n in local])))
     step = b.step("add_foreign_key", b.target(table), c.column, b.render.ddl(AddConstraint(fkc)),
-                  hazards=hazards, undo=b.render.ddl(DropConstraint(fkc)))
+                  hazards=hazards, undo=undo)
     step.references = (b.schema_of(c), tuple(local), ref_schema, ref_table, tuple(ref_cols))
+
+
+def _indexed(b: Builder, table: str, columns: list[str]) -> bool:
+    """An index of the table (the database's, or one this plan adds before the key) starts with the
+    key's columns in their order: the database uses it for the key and makes none of its own."""
+    live = b.live_table(table)
+    leading: list[tuple[str, ...]] = [cols for t, cols in b.indexes_added if t == b.target(table)]
+    if live is not None:
+        leading += [tuple(live.primary_key)] + [tuple(u.columns) for u in live.uniques]
+        leading += [tuple(i.columns) for i in live.indexes if (b.target(table), i.name) not in b.indexes_dropped]
+    want = tuple(columns)
+    return any(tuple(x.lower() for x in cols[:len(want)]) == tuple(x.lower() for x in want) for cols in leading)
 
 
 def _drop(b: Builder, c: Change) -> bool:
@@ -154,10 +172,46 @@ def _drop(b: Builder, c: Change) -> bool:
         return False
     table = b.target(c.table or "")
     live = c.live
-    b.step("drop_constraint", table, c.column,
-           b.render.alembic(lambda op: op.drop_constraint(name, table, type_="foreignkey", schema=b.schema_of(c))),
-           undo=b.render.ddl(AddConstraint(foreign_key(
-               name, table, b.schema_of(c), [b.col(c.table or "", x) for x in live.columns],
-               b.target(live.ref_table), live.ref_schema or b.schema_of(c), list(live.ref_columns),
-               ondelete=action(live.ondelete), onupdate=action(live.onupdate)))))
+    drop = b.online(b.render.alembic(lambda op: op.drop_constraint(name, table, type_="foreignkey",
+                                                                    schema=b.schema_of(c))), "drop_foreign_key")
+    undo = b.render.ddl(AddConstraint(foreign_key(
+        name, table, b.schema_of(c), [b.col(c.table or "", x) for x in live.columns],
+        b.target(live.ref_table), live.ref_schema or b.schema_of(c), list(live.ref_columns),
+        ondelete=action(live.ondelete), onupdate=action(live.onupdate))))
+    own = _own_index(b, c)
+    if own is not None:
+        # The index the database made for the key stays when the key goes: it goes too (the models
+        # do not have it), and the undo puts it back, by its name, before the key that uses it.
+        definition = b.live.index_sql(c.table or "", own.name) if b.live.index_sql else None
+        if definition is None:
+            b.skip("drop_constraint", c, f"the definition of index {own.name}, which the database made for the "
+                   "key and which would stay behind, could not be read to restore it")
+            return False
+        from sqlalchemy import Column, Index, MetaData, Table
+
+        stub = Table(table, MetaData(), *[Column(x) for x in own.columns], schema=b.schema_of(c))
+        drop += b.online(b.render.ddl(DropIndex(Index(own.name, *[stub.c[x] for x in own.columns]))), "drop_index")
+        undo = [definition, *undo]
+        b.indexes_dropped.add((table, own.name))
+    b.step("drop_constraint", table, c.column, drop, undo=undo)
     return True
+
+
+def _own_index(b: Builder, c: Change) -> Any:
+    """The live index the database made for a foreign key being dropped (Dialect.implied_index), when
+    no other key of the table keeps using it and the models do not declare it."""
+    if not b.db.foreign_key_makes_index:
+        return None
+    live = b.live_table(c.table or "")
+    if live is None:
+        return None
+    from dataclasses import replace
+
+    others = [fk for fk in live.foreign_keys if fk.name != c.live.name and tuple(fk.columns) == tuple(c.live.columns)]
+    if others:
+        return None
+    alone = replace(live, foreign_keys=(c.live,))
+    declared = b.sa_table(c)
+    declared_names = {i.name for i in declared.indexes} if declared is not None else set()
+    return next((i for i in live.indexes if tuple(i.columns) == tuple(c.live.columns) and i.name
+                 and i.name not in declared_names and b.db.implied_index(alone, i)), None)

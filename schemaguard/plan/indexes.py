@@ -32,9 +32,13 @@ def on_index_missing(b: Builder, c: Change) -> None:
     partial = any(v is not None for k, v in sa_idx.dialect_kwargs.items() if k.endswith("_where"))
     if sa_idx.unique and all(isinstance(x, str) for x in cols) and not partial:
         b.uniques_added.add((b.target(table), frozenset(cols)))
-    b.step("create_index", b.target(table), c.column,
-           b.render.alembic(lambda op: op.create_index(
-               name, b.target(table), cols, unique=bool(sa_idx.unique), schema=b.schema_of(c))),
+    if all(isinstance(x, str) for x in cols):
+        b.indexes_added.add((b.target(table), tuple(cols)))
+    # A FULLTEXT or SPATIAL index (a prefix option) is built under a shared lock at best: no clause.
+    plain = not any(v for k, v in sa_idx.dialect_kwargs.items() if k.endswith("_prefix"))
+    create = b.render.alembic(lambda op: op.create_index(
+        name, b.target(table), cols, unique=bool(sa_idx.unique), schema=b.schema_of(c)))
+    b.step("create_index", b.target(table), c.column, b.online(create, "create_index") if plain else create,
            hazards=hazards,
            undo=lambda op: op.drop_index(name, table_name=b.target(table), schema=b.schema_of(c)))
 
@@ -80,9 +84,12 @@ def on_index_extra(b: Builder, c: Change) -> None:
     table = b.target(c.table or "")
     own = b.live.index_sql(c.table or "", name) if b.live.index_sql else None
     step = b.step("drop_index", table, c.column,
-                  b.render.alembic(lambda op: op.drop_index(name, table_name=table, schema=b.schema_of(c))),
-                  undo=[own] if own else f"the database's definition of index {name} could not be read")
+                  b.online(b.render.alembic(lambda op: op.drop_index(name, table_name=table, schema=b.schema_of(c))),
+                           "drop_index"),
+                  undo=[own] if own
+                  else f"the database's definition of index {name} could not be read")
     step.details["index"] = name
+    b.indexes_dropped.add((table, name))
 
 
 def on_unique_missing(b: Builder, c: Change) -> None:
@@ -103,9 +110,11 @@ def on_unique_missing(b: Builder, c: Change) -> None:
             name, b.target(table), cols, schema=b.schema_of(c))
         undo = lambda op: op.drop_constraint(  # noqa: E731
             name, b.target(table), type_="unique", schema=b.schema_of(c))
-    step = b.step("add_unique", b.target(table), c.column, b.render.alembic(ops), hazards=hazards, undo=undo)
+    step = b.step("add_unique", b.target(table), c.column, b.online(b.render.alembic(ops), "add_unique"),
+                  hazards=hazards, undo=undo)
     step.details["columns"] = cols
     b.uniques_added.add((b.target(table), frozenset(cols)))
+    b.indexes_added.add((b.target(table), tuple(cols)))
     filled = [(col, b.added_defaults[(b.target(table), col)]) for col in cols
               if (b.target(table), col) in b.added_defaults]
     if filled and len(filled) == len(cols):
@@ -131,7 +140,8 @@ def on_unique_extra(b: Builder, c: Change) -> None:
         return
     cols = list(c.live.columns)
     b.step("drop_constraint", table, c.column,
-           b.render.alembic(lambda op: op.drop_constraint(name, table, type_="unique", schema=b.schema_of(c))),
+           b.online(b.render.alembic(lambda op: op.drop_constraint(name, table, type_="unique", schema=b.schema_of(c))),
+                    "drop_unique"),
            undo=lambda op: op.create_unique_constraint(name, table, cols, schema=b.schema_of(c)))
 
 

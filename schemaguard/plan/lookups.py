@@ -23,11 +23,18 @@ def live_lookups(database: Database, schema: str | None, live: Any = None) -> Li
 
     columns: dict[str, dict[str, Any]] = {}
 
-    def column_type(table: str, column: str) -> Any:
+    def column(table: str, name: str) -> dict[str, Any] | None:
         if table not in columns:
             with database.read_only() as conn:
-                columns[table] = {c["name"]: c["type"] for c in sa.inspect(conn).get_columns(table, schema=schema)}
-        return columns[table].get(column)
+                columns[table] = {str(c["name"]): dict(c) for c in sa.inspect(conn).get_columns(table, schema=schema)}
+        found = columns[table].get(name)
+        if found is None:  # column names are case-blind on some databases (MySQL)
+            found = next((c for n, c in columns[table].items() if n.lower() == name.lower()), None)
+        return found
+
+    def column_type(table: str, name: str) -> Any:
+        found = column(table, name)
+        return found["type"] if found is not None else None
 
     def index_sql(table: str, name: str) -> str | None:
         with database.read_only() as conn:
@@ -59,6 +66,7 @@ def live_lookups(database: Database, schema: str | None, live: Any = None) -> Li
         check_violations=check_violations,
         rebuild_source=reader(database, schema, live) if dialect.alters_by_rebuild else None,
         column_type=column_type,
+        column=column,
         index_sql=index_sql,
         has_rows=has_rows,
         referencing_keys=referencing_keys if dialect.releases_referencing_keys else None,

@@ -4,6 +4,7 @@ rename ran), the renames themselves, and the naming findings that DDL never fixe
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ..drift.diff import Change
 from .builder import Builder
@@ -62,9 +63,18 @@ def rename_column(b: Builder, c: Change, old: str) -> None:
         b.skip("rename_column", c, f"safe mode never renames: rename {old} to {c.column} with --mode alter")
         return
     new = c.column
+    existing: dict[str, Any] = {}
+    if b.db.restates_column_on_alter:
+        # CHANGE old new restates the whole column: as the database has it.
+        found = b.existing_column(table, old)
+        if found is None:
+            b.skip("rename_column", c, f"the database's definition of {old} could not be read, and "
+                   f"{b.db.title} restates the whole column to rename it")
+            return
+        existing = found
     b.step("rename_column", b.target(table), new,
-           b.render.alembic(lambda op: op.alter_column(
-               b.target(table), old, new_column_name=new, schema=b.schema_of(c))),
+           b.online(b.render.alembic(lambda op: op.alter_column(
+               b.target(table), old, new_column_name=new, schema=b.schema_of(c), **existing)), "rename_column"),
            hazards=["rename_column"],
-           undo=lambda op: op.alter_column(b.target(table), new, new_column_name=old,
-                                           schema=b.schema_of(c)))
+           undo=lambda op: op.alter_column(b.target(table), new, new_column_name=old, schema=b.schema_of(c),
+                                           **existing))

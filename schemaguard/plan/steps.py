@@ -41,7 +41,9 @@ class Step:
     def sql(self) -> str:
         return "\n".join(s + ";" for s in self.statements)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, undo: bool = False) -> dict[str, Any]:
+        """The contract's keys; with `undo` (a plan that is not atomic), also the statements that
+        undo the step ("undo") or why it cannot be undone ("irreversible")."""
         out: dict[str, Any] = {
             "kind": self.kind,
             "table": self.table,
@@ -52,6 +54,11 @@ class Step:
         }
         if self.details:
             out["details"] = dict(self.details)
+        if undo:
+            if self.irreversible:
+                out["irreversible"] = self.irreversible
+            else:
+                out["undo"] = "\n".join(s + ";" for s in self.undo)
         return out
 
 
@@ -81,15 +88,29 @@ class Plan:
     # The two sides that were compared (for reports that draw them, such as the ER diagram).
     declared: Any = field(default=None, repr=False)
     live: Any = field(default=None, repr=False)
+    # False where the database commits each DDL statement (MySQL): a failed step leaves the
+    # earlier ones applied, and a sync undoes them itself. `notes` say so to the reader.
+    atomic: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def irreversible(self) -> list[Step]:
+        """The steps that cannot be undone, where that matters (a plan that is not atomic)."""
+        return [] if self.atomic else [s for s in self.steps if s.irreversible]
 
     def to_dict(self, environment: str = "production", allowed: bool = True) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "mode": self.mode,
             "environment": environment,
             "allowed": allowed,
-            "steps": [s.to_dict() for s in self.steps],
+            "steps": [s.to_dict(undo=not self.atomic) for s in self.steps],
             "skipped": [s.to_dict() for s in self.skipped],
         }
+        if not self.atomic:
+            # Additive keys, written only where they say something (the contract's shape holds).
+            out["atomic"] = False
+            out["notes"] = list(self.notes)
+        return out
 
     @property
     def statements(self) -> list[str]:
@@ -130,6 +151,9 @@ class LiveLookups:
 
     rebuild_source: Callable[[str], Any] | None = None
     column_type: Callable[[str, str], Any] | None = None
+    # A column as SQLAlchemy's inspector reflects it (name, type, nullable, default, comment,
+    # autoincrement), for databases whose ALTER restates the whole column; None when not found.
+    column: Callable[[str, str], dict[str, Any] | None] | None = None
     index_sql: Callable[[str, str], str | None] | None = None
     # Whether a table has rows (True/False), None when that cannot be had quickly.
     has_rows: Callable[[str], bool | None] | None = None

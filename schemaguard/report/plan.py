@@ -140,6 +140,7 @@ def plan_markdown(plan: Plan, decision: Decision | None = None) -> str:
         lines += [f"Environment `{decision.environment}`: sync --mode {plan.mode} "
                   + ("is allowed." if decision.allowed else f"would be refused (`{decision.refusal}`): {decision.reason}."),
                   ""]
+    lines += [f"> **Note:** {_cell(note)}" for note in plan.notes] + ([""] if plan.notes else [])
     lines += ["| steps | with hazards | data loss | skipped |", "|---:|---:|---:|---:|",
               f"| {len(plan.steps)} | {sum(1 for s in plan.steps if s.hazards)} "
               f"| {sum(1 for s in plan.steps if s.destructive)} | {len(plan.skipped)} |", ""]
@@ -159,7 +160,8 @@ def plan_markdown(plan: Plan, decision: Decision | None = None) -> str:
         lines += ["| # | step | object | hazards | numbers |", "|---:|---|---|---|---|"]
         for n, step in enumerate(plan.steps, 1):
             where = step_where(step)
-            kind = f"`{step.kind}`" + (" · data loss" if step.destructive else "")
+            kind = (f"`{step.kind}`" + (" · data loss" if step.destructive else "")
+                    + (" · cannot be undone" if undo_note(plan, step) else ""))
             lines.append(f"| {n} | {kind} | {_cell(where)} | {', '.join(f'`{h}`' for h in step.hazards)} "
                          f"| {_cell(data_note(step))} |")
         lines += ["", "<details><summary>SQL</summary>", "", "```sql", plan_sql(plan).rstrip("\n"), "```", "",
@@ -192,11 +194,17 @@ def data_note(step: Step) -> str:
     return ""
 
 
+def undo_note(plan: Plan, step: Step) -> str:
+    """`cannot be undone: <reason>` for a step of a plan that is not atomic, or ''."""
+    return f"cannot be undone: {step.irreversible}" if step in plan.irreversible else ""
+
+
 def plan_sql(plan: Plan) -> str:
     """Each step's SQL under a `-- step N: kind table.column [hazards]` comment; skipped at the end."""
     out = [f"-- schemaguard plan --mode {plan.mode} ({plan.dialect})"]
     if plan.database:
         out.append(f"-- database: {plan.database}")
+    out += [f"-- note: {note}" for note in plan.notes]
     if not plan.steps:
         out.append("-- nothing to do")
     for n, step in enumerate(plan.steps, 1):
@@ -206,6 +214,8 @@ def plan_sql(plan: Plan) -> str:
         out.append("")
         out.append(f"-- step {n}: {step.kind} {where}{hazards}{numbers}")
         out += [f"--   {h}: {advice(h, plan.dialect)}" for h in step.hazards if advice(h, plan.dialect)]
+        if undo_note(plan, step):
+            out.append(f"--   {undo_note(plan, step)}")
         out.append(step.sql)
     if plan.skipped:
         out.append("")
@@ -238,6 +248,8 @@ def print_plan(plan: Plan, console: Console | None = None, decision: Decision | 
         else:
             console.print(Text(f"environment {decision.environment}: sync would be refused ({decision.refusal}): "
                                f"{decision.reason}", style="bold red"))
+    for note in plan.notes:
+        console.print(Text(f"note: {note}", style="bold"))
     if not plan.steps:
         console.print(Text("✔ Nothing to do in this mode.", style="bold green"))
     for n, step in enumerate(plan.steps, 1):
@@ -253,6 +265,8 @@ def print_plan(plan: Plan, console: Console | None = None, decision: Decision | 
         for h in step.hazards:
             if advice(h, plan.dialect):
                 console.print(Padding(Text(f"▲ {h}: {advice(h, plan.dialect)}", style="yellow"), (0, 0, 0, 5)))
+        if undo_note(plan, step):
+            console.print(Padding(Text(f"✖ {undo_note(plan, step)}", style="bold magenta"), (0, 0, 0, 5)))
         console.print(Padding(Syntax(step.sql, "sql", theme="ansi_dark", word_wrap=True), (0, 0, 0, 5)))
     if plan.skipped:
         console.print()
