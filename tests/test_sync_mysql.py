@@ -343,3 +343,32 @@ def test_a_step_that_cannot_be_undone_needs_yes_before_anything_runs(mysql_url: 
                   confirm=lambda plan, counts: bool(asked.append(len(plan.steps))))
     assert asked == [6]
     assert safe_sync(mysql_url, _after(), mode="safe", environ={}, yes=True).applied
+
+
+def test_force_reset_releases_and_restores_the_keys_of_tables_it_keeps(mysql_url: str) -> None:
+    """An undeclared table (audit) references users: MySQL refuses to drop users while that key
+    exists, so the reset drops the key first and puts it back afterwards without checking the
+    audit rows (whose users are gone), as PostgreSQL's NOT VALID does."""
+    _legacy(mysql_url)
+    engine = _engine(mysql_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE audit (id INTEGER PRIMARY KEY, user_id INTEGER, "
+                             "CONSTRAINT fk_audit_user FOREIGN KEY (user_id) REFERENCES users (id))")
+        conn.exec_driver_sql("INSERT INTO audit VALUES (1, 2)")
+    engine.dispose()
+    dev = {"APP_ENV": "development", "FORCE_SYNC": "1"}
+    result = safe_sync(mysql_url, _after(), mode="force", environ=dev, yes=True)
+    kinds = [(s.kind, s.table) for s in result.plan.steps]
+    assert kinds[0] == ("drop_constraint", "audit") and kinds[-1] == ("add_foreign_key", "audit")
+    assert result.plan.steps[-1].statements[0] == "SET SESSION foreign_key_checks = 0"
+    assert [(f.kind, f.table) for f in check(mysql_url, _after()).findings] == [("table_extra", "audit")]
+    after = _rows(mysql_url)
+    assert after["audit"] == [(1, 2)] and after["users"] == []
+    engine = _engine(mysql_url)
+    with engine.connect() as conn:
+        [fk] = sa.inspect(conn).get_foreign_keys("audit")
+        assert fk["name"] == "fk_audit_user" and fk["referred_table"] == "users"
+        # New rows are checked again (the session's foreign_key_checks came back on).
+        with pytest.raises(sa.exc.IntegrityError):
+            conn.exec_driver_sql("INSERT INTO audit VALUES (2, 12345)")
+    engine.dispose()

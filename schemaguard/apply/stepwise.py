@@ -62,7 +62,9 @@ def apply_stepwise(database: Database, held: HeldLock, plan: Plan, env_name: str
         _undo(database, conn, plan, ran, schema)
         raise
     finally:
-        _close(conn)
+        # Discarded, not returned to a pool: the session's timeouts (and foreign_key_checks, when
+        # a step that turned them off failed) must not reach the application's next query.
+        _discard(conn)
 
 
 def _undo(database: Database, conn: Connection, plan: Plan, ran: list[tuple[int, Step, int]],
@@ -76,7 +78,7 @@ def _undo(database: Database, conn: Connection, plan: Plan, ran: list[tuple[int,
         conn = _run_undo(database, conn, ran, undoing)
     finally:
         if conn is not own:
-            _close(conn)
+            _discard(conn)
     _verify(database, plan, schema, undoing)
     return undoing
 
@@ -194,3 +196,11 @@ def _close(conn: Connection) -> None:
         conn.close()
     except Exception:  # noqa: BLE001 - closing a lost connection
         pass
+
+
+def _discard(conn: Connection) -> None:
+    try:
+        conn.invalidate()
+    except Exception:  # noqa: BLE001 - already gone
+        pass
+    _close(conn)

@@ -351,6 +351,11 @@ class Dialect:
         rows already there; False where it cannot be."""
         return False
 
+    def unchecked_foreign_key(self, statements: list[str]) -> list[str] | None:
+        """Where a key cannot be marked to skip the rows already there (skip_foreign_key_validation),
+        the statements that add it without checking them, or None where that cannot be done."""
+        return None
+
     # What the plan reads from the live database: a read-only connection is handed in.
 
     def existing_types_and_sequences(self, conn: Connection, schema: str | None) -> tuple[list[str], list[str]]:

@@ -303,9 +303,11 @@ class MySQL(Dialect):
         return f"{self.title} ignores case in column names but not underscores: {declared} is not {live}"
 
     # --- planning ---------------------------------------------------------------------------
-    # Known to differ and not planned yet: DROP TABLE is refused while another table's key
-    # references it (releases_referencing_keys, with a referencing_keys query on
-    # information_schema). ENUM is a column type, not a named one (native_enum_types stays False).
+    # ENUM is a column type, not a named one (native_enum_types stays False).
+
+    # DROP TABLE is refused while another table's key references it (error 1451/3730): a force
+    # reset drops those keys first and puts them back after.
+    releases_referencing_keys: ClassVar[bool] = True
 
     restates_column_on_alter: ClassVar[bool] = True
     enum_labels_in_column_type: ClassVar[bool] = True
@@ -346,6 +348,37 @@ class MySQL(Dialect):
                  for _nu, col, sub, coll, _t in rows]
         target = prep.quote(table) if schema is None else f"{prep.quote_schema(schema)}.{prep.quote(table)}"
         return f"CREATE {unique}{kind}INDEX {prep.quote(name)} ON {target} ({', '.join(parts)})"
+
+    def referencing_keys(self, conn: Connection, tables: Sequence[str], schema: str | None) -> list[dict[str, Any]]:
+        if not tables:
+            return []
+        marks = ", ".join(["%s"] * len(tables))
+        rows = conn.exec_driver_sql(
+            "SELECT rc.CONSTRAINT_SCHEMA, rc.TABLE_NAME, rc.CONSTRAINT_NAME, k.COLUMN_NAME, "
+            "rc.UNIQUE_CONSTRAINT_SCHEMA, rc.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, rc.UPDATE_RULE, "
+            "rc.DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS rc "
+            "JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA "
+            "AND k.TABLE_NAME = rc.TABLE_NAME AND k.CONSTRAINT_NAME = rc.CONSTRAINT_NAME "
+            "AND k.REFERENCED_TABLE_NAME IS NOT NULL "
+            f"WHERE rc.UNIQUE_CONSTRAINT_SCHEMA = COALESCE(%s, DATABASE()) AND rc.REFERENCED_TABLE_NAME IN ({marks}) "
+            "ORDER BY rc.CONSTRAINT_SCHEMA, rc.TABLE_NAME, rc.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+            (schema, *tables)).all()
+        keys: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for nsp, rel, name, col, ref_nsp, ref_rel, ref_col, upd, dele in rows:
+            key = keys.setdefault((nsp, rel, name), {
+                "schema": nsp, "table": rel, "name": name, "columns": (), "ref_schema": ref_nsp,
+                "ref_table": ref_rel, "ref_columns": (), "ondelete": self.fk_action(str(dele)),
+                "onupdate": self.fk_action(str(upd)),
+            })
+            key["columns"] += (col,)
+            key["ref_columns"] += (ref_col,)
+        return list(keys.values())
+
+    def unchecked_foreign_key(self, statements: list[str]) -> list[str] | None:
+        """A foreign key added without checking the rows already there: MySQL has no NOT VALID,
+        but with foreign_key_checks off for the statement the key is added as it stands (and in
+        place, without copying the table); rows written afterwards are checked."""
+        return ["SET SESSION foreign_key_checks = 0", *statements, "SET SESSION foreign_key_checks = 1"]
 
     def row_estimate(self, conn: Connection, table: str, schema: str | None) -> int | None:
         found = conn.exec_driver_sql(

@@ -113,8 +113,12 @@ def restore_referencing_keys(b: Builder, kept: list[ReferencingKey], reset: Rese
         # PostgreSQL refuses NOT VALID on a partitioned table: the key is validated, and fails
         # (rolling the reset back) if the table holds rows that referenced the old rows.
         not_valid = not key.partitioned and b.db.skip_foreign_key_validation(fkc)
+        statements = b.render.ddl(AddConstraint(fkc))
+        unchecked = None if not_valid or key.partitioned else b.db.unchecked_foreign_key(statements)
+        if unchecked is not None:  # MySQL: foreign_key_checks off for the statement
+            statements, not_valid = unchecked, True
         step = b.step("add_foreign_key", key.table, key.columns[0] if len(key.columns) == 1 else None,
-                      b.render.ddl(AddConstraint(fkc)), hazards=[] if not_valid else ["add_foreign_key_validating"],
+                      statements, hazards=[] if not_valid else ["add_foreign_key_validating"],
                       undo=b.render.ddl(DropConstraint(fkc)))
         step.details["not_valid"] = not_valid
         if key.other_schema:
