@@ -19,9 +19,9 @@ from typing import Any
 
 from . import suppress
 from .guards import DialectTests, python_guard
-from .operations import ColumnDefinition, Operation, Scope, qualified, running_names
+from .operations import ColumnDefinition, ForeignKey, Operation, Scope, qualified, running_names
 from .sql import read_sql
-from .sql_columns import type_change
+from .sql_columns import sg_drop_index, type_change
 from .sqltypes import ColumnType, make_type
 from .suppress import Comment
 
@@ -47,19 +47,28 @@ class PythonRead:
     operations: list[Operation] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     code_lines: set[int] = field(default_factory=set)
+    # A revision: what is known once its upgrade() has run (for the revisions after it).
+    scope: Scope | None = None
 
 
-def read_python(source: str, tree: ast.Module, dialect: str = "postgresql") -> PythonRead:
-    """Operations of a revision or of application code, and the Python comments."""
+def read_python(source: str, tree: ast.Module, dialect: str = "postgresql",
+                known: Scope | None = None) -> PythonRead:
+    """Operations of a revision or of application code, and the Python comments. `known`: what
+    the revisions before this one defined; upgrade() starts from it, downgrade() from what
+    upgrade() left (it runs on that schema)."""
     out = PythonRead()
     if is_revision(tree):
         module = _Module.of(tree)
+        scope = known.carried() if known is not None else Scope(dialect)
         for phase in PHASES:
             fn = module.functions.get(phase)
             if fn is not None:
-                walker = _RevisionWalker(module, phase, dialect)
+                walker = _RevisionWalker(module, phase, dialect, scope)
                 walker.walk_body(fn.body)
                 out.operations.extend(walker.operations)
+            if phase == "upgrade":
+                out.scope = scope
+                scope = scope.carried()
     else:
         out.operations.extend(_app_code(tree, dialect))
     out.comments, out.code_lines = python_comments(source)
@@ -167,11 +176,11 @@ def _is_false(expr: ast.expr | None) -> bool:
 class _RevisionWalker:
     """Walks one upgrade()/downgrade() body in source order, keeping what it has created."""
 
-    def __init__(self, module: _Module, phase: str, dialect: str) -> None:
+    def __init__(self, module: _Module, phase: str, dialect: str, scope: Scope | None = None) -> None:
         self.module = module
         self.phase = phase
         self.dialect = dialect
-        self.scope = Scope(dialect)
+        self.scope = scope if scope is not None else Scope(dialect)
         self.operations: list[Operation] = []
         self.batch: dict[str, tuple[str, str | None]] = {}
         self.locals: dict[str, ast.expr] = {}
@@ -409,9 +418,11 @@ class _RevisionWalker:
             self.scope.create_table(table, schema)
             for col in node.args[1:]:
                 self._record_column(table, col, new=False)
+                self.table_key(table, col)
         elif method == "drop_table" and table is not None:
             if not self.scope.is_new(table, schema):
                 self.emit("drop_table", node, table=qualified(table, schema))
+            self.scope.forget_table(table)
         elif method == "add_column" and table is not None:
             self.add_column(node, table, schema, _arg(node, 1, "column"))
         elif method in ("drop_column", "alter_column") and table is not None:
@@ -428,6 +439,7 @@ class _RevisionWalker:
                 self.scope.create_table(new, schema)
             else:
                 self.emit("rename_table", node, table=qualified(old, schema), old=old, new=new)
+            self.scope.rename_table(old, new)
         elif method == "create_index":
             on = self._name(_arg(node, 1, "table_name"))
             if on is not None:
@@ -440,7 +452,12 @@ class _RevisionWalker:
             source = self._name(_arg(node, 1, "source_table"))
             if source is not None:
                 self.create_foreign_key(node, source, self._str(_kw(node, "source_schema")),
-                                        _arg(node, 2, "referent_table"), _arg(node, 3, "local_cols"))
+                                        _arg(node, 2, "referent_table"), _arg(node, 3, "local_cols"),
+                                        _arg(node, 4, "remote_cols"))
+        elif method in ("drop_index", "drop_constraint"):
+            on = self._name(_arg(node, 1, "table_name"))
+            if on is not None:
+                self.drop_key(node, method, on, schema)
 
     def batch_call(self, method: str, node: ast.Call, table: str, schema: str | None) -> None:
         if method == "add_column":
@@ -454,7 +471,9 @@ class _RevisionWalker:
             self.create_index(node, table, schema, self._str(_arg(node, 0, "index_name")))
         elif method == "create_foreign_key":
             self.create_foreign_key(node, table, schema, _arg(node, 1, "referent_table"),
-                                    _arg(node, 2, "local_cols"))
+                                    _arg(node, 2, "local_cols"), _arg(node, 3, "remote_cols"))
+        elif method in ("drop_index", "drop_constraint"):
+            self.drop_key(node, method, table, schema)
         elif method in ("create_unique_constraint", "create_primary_key"):
             self.indexed_constraint(node, method, table, schema, _arg(node, 1, "columns"))
 
@@ -514,9 +533,9 @@ class _RevisionWalker:
                               details={"via": "add_column", "referent": target.rsplit(".", 1)[0]})
 
     def drop_column(self, node: ast.Call, table: str, schema: str | None, column: str) -> None:
-        if self.scope.is_new(table, schema) or self.scope.is_new_column(table, column):
-            return
-        self.emit("drop_column", node, table=qualified(table, schema), column=column)
+        if not (self.scope.is_new(table, schema) or self.scope.is_new_column(table, column)):
+            self.emit("drop_column", node, table=qualified(table, schema), column=column)
+        self.scope.forget_column(table, column)
 
     def mysql_restatement(self, node: ast.Call, table: str, column: str) -> dict[str, Any]:
         """What Alembic's MODIFY/CHANGE rendering of this alter_column drops on MySQL.
@@ -583,8 +602,12 @@ class _RevisionWalker:
                 self.scope.add_column(table, new_name, self.scope.type_of(table, column))
             else:
                 self.emit("rename_column", node, table=where, column=column, old=column, new=new_name)
+            self.scope.rename_column(table, column, new_name)
 
     def create_index(self, node: ast.Call, table: str, schema: str | None, name: str | None) -> None:
+        columns = tuple(self._str_list(_arg(node, 2 if node.args and self._is_op_call(node) else 1, "columns")))
+        if columns:
+            self.scope.add_index(table, name or columns[0], columns)
         if self.dialect != "postgresql" or self.scope.is_new(table, schema):
             return
         if _truthy(_kw(node, "postgresql_concurrently")):
@@ -601,6 +624,10 @@ class _RevisionWalker:
     def indexed_constraint(self, node: ast.Call, method: str, table: str, schema: str | None,
                            columns: ast.expr | None) -> None:
         """create_unique_constraint / create_primary_key: the index is built under the lock."""
+        cols = tuple(self._str_list(columns))
+        if cols:
+            name = "PRIMARY" if method == "create_primary_key" else self._str(_arg(node, 0, "constraint_name"))
+            self.scope.add_index(table, name or cols[0], cols)
         if self.dialect != "postgresql" or self.scope.is_new(table, schema):
             return
         self.emit("create_index_blocking", node, table=qualified(table, schema),
@@ -609,7 +636,13 @@ class _RevisionWalker:
                            "constraint_type": "UNIQUE" if method == "create_unique_constraint" else "PRIMARY KEY"})
 
     def create_foreign_key(self, node: ast.Call, table: str, schema: str | None,
-                           referent: ast.expr | None, local_cols: ast.expr | None) -> None:
+                           referent: ast.expr | None, local_cols: ast.expr | None,
+                           remote_cols: ast.expr | None = None) -> None:
+        target = self._name(referent)
+        if target is not None:
+            self.scope.add_foreign_key(ForeignKey(
+                self._str(_arg(node, 0, "constraint_name")), table, tuple(self._str_list(local_cols)),
+                target, tuple(self._str_list(remote_cols))))
         # PostgreSQL validates under locks (unless NOT VALID); MySQL copies the table.
         if self.dialect not in ("postgresql", "mysql") or self.scope.is_new(table, schema):
             return
@@ -620,6 +653,68 @@ class _RevisionWalker:
                   column=", ".join(cols) or None,
                   details={"via": "create_foreign_key", "constraint": self._str(_arg(node, 0, "constraint_name")),
                            "referent": self._name(referent) or "its target"})
+
+    def _is_op_call(self, node: ast.Call) -> bool:
+        return isinstance(node.func, ast.Attribute) and self._is_op(node.func.value)
+
+    def drop_key(self, node: ast.Call, method: str, table: str, schema: str | None) -> None:
+        """drop_index, and drop_constraint of a foreign key, a unique key or a primary key (the
+        latter two are DROP INDEX on MySQL, refused when a foreign key needs the index)."""
+        name = self._str(_arg(node, 0, "index_name" if method == "drop_index" else "constraint_name"))
+        kind = "index" if method == "drop_index" else (self._str(_arg(node, 2 if self._is_op_call(node) else 1, "type_")) or "")
+        if kind == "foreignkey" and name is not None:
+            self.scope.drop_foreign_key(table, name)
+        elif kind in ("index", "unique", "primary") and (name is not None or kind == "primary"):
+            sg_drop_index("PRIMARY" if kind == "primary" else str(name), table, schema, self.dialect, self.scope,
+                          lambda kind, **kw: self.emit(kind, node, **kw))
+
+    def table_key(self, table: str, arg: ast.expr) -> None:
+        """What a create_table() argument says of the table's keys: a column's primary_key=,
+        unique=, index= and ForeignKey(), a PrimaryKeyConstraint, UniqueConstraint, Index or
+        ForeignKeyConstraint."""
+        call = self._resolve(arg)
+        if not isinstance(call, ast.Call):
+            return
+        kind = _callee_name(call.func)
+        name = self._str(_kw(call, "name"))
+        if kind == "Column":
+            column, _ = self._column_parts(call)
+            if column is None:
+                return
+            if _truthy(_kw(call, "primary_key")):
+                self.scope.add_index(table, "PRIMARY", (*(self.scope.index_columns(table, "PRIMARY") or ()), column))
+            if _truthy(_kw(call, "unique")):
+                self.scope.add_index(table, column, (column,))
+            if _truthy(_kw(call, "index")):
+                self.scope.add_index(table, f"ix_{table}_{column}", (column,))
+            for fk in call.args:
+                fk = self._resolve(fk) or fk
+                if isinstance(fk, ast.Call) and _callee_name(fk.func) == "ForeignKey" and fk.args:
+                    self._foreign_key(table, self._str(_kw(fk, "name")), [column], [self._str(fk.args[0])])
+        elif kind in ("PrimaryKeyConstraint", "UniqueConstraint") and call.args:
+            cols = tuple(c for c in (self._str(a) for a in call.args) if c is not None)
+            if cols:
+                self.scope.add_index(table, "PRIMARY" if kind == "PrimaryKeyConstraint" else name or cols[0], cols)
+        elif kind == "Index" and call.args:
+            cols = tuple(c for c in (self._str(a) for a in call.args[1:]) if c is not None)
+            index = self._str(call.args[0])
+            if cols and index is not None:
+                self.scope.add_index(table, index, cols)
+        elif kind == "ForeignKeyConstraint":
+            self._foreign_key(table, name, self._str_list(_arg(call, 0, "columns")),
+                              [self._str(e) for e in self._elements(_arg(call, 1, "refcolumns"))])
+
+    def _elements(self, expr: ast.expr | None) -> list[ast.expr]:
+        expr = self._resolve(expr)
+        return list(expr.elts) if isinstance(expr, (ast.List, ast.Tuple)) else []
+
+    def _foreign_key(self, table: str, name: str | None, columns: list[str], targets: list[str | None]) -> None:
+        """Record a foreign key given as "table.column" targets (or "schema.table.column")."""
+        parts = [t.split(".") for t in targets if t is not None and "." in t]
+        if not columns or len(parts) != len(targets):
+            return
+        self.scope.add_foreign_key(ForeignKey(name, table, tuple(columns), parts[0][-2],
+                                              tuple(p[-1] for p in parts)))
 
     def execute(self, node: ast.Call) -> None:
         arg = self._unwrap(_arg(node, 0, "sqltext") or _kw(node, "statement"))
