@@ -20,8 +20,14 @@ from typing import Any
 from . import suppress
 from .guards import DialectTests, python_guard
 from .operations import ColumnDefinition, ForeignKey, Operation, Scope, qualified, running_names
+from .pyast import arg as _arg
+from .pyast import callee_name as _callee_name
+from .pyast import is_false as _is_false
+from .pyast import kw as _kw
+from .pyast import truthy as _truthy
+from .revision_keys import KeyReader
 from .sql import read_sql
-from .sql_columns import sg_drop_index, type_change
+from .sql_columns import type_change
 from .sqltypes import ColumnType, make_type
 from .suppress import Comment
 
@@ -141,39 +147,7 @@ class _Module:
         return cls(functions, constants, models, op_names, sa_names, names_mariadb)
 
 
-def _kw(call: ast.Call, name: str) -> ast.expr | None:
-    for k in call.keywords:
-        if k.arg == name:
-            return k.value
-    return None
-
-
-def _arg(call: ast.Call, index: int, name: str) -> ast.expr | None:
-    if len(call.args) > index and not isinstance(call.args[index], ast.Starred):
-        return call.args[index]
-    return _kw(call, name)
-
-
-def _callee_name(func: ast.expr) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
-
-
-def _truthy(expr: ast.expr | None) -> bool:
-    """Present and not literally False/None (a computed value is given the benefit of the doubt)."""
-    if expr is None:
-        return False
-    return not (isinstance(expr, ast.Constant) and expr.value in (False, None, 0))
-
-
-def _is_false(expr: ast.expr | None) -> bool:
-    return isinstance(expr, ast.Constant) and expr.value is False
-
-
-class _RevisionWalker:
+class _RevisionWalker(KeyReader):
     """Walks one upgrade()/downgrade() body in source order, keeping what it has created."""
 
     def __init__(self, module: _Module, phase: str, dialect: str, scope: Scope | None = None) -> None:
@@ -605,7 +579,7 @@ class _RevisionWalker:
             self.scope.rename_column(table, column, new_name)
 
     def create_index(self, node: ast.Call, table: str, schema: str | None, name: str | None) -> None:
-        columns = tuple(self._str_list(_arg(node, 2 if node.args and self._is_op_call(node) else 1, "columns")))
+        columns = tuple(self._str_list(_arg(node, 2 if self._is_op_call(node) else 1, "columns")))
         if columns:
             self.scope.add_index(table, name or columns[0], columns)
         if self.dialect != "postgresql" or self.scope.is_new(table, schema):
@@ -653,68 +627,6 @@ class _RevisionWalker:
                   column=", ".join(cols) or None,
                   details={"via": "create_foreign_key", "constraint": self._str(_arg(node, 0, "constraint_name")),
                            "referent": self._name(referent) or "its target"})
-
-    def _is_op_call(self, node: ast.Call) -> bool:
-        return isinstance(node.func, ast.Attribute) and self._is_op(node.func.value)
-
-    def drop_key(self, node: ast.Call, method: str, table: str, schema: str | None) -> None:
-        """drop_index, and drop_constraint of a foreign key, a unique key or a primary key (the
-        latter two are DROP INDEX on MySQL, refused when a foreign key needs the index)."""
-        name = self._str(_arg(node, 0, "index_name" if method == "drop_index" else "constraint_name"))
-        kind = "index" if method == "drop_index" else (self._str(_arg(node, 2 if self._is_op_call(node) else 1, "type_")) or "")
-        if kind == "foreignkey" and name is not None:
-            self.scope.drop_foreign_key(table, name)
-        elif kind in ("index", "unique", "primary") and (name is not None or kind == "primary"):
-            sg_drop_index("PRIMARY" if kind == "primary" else str(name), table, schema, self.dialect, self.scope,
-                          lambda kind, **kw: self.emit(kind, node, **kw))
-
-    def table_key(self, table: str, arg: ast.expr) -> None:
-        """What a create_table() argument says of the table's keys: a column's primary_key=,
-        unique=, index= and ForeignKey(), a PrimaryKeyConstraint, UniqueConstraint, Index or
-        ForeignKeyConstraint."""
-        call = self._resolve(arg)
-        if not isinstance(call, ast.Call):
-            return
-        kind = _callee_name(call.func)
-        name = self._str(_kw(call, "name"))
-        if kind == "Column":
-            column, _ = self._column_parts(call)
-            if column is None:
-                return
-            if _truthy(_kw(call, "primary_key")):
-                self.scope.add_index(table, "PRIMARY", (*(self.scope.index_columns(table, "PRIMARY") or ()), column))
-            if _truthy(_kw(call, "unique")):
-                self.scope.add_index(table, column, (column,))
-            if _truthy(_kw(call, "index")):
-                self.scope.add_index(table, f"ix_{table}_{column}", (column,))
-            for fk in call.args:
-                fk = self._resolve(fk) or fk
-                if isinstance(fk, ast.Call) and _callee_name(fk.func) == "ForeignKey" and fk.args:
-                    self._foreign_key(table, self._str(_kw(fk, "name")), [column], [self._str(fk.args[0])])
-        elif kind in ("PrimaryKeyConstraint", "UniqueConstraint") and call.args:
-            cols = tuple(c for c in (self._str(a) for a in call.args) if c is not None)
-            if cols:
-                self.scope.add_index(table, "PRIMARY" if kind == "PrimaryKeyConstraint" else name or cols[0], cols)
-        elif kind == "Index" and call.args:
-            cols = tuple(c for c in (self._str(a) for a in call.args[1:]) if c is not None)
-            index = self._str(call.args[0])
-            if cols and index is not None:
-                self.scope.add_index(table, index, cols)
-        elif kind == "ForeignKeyConstraint":
-            self._foreign_key(table, name, self._str_list(_arg(call, 0, "columns")),
-                              [self._str(e) for e in self._elements(_arg(call, 1, "refcolumns"))])
-
-    def _elements(self, expr: ast.expr | None) -> list[ast.expr]:
-        expr = self._resolve(expr)
-        return list(expr.elts) if isinstance(expr, (ast.List, ast.Tuple)) else []
-
-    def _foreign_key(self, table: str, name: str | None, columns: list[str], targets: list[str | None]) -> None:
-        """Record a foreign key given as "table.column" targets (or "schema.table.column")."""
-        parts = [t.split(".") for t in targets if t is not None and "." in t]
-        if not columns or len(parts) != len(targets):
-            return
-        self.scope.add_foreign_key(ForeignKey(name, table, tuple(columns), parts[0][-2],
-                                              tuple(p[-1] for p in parts)))
 
     def execute(self, node: ast.Call) -> None:
         arg = self._unwrap(_arg(node, 0, "sqltext") or _kw(node, "statement"))
