@@ -234,3 +234,47 @@ def test_a_dropped_and_recreated_table_is_forgotten(tmp_path: Path) -> None:
         ("0002.sql", "drop_table", "users", None), ("0003.sql", "rename_table", "users", "users"),
         ("0004.sql", "column_type_change", "people", "VARCHAR(60)")]
     assert "leaves out" not in findings[2].message
+
+
+def test_the_command_reads_the_folder_in_order(tmp_path: Path) -> None:
+    """`schemaguard lint versions/ --dialect mysql --format json`: the refused DROP INDEX of the
+    second revision, an error (exit 1), with the file named as given."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from schemaguard.cli.app import app
+
+    versions = write(tmp_path / "versions", {
+        "b_create.py": revision("aaaa", None, CREATE),
+        "a_drop_index.py": revision("bbbb", "aaaa", DROP_INDEX),
+    })
+    result = CliRunner().invoke(app, ["lint", str(versions), "--dialect", "mysql", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    doc = json.loads(result.stdout)
+    assert [(Path(f["file"]).name, f["code"], f["severity"]) for f in doc["findings"]] == [
+        ("a_drop_index.py", "SG310", "error")]
+
+
+def test_the_readme_example(tmp_path: Path) -> None:
+    """README's *Migration order* example, run: each `# SGxxx` comment is the finding of its line."""
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = re.split(r"\n##+ ", readme.split("### Migration order", 1)[1], maxsplit=1)[0]
+    blocks = re.findall(r"^```python\n(.*?)^```$", section, flags=re.DOTALL | re.MULTILINE)
+    assert len(blocks) == 2
+    files: dict[str, str] = {}
+    for block in blocks:
+        head, body = block.split("def upgrade():\n", 1)
+        name = re.search(r"versions/(\S+\.py)", head)
+        rev = re.search(r'revision = "(\w+)"', head)
+        down = re.search(r'down_revision = "(\w+)"', head)
+        assert name and rev
+        files[name.group(1)] = revision(rev.group(1), down.group(1) if down else None, body.rstrip("\n"))
+    versions = write(tmp_path / "versions", files)
+    got = [(Path(f.file or "").name, f.line, f.code) for f in lint_paths([versions], dialect="mysql").findings]
+    want = [(name, n, code) for name, text in files.items() for n, line in enumerate(text.splitlines(), 1)
+            for code in re.findall(r"# (SG\d+)", line)]
+    assert got == want and len(want) == 2
+    assert "console" in section and "schemaguard lint alembic/versions --dialect mysql" in section
