@@ -278,3 +278,24 @@ def test_the_readme_example(tmp_path: Path) -> None:
             for code in re.findall(r"# (SG\d+)", line)]
     assert got == want and len(want) == 2
     assert "console" in section and "schemaguard lint alembic/versions --dialect mysql" in section
+
+
+def test_revisions_outside_any_chain_come_last_and_know_nothing(tmp_path: Path) -> None:
+    import ast
+
+    from schemaguard.lint.order import revision_order
+
+    texts = {
+        "a_no_id.py": "def upgrade():\n    pass\n",
+        "b_second.py": revision("r2", "r1", "    pass"),
+        "c_first.py": revision("r1", None, "    pass"),
+        "d_same_id.py": revision("r1", None, "    pass"),
+        "e_cycle_x.py": revision("x", "y", "    pass"),
+        "f_cycle_y.py": revision("y", "x", "    pass"),
+    }
+    steps = revision_order([(Path(n), ast.parse(t)) for n, t in texts.items()])
+    assert [(s.path.name, [p.name for p in s.after]) for s in steps] == [
+        ("c_first.py", []), ("b_second.py", ["c_first.py"]),
+        # A broken history (a cycle): name order, each after what was read of it.
+        ("e_cycle_x.py", []), ("f_cycle_y.py", ["e_cycle_x.py"]),
+        ("a_no_id.py", []), ("d_same_id.py", [])]

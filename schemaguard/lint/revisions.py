@@ -482,6 +482,7 @@ class _RevisionWalker(KeyReader):
         if name is None or call is None:
             return
         self._record_column(table, call, new=True)
+        self.table_key(table, call)  # its unique=, index= and ForeignKey()
         if self.scope.is_new(table, schema):
             return
         primary = _truthy(_kw(call, "primary_key"))

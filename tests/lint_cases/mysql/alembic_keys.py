@@ -29,3 +29,5 @@ def upgrade():
         batch_op.drop_index("fk_refund_order")  # expect: add_foreign_key_validating
         batch_op.drop_constraint("fk_refund_order", type_="foreignkey")
         batch_op.drop_index("fk_refund_order")
+    op.add_column("refunds", sa.Column("shop_id", sa.Integer, sa.ForeignKey("shops.id", name="fk_refund_shop")))
+    op.drop_index("fk_refund_shop", "refunds")  # expect: add_foreign_key_validating
