@@ -136,7 +136,9 @@ def test_lint_same_operation_in_another_file_is_new(repo: Path) -> None:
     shutil.copy(repo / "migrations" / "0001_cleanup.sql", repo / "migrations" / "0003_again.sql")
     new, matched = apply_baseline(lint_here(), baseline)
     assert len(matched) == 7
-    assert {f.file for f in new} == {str(Path("migrations/0003_again.sql"))} and len(new) == 5
+    # 0003's copy gives 4 new findings, not 5: read after 0001, it knows age is smallint already,
+    # so its ALTER ... TYPE smallint changes nothing.
+    assert {f.file for f in new} == {str(Path("migrations/0003_again.sql"))} and len(new) == 4
 
 
 def test_counts_suppress_at_most_as_many_as_recorded(repo: Path) -> None:

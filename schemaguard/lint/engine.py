@@ -3,13 +3,17 @@
 One database or several: `dialect` is a name, a comma-separated list, a list, or `all`. With several,
 an Alembic revision and a SQL file are read once per database (each branch of a revision's dialect
 tests on the databases it runs on, with that database's parser and wording) and every finding names
-its database; application code, whose hazards do not depend on the database, is read once."""
+its database; application code, whose hazards do not depend on the database, is read once.
+
+Several migration files are read in migration order (order.py), each knowing what the files before
+it defined, once per database (a branch of a revision's dialect test teaches the databases it runs
+on only)."""
 
 from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,7 +21,7 @@ from ..errors import UsageError
 from ..rules.findings import Finding, IgnoreRule, apply_ignores, fails, severity_rank, summarize
 from . import suppress
 from .filetypes import JS_SUFFIXES
-from .operations import DIALECTS, Operation
+from .operations import DIALECTS, Operation, Scope
 from .rules import judge
 
 SUFFIXES = (".sql", ".py", *JS_SUFFIXES)
@@ -92,10 +96,10 @@ def lint_sql(text: str, *, dialect: Dialects = "postgresql", file: str | None = 
     return _for_each(dialects, lambda one: _lint_sql(text, one, file))
 
 
-def _lint_sql(text: str, dialect: str, file: str | None) -> list[Finding]:
+def _lint_sql(text: str, dialect: str, file: str | None, scope: Scope | None = None) -> list[Finding]:
     from .sql import read_sql
 
-    read = read_sql(text, dialect)
+    read = read_sql(text, dialect, scope)
     sup = suppress.collect(read.comments, read.code_lines, dialect=dialect, source="sql")
     ops = suppress.apply(read.operations, sup)
     return sorted(judge(ops, file), key=sort_key)
@@ -109,14 +113,7 @@ def lint_alembic(source: str, file: str | None = None, *, dialect: Dialects = "p
 
     Raises UsageError when it is not valid Python."""
     dialects = resolve_dialects(dialect)
-    try:
-        tree = ast.parse(source, filename=file or "<source>")
-    except SyntaxError as exc:
-        where = f"{file or 'the source'}, line {exc.lineno}"
-        raise UsageError(
-            f"{where}: not valid Python ({exc.msg}), so it cannot be linted",
-            hint="fix the syntax, or leave the file out of the paths given to lint",
-        ) from None
+    tree = _parse_python(source, file)
     from .revisions import is_revision
 
     if not is_revision(tree):
@@ -125,10 +122,24 @@ def lint_alembic(source: str, file: str | None = None, *, dialect: Dialects = "p
     return _for_each(dialects, lambda one: _lint_python(source, tree, one, file))
 
 
-def _lint_python(source: str, tree: ast.Module, dialect: str, file: str | None) -> list[Finding]:
+def _parse_python(source: str, file: str | None) -> ast.Module:
+    try:
+        return ast.parse(source, filename=file or "<source>")
+    except SyntaxError as exc:
+        where = f"{file or 'the source'}, line {exc.lineno}"
+        raise UsageError(
+            f"{where}: not valid Python ({exc.msg}), so it cannot be linted",
+            hint="fix the syntax, or leave the file out of the paths given to lint",
+        ) from None
+
+
+def _lint_python(source: str, tree: ast.Module, dialect: str, file: str | None,
+                 known: Scope | None = None, learned: dict[str, Scope] | None = None) -> list[Finding]:
     from .revisions import read_python
 
-    read = read_python(source, tree, dialect)
+    read = read_python(source, tree, dialect, known)
+    if learned is not None and read.scope is not None:
+        learned[dialect] = read.scope
     sup = suppress.collect(read.comments, read.code_lines, dialect=dialect, source="python")
     kept: list[Operation] = []
     for op in read.operations:
@@ -179,12 +190,19 @@ def _read_text(path: Path) -> str:
 def collect_files(paths: Sequence[str | Path]) -> list[Path]:
     """The files to lint: each file given, and every .sql, .py, JavaScript and TypeScript file under
     each folder given (sorted, so that the output is stable; node_modules is never entered)."""
+    return [path for path, _ in _collect(paths)]
+
+
+def _collect(paths: Sequence[str | Path]) -> list[tuple[Path, int]]:
+    """collect_files, each file with the index of the folder given that holds it (-1: a file
+    given by itself): the SQL migrations of one folder, or those given one by one, are a sequence."""
     if not paths:
         raise UsageError("no paths given", hint="pass migration files or a versions/ folder to lint")
-    out: list[Path] = []
+    out: list[tuple[Path, int]] = []
     seen: set[Path] = set()
-    for raw in paths:
+    for number, raw in enumerate(paths):
         path = Path(raw)
+        group = number
         if path.is_dir():
             found: list[Path] = []
             for folder, dirs, files in os.walk(path):
@@ -202,6 +220,7 @@ def collect_files(paths: Sequence[str | Path]) -> list[Path]:
                     hint="pass SQL migrations, Alembic revisions, a versions/ folder or application code",
                 )
             candidates = [path]
+            group = -1
         elif path.exists():
             raise UsageError(f"cannot lint {path}: not a regular file or folder")
         else:
@@ -210,7 +229,7 @@ def collect_files(paths: Sequence[str | Path]) -> list[Path]:
             key = c.resolve()
             if key not in seen:
                 seen.add(key)
-                out.append(c)
+                out.append((c, group))
     return out
 
 
@@ -236,7 +255,8 @@ def lint_paths(
 
     Raises UsageError (exit 2) for a missing path, an unreadable file or an unknown dialect."""
     dialects = resolve_dialects(dialect)
-    files = collect_files(paths)
+    entries = _collect(paths)
+    files = [path for path, _ in entries]
     scripts = [str(p) for p in files if _is_javascript(p)]
     if scripts:
         from . import javascript
@@ -244,12 +264,73 @@ def lint_paths(
         if not javascript.available():
             # Up front and naming them all: a run that skipped them would look clean.
             raise javascript.missing_extra(scripts)
+    by_file = _lint_migrations(entries, dialects)
     findings: list[Finding] = []
     for path in files:
-        findings.extend(lint_file(path, dialect=dialects))
+        found = by_file.get(path)
+        findings.extend(found if found is not None else lint_file(path, dialect=dialects))
     findings = apply_ignores(findings, list(ignore))
     return LintResult(findings=findings, files=[str(p) for p in files], dialect=", ".join(dialects),
                       dialects=dialects)
+
+
+def _lint_migrations(entries: Sequence[tuple[Path, int]], dialects: tuple[str, ...]) -> dict[Path, list[Finding]]:
+    """The findings of the migrations among `entries` (SQL files, Alembic revisions), read in
+    migration order, each from what the files before it left (per database)."""
+    from .order import migration_order
+    from .revisions import is_revision
+
+    sources: dict[Path, str] = {}
+    revisions: list[tuple[Path, ast.Module]] = []
+    sql_groups: dict[object, list[Path]] = {}
+    for path, group in entries:
+        suffix = path.suffix.lower()
+        if suffix == ".py":
+            sources[path] = _read_text(path)
+            tree = _parse_python(sources[path], str(path))
+            if is_revision(tree):
+                revisions.append((path, tree))
+        elif suffix == ".sql":
+            sources[path] = _read_text(path)
+            sql_groups.setdefault(group, []).append(path)
+    trees = dict(revisions)
+    learned: dict[Path, dict[str, Scope]] = {}
+    out: dict[Path, list[Finding]] = {}
+    for step in migration_order(sql_groups, revisions):
+        known = {one: _known(one, [learned[p] for p in step.after if p in learned]) for one in dialects}
+        out[step.path], left = _lint_migration(step.path, sources[step.path], trees.get(step.path),
+                                               dialects, known)
+        if step.teaches:
+            learned[step.path] = left
+    return out
+
+
+def _lint_migration(path: Path, text: str, tree: ast.Module | None, dialects: tuple[str, ...],
+                    known: Mapping[str, Scope | None]) -> tuple[list[Finding], dict[str, Scope]]:
+    """One migration's findings (a revision when `tree` is given, else SQL), and what each
+    database knows after it."""
+    left: dict[str, Scope] = {}
+    name = str(path)
+    if tree is not None:
+        return _for_each(dialects, lambda one: _lint_python(text, tree, one, name, known[one], left)), left
+
+    def one_sql(one: str) -> list[Finding]:
+        start = known[one]
+        left[one] = scope = start.carried() if start is not None else Scope(one)
+        return _lint_sql(text, one, name, scope)
+
+    return _for_each(dialects, one_sql), left
+
+
+def _known(dialect: str, parents: Sequence[Mapping[str, Scope]]) -> Scope | None:
+    """What a file starts from: its one parent's knowledge, or all its parents' (a merge)."""
+    scopes = [p[dialect] for p in parents if dialect in p]
+    if len(scopes) <= 1:
+        return scopes[0] if scopes else None
+    merged = Scope(dialect)
+    for scope in scopes:
+        merged.learn(scope)
+    return merged
 
 
 def with_file(findings: Iterable[Finding], file: str) -> list[Finding]:

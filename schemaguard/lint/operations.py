@@ -1,6 +1,7 @@
 """What the readers find: typed operations with their place in the file, and what the file has
 created so far (a table created earlier in the same file or revision is new, so changing it is not
-a hazard).
+a hazard) besides what earlier migrations defined (column types and definitions, indexes, foreign
+keys), which a later file knows without counting those tables as its own.
 
 Readers (SQL, Alembic, application code) produce `Operation`s; the rules in `rules.py` turn them
 into findings. Nothing here decides severity or wording.
@@ -8,13 +9,14 @@ into findings. Nothing here decides severity or wording.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from .sqltypes import ColumnType
 
 DIALECTS = ("postgresql", "sqlite", "mysql", "mssql")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ class ForeignKey:
 
 @dataclass
 class Scope:
-    """What one file (or one revision function) has created so far.
+    """What one file (or one revision function) has created so far, and what it knows of the
+    columns, indexes and foreign keys defined by it or by the migrations before it (`carried`).
 
     Names are compared as the database would: on PostgreSQL the SQL parser has already folded
     unquoted names to lower case and kept quoted ones, and SQLAlchemy quotes exactly the names that
@@ -95,6 +98,67 @@ class Scope:
     # index a foreign key needs.
     _indexes: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     _foreign_keys: list[ForeignKey] = field(default_factory=list)
+
+    def carried(self) -> Scope:
+        """A scope for the next file: this one's knowledge (types, definitions, indexes, foreign
+        keys), but no table, column or schema of its own. A table an earlier migration created
+        holds rows in production, so its changes are hazards again."""
+        return Scope(self.dialect, _types=dict(self._types), _definitions=dict(self._definitions),
+                     _indexes={t: dict(ix) for t, ix in self._indexes.items()},
+                     _foreign_keys=list(self._foreign_keys))
+
+    def learn(self, other: Scope) -> None:
+        """Add what `other` knows (a merge revision knows what each of its parents defined)."""
+        self._types.update(other._types)
+        self._definitions.update(other._definitions)
+        for table, indexes in other._indexes.items():
+            self._indexes.setdefault(table, {}).update(indexes)
+        self._foreign_keys.extend(fk for fk in other._foreign_keys if fk not in self._foreign_keys)
+
+    def rename_table(self, old: str, new: str) -> None:
+        """Move what is known of a table to its new name (its foreign keys and those referencing it)."""
+        o, n = self._key(old), self._key(new)
+        if o == n:
+            return
+        _rekey(self._types, lambda k: (n, k[1]) if k[0] == o else k)
+        _rekey(self._definitions, lambda k: (n, k[1]) if k[0] == o else k)
+        if o in self._indexes:
+            self._indexes[n] = self._indexes.pop(o)
+        self._foreign_keys = [ForeignKey(fk.name, n if fk.table == o else fk.table, fk.columns,
+                                         n if fk.referent == o else fk.referent, fk.referent_columns)
+                              for fk in self._foreign_keys]
+
+    def forget_table(self, name: str) -> None:
+        """A dropped table: nothing of it is known any more (a later one of the same name is new)."""
+        key = self._key(name)
+        _rekey(self._types, lambda k: None if k[0] == key else k)
+        _rekey(self._definitions, lambda k: None if k[0] == key else k)
+        self._indexes.pop(key, None)
+        self._foreign_keys = [fk for fk in self._foreign_keys if key not in (fk.table, fk.referent)]
+
+    def forget_column(self, table: str, column: str) -> None:
+        """A dropped column: its type and definition are no longer known."""
+        key = (self._key(table), self._key(column))
+        self._types.pop(key, None)
+        self._definitions.pop(key, None)
+
+    def rename_column(self, table: str, old: str, new: str) -> None:
+        """Move a column's type, definition and place in indexes and foreign keys to its new name."""
+        t, o, n = self._key(table), self._key(old), self._key(new)
+        if o == n:
+            return
+        _rekey(self._types, lambda k: (t, n) if k == (t, o) else k)
+        _rekey(self._definitions, lambda k: (t, n) if k == (t, o) else k)
+
+        def moved(cols: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(n if c == o else c for c in cols)
+
+        for name, cols in self._indexes.get(t, {}).items():
+            self._indexes[t][name] = moved(cols)
+        self._foreign_keys = [ForeignKey(fk.name, fk.table, moved(fk.columns) if fk.table == t else fk.columns,
+                                         fk.referent,
+                                         moved(fk.referent_columns) if fk.referent == t else fk.referent_columns)
+                              for fk in self._foreign_keys]
 
     def create_schema(self, name: str) -> None:
         self._schemas.add(self._key(name))
@@ -187,6 +251,16 @@ class Scope:
                     out.append(fk)
                     break
         return out
+
+
+def _rekey(store: dict[tuple[str, str], V], new_key: Callable[[tuple[str, str]], tuple[str, str] | None]) -> None:
+    """Rename (or, for None, remove) the keys of a (table, column) map in place."""
+    items = list(store.items())
+    store.clear()
+    for key, value in items:
+        moved = new_key(key)
+        if moved is not None:
+            store[moved] = value
 
 
 # The lint dialects and the names SQLAlchemy's dialect reports for each (`bind.dialect.name`), which

@@ -19,7 +19,13 @@ from typing import Any
 
 from . import suppress
 from .guards import DialectTests, python_guard
-from .operations import ColumnDefinition, Operation, Scope, qualified, running_names
+from .operations import ColumnDefinition, ForeignKey, Operation, Scope, qualified, running_names
+from .pyast import arg as _arg
+from .pyast import callee_name as _callee_name
+from .pyast import is_false as _is_false
+from .pyast import kw as _kw
+from .pyast import truthy as _truthy
+from .revision_keys import KeyReader
 from .sql import read_sql
 from .sql_columns import type_change
 from .sqltypes import ColumnType, make_type
@@ -47,19 +53,28 @@ class PythonRead:
     operations: list[Operation] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     code_lines: set[int] = field(default_factory=set)
+    # A revision: what is known once its upgrade() has run (for the revisions after it).
+    scope: Scope | None = None
 
 
-def read_python(source: str, tree: ast.Module, dialect: str = "postgresql") -> PythonRead:
-    """Operations of a revision or of application code, and the Python comments."""
+def read_python(source: str, tree: ast.Module, dialect: str = "postgresql",
+                known: Scope | None = None) -> PythonRead:
+    """Operations of a revision or of application code, and the Python comments. `known`: what
+    the revisions before this one defined; upgrade() starts from it, downgrade() from what
+    upgrade() left (it runs on that schema)."""
     out = PythonRead()
     if is_revision(tree):
         module = _Module.of(tree)
+        scope = known.carried() if known is not None else Scope(dialect)
         for phase in PHASES:
             fn = module.functions.get(phase)
             if fn is not None:
-                walker = _RevisionWalker(module, phase, dialect)
+                walker = _RevisionWalker(module, phase, dialect, scope)
                 walker.walk_body(fn.body)
                 out.operations.extend(walker.operations)
+            if phase == "upgrade":
+                out.scope = scope
+                scope = scope.carried()
     else:
         out.operations.extend(_app_code(tree, dialect))
     out.comments, out.code_lines = python_comments(source)
@@ -132,46 +147,14 @@ class _Module:
         return cls(functions, constants, models, op_names, sa_names, names_mariadb)
 
 
-def _kw(call: ast.Call, name: str) -> ast.expr | None:
-    for k in call.keywords:
-        if k.arg == name:
-            return k.value
-    return None
-
-
-def _arg(call: ast.Call, index: int, name: str) -> ast.expr | None:
-    if len(call.args) > index and not isinstance(call.args[index], ast.Starred):
-        return call.args[index]
-    return _kw(call, name)
-
-
-def _callee_name(func: ast.expr) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
-
-
-def _truthy(expr: ast.expr | None) -> bool:
-    """Present and not literally False/None (a computed value is given the benefit of the doubt)."""
-    if expr is None:
-        return False
-    return not (isinstance(expr, ast.Constant) and expr.value in (False, None, 0))
-
-
-def _is_false(expr: ast.expr | None) -> bool:
-    return isinstance(expr, ast.Constant) and expr.value is False
-
-
-class _RevisionWalker:
+class _RevisionWalker(KeyReader):
     """Walks one upgrade()/downgrade() body in source order, keeping what it has created."""
 
-    def __init__(self, module: _Module, phase: str, dialect: str) -> None:
+    def __init__(self, module: _Module, phase: str, dialect: str, scope: Scope | None = None) -> None:
         self.module = module
         self.phase = phase
         self.dialect = dialect
-        self.scope = Scope(dialect)
+        self.scope = scope if scope is not None else Scope(dialect)
         self.operations: list[Operation] = []
         self.batch: dict[str, tuple[str, str | None]] = {}
         self.locals: dict[str, ast.expr] = {}
@@ -409,9 +392,11 @@ class _RevisionWalker:
             self.scope.create_table(table, schema)
             for col in node.args[1:]:
                 self._record_column(table, col, new=False)
+                self.table_key(table, col)
         elif method == "drop_table" and table is not None:
             if not self.scope.is_new(table, schema):
                 self.emit("drop_table", node, table=qualified(table, schema))
+            self.scope.forget_table(table)
         elif method == "add_column" and table is not None:
             self.add_column(node, table, schema, _arg(node, 1, "column"))
         elif method in ("drop_column", "alter_column") and table is not None:
@@ -428,6 +413,7 @@ class _RevisionWalker:
                 self.scope.create_table(new, schema)
             else:
                 self.emit("rename_table", node, table=qualified(old, schema), old=old, new=new)
+            self.scope.rename_table(old, new)
         elif method == "create_index":
             on = self._name(_arg(node, 1, "table_name"))
             if on is not None:
@@ -440,7 +426,12 @@ class _RevisionWalker:
             source = self._name(_arg(node, 1, "source_table"))
             if source is not None:
                 self.create_foreign_key(node, source, self._str(_kw(node, "source_schema")),
-                                        _arg(node, 2, "referent_table"), _arg(node, 3, "local_cols"))
+                                        _arg(node, 2, "referent_table"), _arg(node, 3, "local_cols"),
+                                        _arg(node, 4, "remote_cols"))
+        elif method in ("drop_index", "drop_constraint"):
+            on = self._name(_arg(node, 1, "table_name"))
+            if on is not None:
+                self.drop_key(node, method, on, schema)
 
     def batch_call(self, method: str, node: ast.Call, table: str, schema: str | None) -> None:
         if method == "add_column":
@@ -454,7 +445,9 @@ class _RevisionWalker:
             self.create_index(node, table, schema, self._str(_arg(node, 0, "index_name")))
         elif method == "create_foreign_key":
             self.create_foreign_key(node, table, schema, _arg(node, 1, "referent_table"),
-                                    _arg(node, 2, "local_cols"))
+                                    _arg(node, 2, "local_cols"), _arg(node, 3, "remote_cols"))
+        elif method in ("drop_index", "drop_constraint"):
+            self.drop_key(node, method, table, schema)
         elif method in ("create_unique_constraint", "create_primary_key"):
             self.indexed_constraint(node, method, table, schema, _arg(node, 1, "columns"))
 
@@ -489,6 +482,7 @@ class _RevisionWalker:
         if name is None or call is None:
             return
         self._record_column(table, call, new=True)
+        self.table_key(table, call)  # its unique=, index= and ForeignKey()
         if self.scope.is_new(table, schema):
             return
         primary = _truthy(_kw(call, "primary_key"))
@@ -514,9 +508,9 @@ class _RevisionWalker:
                               details={"via": "add_column", "referent": target.rsplit(".", 1)[0]})
 
     def drop_column(self, node: ast.Call, table: str, schema: str | None, column: str) -> None:
-        if self.scope.is_new(table, schema) or self.scope.is_new_column(table, column):
-            return
-        self.emit("drop_column", node, table=qualified(table, schema), column=column)
+        if not (self.scope.is_new(table, schema) or self.scope.is_new_column(table, column)):
+            self.emit("drop_column", node, table=qualified(table, schema), column=column)
+        self.scope.forget_column(table, column)
 
     def mysql_restatement(self, node: ast.Call, table: str, column: str) -> dict[str, Any]:
         """What Alembic's MODIFY/CHANGE rendering of this alter_column drops on MySQL.
@@ -583,8 +577,12 @@ class _RevisionWalker:
                 self.scope.add_column(table, new_name, self.scope.type_of(table, column))
             else:
                 self.emit("rename_column", node, table=where, column=column, old=column, new=new_name)
+            self.scope.rename_column(table, column, new_name)
 
     def create_index(self, node: ast.Call, table: str, schema: str | None, name: str | None) -> None:
+        columns = tuple(self._str_list(_arg(node, 2 if self._is_op_call(node) else 1, "columns")))
+        if columns:
+            self.scope.add_index(table, name or columns[0], columns)
         if self.dialect != "postgresql" or self.scope.is_new(table, schema):
             return
         if _truthy(_kw(node, "postgresql_concurrently")):
@@ -601,6 +599,10 @@ class _RevisionWalker:
     def indexed_constraint(self, node: ast.Call, method: str, table: str, schema: str | None,
                            columns: ast.expr | None) -> None:
         """create_unique_constraint / create_primary_key: the index is built under the lock."""
+        cols = tuple(self._str_list(columns))
+        if cols:
+            name = "PRIMARY" if method == "create_primary_key" else self._str(_arg(node, 0, "constraint_name"))
+            self.scope.add_index(table, name or cols[0], cols)
         if self.dialect != "postgresql" or self.scope.is_new(table, schema):
             return
         self.emit("create_index_blocking", node, table=qualified(table, schema),
@@ -609,7 +611,13 @@ class _RevisionWalker:
                            "constraint_type": "UNIQUE" if method == "create_unique_constraint" else "PRIMARY KEY"})
 
     def create_foreign_key(self, node: ast.Call, table: str, schema: str | None,
-                           referent: ast.expr | None, local_cols: ast.expr | None) -> None:
+                           referent: ast.expr | None, local_cols: ast.expr | None,
+                           remote_cols: ast.expr | None = None) -> None:
+        target = self._name(referent)
+        if target is not None:
+            self.scope.add_foreign_key(ForeignKey(
+                self._str(_arg(node, 0, "constraint_name")), table, tuple(self._str_list(local_cols)),
+                target, tuple(self._str_list(remote_cols))))
         # PostgreSQL validates under locks (unless NOT VALID); MySQL copies the table.
         if self.dialect not in ("postgresql", "mysql") or self.scope.is_new(table, schema):
             return

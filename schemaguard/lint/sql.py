@@ -271,6 +271,7 @@ def _pg_statement(node: Node, scope: Scope, emit: Emit) -> None:
                 table, schema = names[-1], (names[-2] if len(names) > 1 else None)
                 if not scope.is_new(table, schema):
                     emit("drop_table", table=qualified(table, schema), details={"cascade": cascade})
+                scope.forget_table(table)
         elif stmt.get("removeType") == "OBJECT_SCHEMA":
             for obj in stmt.get("objects") or ():
                 name = _sval(obj)
@@ -316,6 +317,7 @@ def _pg_alter_table(stmt: Node, scope: Scope, emit: Emit) -> None:
             column = str(cmd.get("name"))
             if not new_table and not scope.is_new_column(table, column):
                 emit("drop_column", table=where, column=column)
+            scope.forget_column(table, column)
         elif sub == "AT_AlterColumnType":
             column = str(cmd.get("name"))
             new_type = _pg_type(cmd["def"]["ColumnDef"].get("typeName"))
@@ -384,12 +386,14 @@ def _pg_rename(stmt: Node, scope: Scope, emit: Emit) -> None:
             scope.create_table(str(stmt.get("newname")), schema)
         else:
             emit("rename_table", table=qualified(table, schema), old=table, new=str(stmt.get("newname")))
+        scope.rename_table(table, str(stmt.get("newname")))
     elif rename == "OBJECT_COLUMN" and stmt.get("relationType") == "OBJECT_TABLE":
         old, new = str(stmt.get("subname")), str(stmt.get("newname"))
         if scope.is_new(table, schema) or scope.is_new_column(table, old):
             scope.add_column(table, new, scope.type_of(table, old))
         else:
             emit("rename_column", table=qualified(table, schema), column=old, old=old, new=new)
+        scope.rename_column(table, old, new)
 
 
 # --- SQLite and MySQL (sqlglot) -----------------------------------------------------------------
@@ -596,6 +600,7 @@ def _sg_statement(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
                 if not scope.is_new(table, schema):
                     emit("drop_table", table=qualified(table, schema),
                          details={"cascade": bool(node.args.get("cascade"))})
+                scope.forget_table(table)
         elif kind in ("SCHEMA", "DATABASE"):
             for tbl in _sg_drop_targets(node):
                 name = _sg_schema_name(tbl)
@@ -645,7 +650,7 @@ def _sg_alter_table(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
                 column = str(col.name)
                 if not new_table and not scope.is_new_column(table, column):
                     emit("drop_column", table=where, column=column)
-                scope.define(table, column, None)
+                scope.forget_column(table, column)
         elif drop_kind == "INDEX":
             for ix in _sg_drop_targets(action):
                 sg_drop_index(str(ix.name), table, schema, dialect, scope, emit)
@@ -695,13 +700,14 @@ def _sg_alter_table(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
                 scope.add_column(table, new, scope.type_of(table, old))
             else:
                 emit("rename_column", table=where, column=old, old=old, new=new)
-            scope.define(table, new, scope.definition_of(table, old))
+            scope.rename_column(table, old, new)
         elif isinstance(action, exp.AlterRename):
             new_name = str(action.this.name)
             if new_table:
                 scope.create_table(new_name, schema)
             else:
                 emit("rename_table", table=where, old=table, new=new_name)
+            scope.rename_table(table, new_name)
 
 
 def _sg_rename_tables(node: Any, dialect: str, scope: Scope, emit: Emit) -> None:
@@ -731,3 +737,4 @@ def _sg_rename_tables(node: Any, dialect: str, scope: Scope, emit: Emit) -> None
             scope.create_table(new, schema)
         else:
             emit("rename_table", table=qualified(old, schema), old=old, new=new)
+        scope.rename_table(old, new)

@@ -179,6 +179,8 @@ def sg_modify(action: Any, table: str, where: str, new_table: bool, dialect: str
     if rename_from is not None and old_name != column:
         if not new_table and not scope.is_new_column(table, old_name):
             emit("rename_column", table=where, column=old_name, old=old_name, new=column)
+        # CHANGE: the indexes and foreign keys on the column follow it to its new name.
+        scope.rename_column(table, old_name, column)
     scope.set_type(table, column, new_type)
     after = sg_define(coldef, table, scope)
     extra = restatement(before, after)
