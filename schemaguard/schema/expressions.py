@@ -103,6 +103,9 @@ def _canon(node: Any, exp: Any) -> str:
         return "true" if node.this else "false"
     if isinstance(node, exp.Null):
         return "null"
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "octet_length" and len(node.expressions) == 1:
+        # MariaDB prints LENGTH() back as octet_length(): a length in bytes, as MySQL's LENGTH is.
+        return _canon(exp.Length(this=node.expressions[0].copy(), binary=True), exp)
     if isinstance(node, exp.Between):
         this = node.this
         rewritten = exp.And(this=exp.GTE(this=this.copy(), expression=node.args["low"].copy()),
