@@ -570,6 +570,11 @@ def test_index_direction_and_prefix_length_are_compared(mysql_url: str, tmp_path
     ], _explain(result.findings)
     assert all("over the same elements" in f.message for f in result.findings)
 
+    # A SPATIAL key reports a prefix of 32 of its own: not a prefix length a model could declare.
+    run_sql(mysql_url, ["CREATE TABLE places (id INT PRIMARY KEY, p POINT NOT NULL, SPATIAL INDEX sp (p))"])
+    places = assert_same(mysql_url).table("places")
+    assert places is not None and [(i.name, i.options) for i in places.indexes] == [("sp", ())]
+
 
 def test_direction_is_not_compared_on_a_server_that_ignores_desc() -> None:
     """MariaDB before 10.8 and MySQL 5.7 take DESC and build the element ascending: there a

@@ -218,8 +218,8 @@ class MySQL(Dialect):
         # The inspector reads prefix lengths (mysql_length) but not DESC: both paths read STATISTICS.
         rows = conn.exec_driver_sql(_INDEX_OPTIONS, {"schema": schema or _database(conn)}).all()
         parts: dict[tuple[str, str], list[str]] = {}
-        for table, index, collation, sub_part in rows:
-            parts.setdefault((table, index), []).append(_element_options(collation, sub_part))
+        for table, index, collation, sub_part, index_type in rows:
+            parts.setdefault((table, index), []).append(_element_options(collation, sub_part, index_type))
         return {key: tuple(options) for key, options in parts.items()}
 
     def live_autoincrement(self, column: Mapping[str, Any], primary_key: Sequence[str], type_text: str | None) -> bool:
@@ -513,7 +513,8 @@ ORDER BY TABLE_NAME, ORDINAL_POSITION
 """
 # Index parts in key order; an expression part (MySQL 8.0.13+) has no column name.
 _INDEXES = """
-SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, {expression}, COLLATION
+SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, {expression}, COLLATION,
+       INDEX_TYPE
 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = %(schema)s
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
 """
@@ -571,7 +572,7 @@ def reflect_catalog(
     uniques: dict[str, dict[str, list[str]]] = {}
     indexes: dict[str, dict[str, list[str]]] = {}
     options: dict[tuple[str, str], list[str]] = {}
-    for table, index, non_unique, _seq, column, sub_part, expr, collation in index_rows:
+    for table, index, non_unique, _seq, column, sub_part, expr, collation, index_type in index_rows:
         if table not in tables:
             continue
         if index == "PRIMARY":
@@ -582,7 +583,7 @@ def reflect_catalog(
             continue
         into = uniques if not int(non_unique) else indexes
         into.setdefault(table, {}).setdefault(index, []).append(part)
-        options.setdefault((table, index), []).append(_element_options(collation, sub_part))
+        options.setdefault((table, index), []).append(_element_options(collation, sub_part, index_type))
 
     fks: dict[str, dict[str, dict[str, Any]]] = {}
     for table, cname, column, ref_schema, ref_table, ref_column, update_rule, delete_rule in fk_rows:
@@ -666,7 +667,7 @@ JOIN information_schema.CHECK_CONSTRAINTS c
 WHERE t.TABLE_SCHEMA = %(schema)s AND t.CONSTRAINT_TYPE = 'CHECK' AND t.ENFORCED = 'YES'
 """
 _INDEX_OPTIONS = """
-SELECT TABLE_NAME, INDEX_NAME, COLLATION, SUB_PART FROM information_schema.STATISTICS
+SELECT TABLE_NAME, INDEX_NAME, COLLATION, SUB_PART, INDEX_TYPE FROM information_schema.STATISTICS
 WHERE TABLE_SCHEMA = %(schema)s AND INDEX_NAME <> 'PRIMARY'
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
 """
@@ -691,12 +692,14 @@ def read_checks(conn: Connection, database: str) -> dict[str, list[Check]] | Non
     return out
 
 
-def _element_options(collation: str | None, sub_part: Any) -> str:
+def _element_options(collation: str | None, sub_part: Any, index_type: str | None) -> str:
     """An index element's options from STATISTICS: COLLATION 'D' is descending (NULL: not sorted,
-    a FULLTEXT or hash key), SUB_PART the indexed prefix in characters."""
+    a FULLTEXT or hash key), SUB_PART the indexed prefix in characters (a SPATIAL key reports 32,
+    its own, which no model declares)."""
     from ..schema.expressions import element_options
 
-    return element_options(descending=collation == "D", length=int(sub_part) if sub_part is not None else None)
+    length = int(sub_part) if sub_part is not None and index_type != "SPATIAL" else None
+    return element_options(descending=collation == "D", length=length)
 
 
 def _options(options: list[str]) -> tuple[str, ...]:
