@@ -474,7 +474,7 @@ sa.Table(
     sa.Column("qty", sa.Integer, sa.CheckConstraint("qty > 0"), nullable=False),
     sa.Column("status", sa.String(10), nullable=False),
     sa.Column("note", sa.String(20)),
-    sa.Column("doc", sa.JSON),
+    sa.Column("doc", sa.JSON), sa.Column("Mixed Doc", sa.JSON),
     sa.Column("paid", sa.Boolean(create_constraint=True), nullable=False),
     sa.CheckConstraint("qty BETWEEN 1 AND 100", name="ck_orders_qty_range"),
     sa.CheckConstraint("status IN ('new', 'paid')"),

@@ -456,7 +456,9 @@ class ColSpec:
         return f"Col({self.name!r}, {self.kind}{', ' if extra else ''}{', '.join(extra)})"
 
 
-IndexPart = tuple[str, str]  # (column, "plain" | "desc" | "lower")
+# (column, "plain" | "desc" | "lower" | "prefix"); "prefix" (MySQL): the first half of a String(n)
+# column's characters, declared with mysql_length.
+IndexPart = tuple[str, str]
 
 
 @dataclass
@@ -678,8 +680,8 @@ def schemas(draw: st.DrawFn, backend: str) -> SchemaSpec:
                 [p[0] for p in i[1]]
                 for i in target.indexes
                 if i[2] and i[3] is None and all(p[1] != "lower" for p in i[1])
-                # InnoDB cannot use an index with DESC parts for a key's target.
-                and not (backend == "mysql" and any(p[1] == "desc" for p in i[1]))
+                # InnoDB cannot use an index with DESC or prefix parts for a key's target.
+                and not (backend == "mysql" and any(p[1] in ("desc", "prefix") for p in i[1]))
             ]
             # A unique index is created after its table, too late for a key of the table itself.
             candidates += [
@@ -748,12 +750,14 @@ def schemas(draw: st.DrawFn, backend: str) -> SchemaSpec:
         texts = [] if backend == "mysql" else [
             c.name for c in usable if c.kind in ("String(n)", "String()", "Text", "Unicode")
         ]
+        prefixable = [c.name for c in usable if c.kind == "String(n)" and c.params >= 2] if backend == "mysql" else []
         parts = st.one_of(
             st.tuples(
                 st.sampled_from([c.name for c in usable]),
                 st.sampled_from(["plain", "plain", "desc"]),
             ),
             *([st.tuples(st.sampled_from(texts), st.just("lower"))] if texts else []),
+            *([st.tuples(st.sampled_from(prefixable), st.sampled_from(["prefix"]))] if prefixable else []),
         )
         for i in range(draw(st.integers(0, 3)) if usable else 0):
             idx = draw(st.lists(parts, min_size=1, max_size=3, unique_by=lambda p: p[0]))
@@ -862,18 +866,22 @@ def build_metadata(schema: SchemaSpec, backend: str, enum_names: dict[tuple[str,
         table = sa.Table(spec.name, md, *sa_cols)
         for name, parts, unique, where in spec.indexes:
             exprs: list[Any] = []
+            lengths: dict[str, int] = {}
             for col, how in parts:
                 exprs.append(
                     {
                         "plain": table.c[col],
                         "desc": table.c[col].desc(),
                         "lower": sa.func.lower(table.c[col]),
+                        "prefix": table.c[col],
                     }[how]
                 )
-            kw = {}
+                if how == "prefix":
+                    lengths[col] = max(1, _col(spec, col).params // 2)
+            kw: dict[str, Any] = {"mysql_length": lengths} if lengths else {}
             if where is not None:
                 predicate = sa.func.coalesce(table.c[where], table.c[where]).is_not(None)
-                kw = {"sqlite_where": predicate, "postgresql_where": predicate}
+                kw.update(sqlite_where=predicate, postgresql_where=predicate)
             sa.Index(name, *exprs, unique=unique, **kw)
         for name, cols in spec.uniques:
             table.append_constraint(sa.UniqueConstraint(*cols, name=name))

@@ -321,8 +321,10 @@ class MySQL(Dialect):
 
     def type_generated_check(self, normalized: str, column_types: Mapping[str, str | None]) -> bool:
         # MariaDB's JSON is LONGTEXT with a CHECK (json_valid(x)) of the server's own making.
+        # (column_types has its names lower-cased: column names are case-blind here.)
         return super().type_generated_check(normalized, column_types) or any(
-            (type_ or "").startswith("LONGTEXT") and normalized == self.normalize_check(f"json_valid(`{name}`)")
+            (type_ or "").startswith("LONGTEXT")
+            and normalized.lower() == self.normalize_check("json_valid(`" + name.replace("`", "``") + "`)").lower()
             for name, type_ in column_types.items()
         )
 
