@@ -761,6 +761,10 @@ def schemas(draw: st.DrawFn, backend: str) -> SchemaSpec:
         )
         for i in range(draw(st.integers(0, 3)) if usable else 0):
             idx = draw(st.lists(parts, min_size=1, max_size=3, unique_by=lambda p: p[0]))
+            if any(p[1] == "prefix" for p in idx):
+                # SQLAlchemy cannot compile mysql_length by column beside a DESC element (it asks
+                # the element for a .name): an index with a prefix has plain elements.
+                idx = [(p[0], "plain" if p[1] == "desc" else p[1]) for p in idx]
             where = draw(st.sampled_from([None, None, *[c.name for c in usable]]))
             spec.indexes.append((object_name("ix", t, i), idx, draw(st.booleans()), where))
         for i in range(draw(st.integers(0, 2)) if usable else 0):
