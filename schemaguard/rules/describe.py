@@ -51,7 +51,7 @@ def differs(change: Change) -> str:
     if not isinstance(twin, Index):
         return ""
     side = "the model declares" if change.kind == "index_extra" else "the database has"
-    return f"; {side} {index(twin)} over the same elements in another order, collation, operator class or prefix length"
+    return f"; {side} {index(twin)} over the same elements in another order, collation or operator class, or prefix length"
 
 
 def fk(obj: Any) -> str | None:
