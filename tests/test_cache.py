@@ -528,6 +528,7 @@ def test_the_entry_layout_keeps_every_field() -> None:
     )
     schema = Schema(dialect="postgresql", tables=(table,), origin="live", schema="sales", label="m:Base",
                     flavor="sequelize", default_schema="public", lower_case_table_names=1,
+                    explicit_defaults_for_timestamp=False, index_directions=False,
                     alternates=(Table("Orders", ()),))
     for obj in (schema, table, table.columns[0], table.indexes[0], table.uniques[0], table.foreign_keys[0], src):
         for f in dataclasses.fields(obj):

@@ -438,3 +438,215 @@ def test_names_on_a_server_that_folds_table_names(lctn1_url: str, tmp_path: Path
     (table,) = found["table_name_case"]
     assert table.severity == "error"
     assert "lower_case_table_names=1" in table.message and "Linux" in table.message
+
+
+# --- CHECK constraints, index element options, implicit TIMESTAMP defaults ----------------------
+
+
+@pytest.mark.parametrize(
+    ("declared", "printed"),
+    [
+        # MariaDB keeps the text, with backticks and lower-case keywords.
+        ("stock BETWEEN 0 AND 1000", "`stock` between 0 and 1000"),
+        ("status IN ('new', 'sold')", "`status` in ('new','sold')"),
+        ("price >= -1", "`price` >= -1"),
+        # MySQL 8 adds parentheses, and a charset introducer to every string literal.
+        ("status IN ('new', 'sold')", "(`status` in (_utf8mb4'new',_utf8mb4'sold'))"),
+        ("length(note) >= 3", "octet_length(`note`) >= 3"),  # MariaDB's print-back of LENGTH
+        ("id > 0 AND status != 'x' OR sku LIKE 'a%'",
+         "(((`id` > 0) and (`status` <> _utf8mb4'x')) or (`sku` like _utf8mb4'a%'))"),
+        ("price >= -1", "(`price` >= -(1))"),
+    ],
+)
+def test_checks_as_each_server_prints_them_back(declared: str, printed: str) -> None:
+    mysql = dialect_named("mysql")
+    assert mysql.normalize_check(declared) == mysql.normalize_check(printed)
+    assert mysql.normalize_check("status IN ('new')") != mysql.normalize_check("(`status` in (_utf8mb4'old'))")
+
+
+CHECKS_MODEL = '''
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+sa.Table(
+    "orders", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("qty", sa.Integer, sa.CheckConstraint("qty > 0"), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("note", sa.String(20)),
+    sa.Column("doc", sa.JSON), sa.Column("Mixed Doc", sa.JSON),
+    sa.Column("paid", sa.Boolean(create_constraint=True), nullable=False),
+    sa.CheckConstraint("qty BETWEEN 1 AND 100", name="ck_orders_qty_range"),
+    sa.CheckConstraint("status IN ('new', 'paid')"),
+    sa.CheckConstraint("note IS NULL OR length(note) >= 3", name="ck_orders_note"),
+)
+'''
+
+
+def _models(tmp_path: Path, name: str, text: str) -> tuple[str, Any]:
+    path = tmp_path / f"{name}.py"
+    path.write_text(text)
+    namespace: dict[str, Any] = {}
+    exec(compile(text, str(path), "exec"), namespace)
+    return f"{path}:metadata", namespace["metadata"]
+
+
+@pytest.mark.mysql
+def test_checks_are_read_and_compared_by_meaning(mysql_url: str, tmp_path: Path) -> None:
+    target, metadata = _models(tmp_path, "checks_models", CHECKS_MODEL)
+    engine = engine_for(mysql_url)
+    try:
+        metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    live = assert_same(mysql_url)  # the inspector's path reads them from the catalog too
+    orders = live.table("orders")
+    assert orders is not None and orders.checks is not None
+    # MariaDB's own CHECK for its JSON (LONGTEXT) column and the column-level one, named after
+    # their columns, are read; neither is a finding.
+    assert {"doc", "qty", "ck_orders_qty_range", "ck_orders_note"} <= {k.name for k in orders.checks}
+    assert check(mysql_url, target).findings == []
+
+    run_sql(mysql_url, [
+        "ALTER TABLE orders DROP CONSTRAINT ck_orders_note",
+        "ALTER TABLE orders DROP CONSTRAINT ck_orders_qty_range",
+        "ALTER TABLE orders ADD CONSTRAINT ck_orders_qty_range CHECK (qty BETWEEN 1 AND 50)",
+        "ALTER TABLE orders ADD CONSTRAINT ck_orders_extra CHECK (paid < 2)",
+    ])
+    result = check(mysql_url, target)
+    assert sorted((f.kind, f.column) for f in result.findings) == [
+        ("check_extra", "paid"), ("check_mismatch", "qty"), ("check_missing", "note"),
+    ], _explain(result.findings)
+    assert_same(mysql_url)
+
+
+INDEXES_MODEL = '''
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+items = sa.Table(
+    "items", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100)), sa.Column("code", sa.String(8)), sa.Column("body", sa.Text),
+    sa.Column("rank", sa.Integer),
+)
+sa.Index("ix_items_rank", items.c.rank.desc(), items.c.id)
+sa.Index("ix_items_name", items.c.name, mysql_length=10)
+sa.Index("ix_items_body", items.c.body, items.c.rank, mysql_length={"body": 20})
+# A prefix as long as the column is the whole column: the server keeps no prefix.
+sa.Index("ix_items_code", items.c.code, mysql_length=8)
+'''
+
+
+@pytest.mark.mysql
+def test_index_direction_and_prefix_length_are_compared(mysql_url: str, tmp_path: Path) -> None:
+    target, metadata = _models(tmp_path, "index_models", INDEXES_MODEL)
+    engine = engine_for(mysql_url)
+    try:
+        metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    live = assert_same(mysql_url)
+    assert live.index_directions is True  # MariaDB 10.11 builds DESC elements descending
+    by_name = {i.name: i for i in live.table("items").indexes}  # type: ignore[union-attr]
+    assert by_name["ix_items_rank"].options == ("DESC", "")
+    assert by_name["ix_items_name"].options == ("(10)",)
+    assert by_name["ix_items_body"].options == ("(20)", "")
+    assert by_name["ix_items_code"].options == ()
+    assert check(mysql_url, target).findings == []
+
+    run_sql(mysql_url, [
+        "DROP INDEX ix_items_rank ON items", "CREATE INDEX ix_items_rank ON items (`rank`, id)",
+        "DROP INDEX ix_items_name ON items", "CREATE INDEX ix_items_name ON items (name(30))",
+    ])
+    assert_same(mysql_url)
+    result = check(mysql_url, target)
+    found = sorted((f.kind, f.declared or f.live) for f in result.findings)
+    assert found == [
+        ("index_extra", "INDEX ix_items_name (name(30))"),
+        ("index_extra", "INDEX ix_items_rank (rank, id)"),
+        ("index_missing", "INDEX ix_items_name (name(10))"),
+        ("index_missing", "INDEX ix_items_rank (rank DESC, id)"),
+    ], _explain(result.findings)
+    assert all("over the same elements" in f.message for f in result.findings)
+
+    # A SPATIAL key reports a prefix of 32 of its own: not a prefix length a model could declare.
+    run_sql(mysql_url, ["CREATE TABLE places (id INT PRIMARY KEY, p POINT NOT NULL, SPATIAL INDEX sp (p))"])
+    places = assert_same(mysql_url).table("places")
+    assert places is not None and [(i.name, i.options) for i in places.indexes] == [("sp", ())]
+
+
+def test_direction_is_not_compared_on_a_server_that_ignores_desc() -> None:
+    """MariaDB before 10.8 and MySQL 5.7 take DESC and build the element ascending: there a
+    declared DESC is no drift, but a prefix length still is."""
+    from schemaguard.schema.snapshot import Column, Index, Table
+
+    cols = (Column("id", "INTEGER", False), Column("name", "VARCHAR(100)", True))
+
+    def schema(origin: str, options: tuple[str, ...], directions: bool | None) -> Schema:
+        index = Index("ix_name", ("name",), options=options)
+        return Schema(dialect="mysql", tables=(Table("t", cols, ("id",), indexes=(index,)),), origin=origin,
+                      index_directions=directions)
+
+    assert check(schema("live", (), False), schema("declared", ("DESC",), None)).findings == []
+    assert [f.kind for f in check(schema("live", (), True), schema("declared", ("DESC",), None)).findings] == [
+        "index_missing", "index_extra"]
+    assert [f.kind for f in check(schema("live", (), False), schema("declared", ("(10) DESC",), None)).findings] == [
+        "index_missing", "index_extra"]
+    assert check(schema("live", ("(10)",), False), schema("declared", ("(10) DESC",), None)).findings == []
+
+
+TIMESTAMPS_MODEL = '''
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+sa.Table(
+    "events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created", sa.TIMESTAMP, nullable=False),
+    sa.Column("seen", sa.TIMESTAMP, nullable=False),
+    sa.Column("gone", sa.TIMESTAMP, nullable=True),
+)
+'''
+
+
+@pytest.mark.mysql
+def test_implicit_timestamp_defaults_follow_the_server_setting(mysql_url: str, tmp_path: Path) -> None:
+    target, metadata = _models(tmp_path, "ts_models", TIMESTAMPS_MODEL)
+    engine = engine_for(mysql_url)
+    try:
+        with engine.begin() as conn:
+            # The setting is per session on MariaDB 10.11 (its default is ON from 10.10).
+            conn.exec_driver_sql("SET SESSION explicit_defaults_for_timestamp = OFF")
+            metadata.create_all(conn)
+        # The server gave `created` DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP and
+        # `seen` a zero date by itself. With the setting ON (as this server runs), it would not
+        # have: the defaults are someone's, and drift.
+        live = reflect_live(mysql_url)
+        assert live.explicit_defaults_for_timestamp is True
+        events = live.table("events")
+        assert events is not None
+        assert events.column("created").default == "current_timestamp on update current_timestamp"  # type: ignore[union-attr]
+        result = check(mysql_url, target)
+        assert sorted((f.kind, f.column) for f in result.findings) == [
+            ("default_mismatch", "created"), ("default_mismatch", "seen")], _explain(result.findings)
+
+        with engine.connect() as conn:
+            original = conn.exec_driver_sql("SELECT @@GLOBAL.explicit_defaults_for_timestamp").scalar()
+            conn.exec_driver_sql("SET GLOBAL explicit_defaults_for_timestamp = OFF")
+        try:
+            assert reflect_live(mysql_url).explicit_defaults_for_timestamp is False
+            assert check(mysql_url, target).findings == []
+            # A default the model declares is compared as ever.
+            declared = TIMESTAMPS_MODEL.replace(
+                'sa.Column("created", sa.TIMESTAMP, nullable=False)',
+                'sa.Column("created", sa.TIMESTAMP, nullable=False, server_default=sa.func.now())')
+            changed, _ = _models(tmp_path, "ts_models_2", declared)
+            result = check(mysql_url, changed)
+            assert [(f.kind, f.column) for f in result.findings] == [("default_mismatch", "created")], (
+                _explain(result.findings))
+        finally:
+            with engine.connect() as conn:
+                conn.exec_driver_sql(f"SET GLOBAL explicit_defaults_for_timestamp = {int(original)}")
+    finally:
+        engine.dispose()

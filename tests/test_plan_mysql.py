@@ -149,6 +149,18 @@ def test_create_index_is_inplace_and_undone(mysql_url: str) -> None:
 
 
 @mysql
+def test_index_with_another_prefix_or_direction_is_replaced_and_undone(mysql_url: str) -> None:
+    before = _models(lambda md: (_parent(md), _child(md, sa.Index("ix_child_name", "name", mysql_length=5),
+                                                     sa.Index("ix_child_n", "n"))))
+    after = _models(lambda md: (_parent(md), _child(md, sa.Index("ix_child_name", "name", mysql_length=10),
+                                                    sa.Index("ix_child_n", sa.desc("n")))))
+    plan = _round_trip(mysql_url, before, after, "alter")
+    assert sorted(s.kind for s in plan.steps) == ["create_index", "create_index", "drop_index", "drop_index"]
+    assert any("name(10)" in stmt for stmt in _sql(plan, "create_index")), _sql(plan, "create_index")
+    assert any("n DESC" in stmt for stmt in _sql(plan, "create_index")), _sql(plan, "create_index")
+
+
+@mysql
 def test_add_unique_is_undone_by_drop_index(mysql_url: str) -> None:
     before = _models(lambda md: (_parent(md), _child(md)))
     after = _models(lambda md: (_parent(md).append_constraint(sa.UniqueConstraint("code", name="uq_parent_code")),

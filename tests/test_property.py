@@ -456,7 +456,9 @@ class ColSpec:
         return f"Col({self.name!r}, {self.kind}{', ' if extra else ''}{', '.join(extra)})"
 
 
-IndexPart = tuple[str, str]  # (column, "plain" | "desc" | "lower")
+# (column, "plain" | "desc" | "lower" | "prefix"); "prefix" (MySQL): the first half of a String(n)
+# column's characters, declared with mysql_length.
+IndexPart = tuple[str, str]
 
 
 @dataclass
@@ -678,8 +680,8 @@ def schemas(draw: st.DrawFn, backend: str) -> SchemaSpec:
                 [p[0] for p in i[1]]
                 for i in target.indexes
                 if i[2] and i[3] is None and all(p[1] != "lower" for p in i[1])
-                # InnoDB cannot use an index with DESC parts for a key's target.
-                and not (backend == "mysql" and any(p[1] == "desc" for p in i[1]))
+                # InnoDB cannot use an index with DESC or prefix parts for a key's target.
+                and not (backend == "mysql" and any(p[1] in ("desc", "prefix") for p in i[1]))
             ]
             # A unique index is created after its table, too late for a key of the table itself.
             candidates += [
@@ -748,15 +750,21 @@ def schemas(draw: st.DrawFn, backend: str) -> SchemaSpec:
         texts = [] if backend == "mysql" else [
             c.name for c in usable if c.kind in ("String(n)", "String()", "Text", "Unicode")
         ]
+        prefixable = [c.name for c in usable if c.kind == "String(n)" and c.params >= 2] if backend == "mysql" else []
         parts = st.one_of(
             st.tuples(
                 st.sampled_from([c.name for c in usable]),
                 st.sampled_from(["plain", "plain", "desc"]),
             ),
             *([st.tuples(st.sampled_from(texts), st.just("lower"))] if texts else []),
+            *([st.tuples(st.sampled_from(prefixable), st.sampled_from(["prefix"]))] if prefixable else []),
         )
         for i in range(draw(st.integers(0, 3)) if usable else 0):
             idx = draw(st.lists(parts, min_size=1, max_size=3, unique_by=lambda p: p[0]))
+            if any(p[1] == "prefix" for p in idx):
+                # SQLAlchemy cannot compile mysql_length by column beside a DESC element (it asks
+                # the element for a .name): an index with a prefix has plain elements.
+                idx = [(p[0], "plain" if p[1] == "desc" else p[1]) for p in idx]
             where = draw(st.sampled_from([None, None, *[c.name for c in usable]]))
             spec.indexes.append((object_name("ix", t, i), idx, draw(st.booleans()), where))
         for i in range(draw(st.integers(0, 2)) if usable else 0):
@@ -773,11 +781,13 @@ def schemas(draw: st.DrawFn, backend: str) -> SchemaSpec:
             spec.uniques.append((uname, u_cols))
         # CHECK constraints, table-level or column-level, in the forms PostgreSQL prints back
         # differently (BETWEEN, IN, negative numbers, casts of text).
-        numeric = [c.name for c in cols if c.kind in INTEGERS and not c.computed]
-        textual = [c.name for c in cols if c.kind in ("String(n)", "String()", "Text") and not c.computed]
+        # MariaDB refuses a CHECK on an AUTO_INCREMENT column, and on a column of a foreign key
+        # with a referential action: none on key columns there.
+        keys = {*spec.pk, *(c for fk in spec.fks for c in fk[1])} if backend == "mysql" else set()
+        numeric = [c.name for c in cols if c.kind in INTEGERS and not c.computed and c.name not in keys]
+        textual = [c.name for c in cols if c.kind in ("String(n)", "String()", "Text") and not c.computed
+                   and c.name not in keys]
         forms = [*(["between", "gte", "in_int"] if numeric else []), *(["in_text", "len"] if textual else [])]
-        if backend == "mysql":
-            forms = []  # CHECKs are not compared on MySQL yet (and MariaDB refuses one on AUTO_INCREMENT)
         for i in range(draw(st.integers(0, 2)) if forms else 0):
             form = draw(st.sampled_from(forms))
             col_name = draw(st.sampled_from(numeric if form in ("between", "gte", "in_int") else textual))
@@ -860,18 +870,22 @@ def build_metadata(schema: SchemaSpec, backend: str, enum_names: dict[tuple[str,
         table = sa.Table(spec.name, md, *sa_cols)
         for name, parts, unique, where in spec.indexes:
             exprs: list[Any] = []
+            lengths: dict[str, int] = {}
             for col, how in parts:
                 exprs.append(
                     {
                         "plain": table.c[col],
                         "desc": table.c[col].desc(),
                         "lower": sa.func.lower(table.c[col]),
+                        "prefix": table.c[col],
                     }[how]
                 )
-            kw = {}
+                if how == "prefix":
+                    lengths[col] = max(1, _col(spec, col).params // 2)
+            kw: dict[str, Any] = {"mysql_length": lengths} if lengths else {}
             if where is not None:
                 predicate = sa.func.coalesce(table.c[where], table.c[where]).is_not(None)
-                kw = {"sqlite_where": predicate, "postgresql_where": predicate}
+                kw.update(sqlite_where=predicate, postgresql_where=predicate)
             sa.Index(name, *exprs, unique=unique, **kw)
         for name, cols in spec.uniques:
             table.append_constraint(sa.UniqueConstraint(*cols, name=name))

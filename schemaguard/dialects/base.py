@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
     from sqlalchemy.engine import Dialect as SADialect
 
-    from ..schema.snapshot import Index, Schema, Table
+    from ..schema.snapshot import Check, Column, Index, Schema, Table
 
 _WS = re.compile(r"\s+")
 # The fold (schema/expressions.py) of `x IN (0, 1)`.
@@ -136,6 +136,16 @@ class Dialect:
         inspector's path (it does not read them); empty where the inspector has them already."""
         return {}
 
+    def checks_by_table(self, conn: Connection, schema: str | None) -> dict[str, list[Check]] | None:
+        """Table name -> its CHECK constraints, for the inspector's path where the inspector's own
+        reading misses some (MariaDB's column-level CHECKs); None to take the inspector's."""
+        return None
+
+    def index_element_options(self, conn: Connection, schema: str | None) -> dict[tuple[str, str], tuple[str, ...]] | None:
+        """(table, index) -> each element's options text (schema.expressions.element_options), for
+        the inspector's path where the inspector does not read them (MySQL's DESC); None: its own."""
+        return None
+
     def generated_columns(self, conn: Connection, schema: str | None) -> dict[tuple[str, str], str] | None:
         """(table, column) -> the expression of each generated column, where the inspector's own
         reading cannot be trusted; None to take the inspector's."""
@@ -219,6 +229,11 @@ class Dialect:
 
         return normalize_default(text, type_text)
 
+    def implicit_default(self, declared: Column, live: Column, table: Table, schema: Schema) -> bool:
+        """Whether the live column's default is one the server gave it by itself, the model having
+        declared none (MySQL's first TIMESTAMP under explicit_defaults_for_timestamp=OFF)."""
+        return False
+
     def sequelize_enum_is_native(self) -> bool:
         """Whether Sequelize's ENUM is an enum type here (PostgreSQL's named type, MySQL's inline
         ENUM), compared by its labels as written; elsewhere it is the text type it renders."""
@@ -291,6 +306,9 @@ class Dialect:
     index_nulls_order: ClassVar[bool] = False
     #: An index element can name an operator class (`text_pattern_ops`).
     index_operator_classes: ClassVar[bool] = False
+    #: An index element can index a prefix of its column (MySQL's `name(10)`, declared with
+    #: `mysql_length`): compared as an element option.
+    index_prefix_lengths: ClassVar[bool] = False
 
     #: ALTER of one attribute of a column restates the whole column (MySQL's MODIFY/CHANGE): the
     #: plan states every attribute as the column has it when the step runs (the live column, as

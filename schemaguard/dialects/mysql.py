@@ -13,7 +13,15 @@ What the comparison has to know about these servers:
 - `RESTRICT` and `NO ACTION` are one foreign-key action in InnoDB (checked at once either way);
 - a foreign key needs an index: InnoDB makes one (named after the key, or its first column) when
   the model has none, and it is not drift;
-- column names are case-insensitive on every server; table names follow `lower_case_table_names`.
+- column names are case-insensitive on every server; table names follow `lower_case_table_names`;
+- CHECK constraints are read from information_schema.CHECK_CONSTRAINTS (MariaDB 10.2.22+, MySQL
+  8.0.16+; not compared on older servers), and MariaDB's own `json_valid(x)` CHECK on a JSON
+  column is the server's, not drift;
+- an index element's direction is recorded by MariaDB 10.8+ and MySQL 8 (older servers take DESC
+  and build the index ascending) and its prefix length (`name(10)`, a model's `mysql_length`) by all;
+- under explicit_defaults_for_timestamp=OFF (MariaDB before 10.10, MySQL 5.7) the first TIMESTAMP
+  column gets DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP by itself, and the other NOT
+  NULL ones a zero date: not drift where the model declares no default.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ..errors import LockUnavailable, UsageError
 from ..schema.defaults import normalize_default
 from ..schema.expressions import generated_expression
-from ..schema.snapshot import Column, ForeignKey, Index, Schema, Table, UniqueConstraint
+from ..schema.snapshot import Check, Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .base import COLLATE, Dialect
 
 if TYPE_CHECKING:
@@ -73,6 +81,9 @@ _BINARY_ATTRIBUTE = re.compile(
 _CHARSET = re.compile(r"\s+(?:CHARACTER\s+SET|CHARSET)\s+\S+", re.IGNORECASE)
 _FLAGS = ("UNSIGNED", "SIGNED", "ZEROFILL")
 _NOW_PRECISION = re.compile(r"^(?:current_timestamp|now|localtimestamp|localtime)\s*\(\s*(\d)\s*\)$")
+# The defaults explicit_defaults_for_timestamp=OFF gives TIMESTAMP columns, as normalize_default folds them.
+_IMPLICIT_NOW = re.compile(r"current_timestamp(\(\d\)|) on update current_timestamp\1")
+_ZERO_DATE = re.compile(r"'0000-00-00 00:00:00(?:\.0+)?'")
 
 class MySQL(Dialect):
     name: ClassVar[str] = "mysql"
@@ -97,10 +108,13 @@ class MySQL(Dialect):
         # created, and the server refuses any write inside it.
         conn.exec_driver_sql("START TRANSACTION READ ONLY")
 
-    # Not read yet from information_schema.CHECK_CONSTRAINTS: left unknown, not compared.
-    compares_checks: ClassVar[bool] = False
-    # Descending elements (STATISTICS.COLLATION = 'D') are not read yet, by either reading path.
-    compares_index_options: ClassVar[bool] = False
+    # CHECKs are read from information_schema.CHECK_CONSTRAINTS where the server has it (see
+    # read_checks; older servers leave Table.checks unknown). Index elements' direction
+    # (STATISTICS.COLLATION) and prefix length (SUB_PART) are read by both reading paths.
+    compares_checks: ClassVar[bool] = True
+    compares_index_options: ClassVar[bool] = True
+    index_prefix_lengths: ClassVar[bool] = True
+    check_sql: ClassVar[str | None] = "mysql"
 
     # --- one sync at a time -------------------------------------------------------------------
 
@@ -178,10 +192,14 @@ class MySQL(Dialect):
         return None
 
     def server_settings(self, conn: Connection) -> dict[str, Any]:
-        setting, version = conn.exec_driver_sql("SELECT @@lower_case_table_names, @@version").one()
+        setting, version, explicit_ts = conn.exec_driver_sql(
+            "SELECT @@lower_case_table_names, @@version, @@explicit_defaults_for_timestamp").one()
+        flavor = "mariadb" if "mariadb" in str(version).lower() else "mysql"
         return {
-            "flavor": "mariadb" if "mariadb" in str(version).lower() else "mysql",
+            "flavor": flavor,
             "lower_case_table_names": int(setting),
+            "explicit_defaults_for_timestamp": bool(int(explicit_ts)),
+            "index_directions": _records_directions(flavor == "mariadb", _version(str(version))),
         }
 
     # --- reflection -------------------------------------------------------------------------
@@ -190,6 +208,19 @@ class MySQL(Dialect):
         self, conn: Connection, schema: str | None, wanted: Callable[[str], bool], label: str
     ) -> Schema | None:
         return reflect_catalog(conn, schema, wanted, label)
+
+    def checks_by_table(self, conn: Connection, schema: str | None) -> dict[str, list[Check]] | None:
+        # The inspector parses SHOW CREATE TABLE, where MariaDB writes a column-level CHECK inside
+        # the column's line: it misses those. Both paths read information_schema instead.
+        return read_checks(conn, schema or _database(conn))
+
+    def index_element_options(self, conn: Connection, schema: str | None) -> dict[tuple[str, str], tuple[str, ...]]:
+        # The inspector reads prefix lengths (mysql_length) but not DESC: both paths read STATISTICS.
+        rows = conn.exec_driver_sql(_INDEX_OPTIONS, {"schema": schema or _database(conn)}).all()
+        parts: dict[tuple[str, str], list[str]] = {}
+        for table, index, collation, sub_part, index_type in rows:
+            parts.setdefault((table, index), []).append(_element_options(collation, sub_part, index_type))
+        return {key: tuple(options) for key, options in parts.items()}
 
     def live_autoincrement(self, column: Mapping[str, Any], primary_key: Sequence[str], type_text: str | None) -> bool:
         # The inspector reads AUTO_INCREMENT as autoincrement=True; False or None otherwise.
@@ -274,6 +305,28 @@ class MySQL(Dialect):
         if sep:
             return f"{_now(head) or head} on update {_now(on_update.strip()) or on_update.strip()}"
         return _now(out) or out
+
+    def implicit_default(self, declared: Column, live: Column, table: Table, schema: Schema) -> bool:
+        """Under explicit_defaults_for_timestamp=OFF the server gives the table's first TIMESTAMP
+        column DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, and every other TIMESTAMP
+        NOT NULL column a zero date, when CREATE TABLE says neither NULL nor a default."""
+        if schema.explicit_defaults_for_timestamp is not False or declared.default is not None:
+            return False
+        if live.nullable or not (live.type or "").startswith("TIMESTAMP") or live.default is None:
+            return False
+        first = next((c for c in table.columns if (c.type or "").startswith("TIMESTAMP")), None)
+        if first is not None and first.name == live.name:
+            return _IMPLICIT_NOW.fullmatch(live.default) is not None
+        return _ZERO_DATE.fullmatch(live.default) is not None
+
+    def type_generated_check(self, normalized: str, column_types: Mapping[str, str | None]) -> bool:
+        # MariaDB's JSON is LONGTEXT with a CHECK (json_valid(x)) of the server's own making.
+        # (column_types has its names lower-cased: column names are case-blind here.)
+        return super().type_generated_check(normalized, column_types) or any(
+            (type_ or "").startswith("LONGTEXT")
+            and normalized.lower() == self.normalize_check("json_valid(`" + name.replace("`", "``") + "`)").lower()
+            for name, type_ in column_types.items()
+        )
 
     # --- reports ----------------------------------------------------------------------------
 
@@ -446,8 +499,9 @@ def _fold(name: str, args: tuple[str, ...]) -> tuple[str, list[str]]:
 
 
 # --- the catalog, read in bulk ------------------------------------------------------------------
-# Four statements whatever the table count, each for one database (TABLE_SCHEMA), rows in a fixed
-# order. The Schema is the inspector's, field for field (tests/test_mysql.py holds them equal).
+# Five statements whatever the table count (four on a server without CHECK_CONSTRAINTS), each for
+# one database (TABLE_SCHEMA), rows in a fixed order. The Schema is the inspector's, field for
+# field (tests/test_mysql.py holds them equal).
 
 _TABLES = """
 SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES
@@ -461,7 +515,8 @@ ORDER BY TABLE_NAME, ORDINAL_POSITION
 """
 # Index parts in key order; an expression part (MySQL 8.0.13+) has no column name.
 _INDEXES = """
-SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, {expression}
+SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, {expression}, COLLATION,
+       INDEX_TYPE
 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = %(schema)s
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
 """
@@ -513,11 +568,13 @@ def reflect_catalog(
     column_rows = conn.exec_driver_sql(_COLUMNS.format(generated=generated), params).all()
     index_rows = conn.exec_driver_sql(_INDEXES.format(expression=expression), params).all()
     fk_rows = conn.exec_driver_sql(_FOREIGN_KEYS, params).all()
+    checks = read_checks(conn, name)
 
     primary: dict[str, list[str]] = {}
     uniques: dict[str, dict[str, list[str]]] = {}
     indexes: dict[str, dict[str, list[str]]] = {}
-    for table, index, non_unique, _seq, column, _sub_part, expr in index_rows:
+    options: dict[tuple[str, str], list[str]] = {}
+    for table, index, non_unique, _seq, column, sub_part, expr, collation, index_type in index_rows:
         if table not in tables:
             continue
         if index == "PRIMARY":
@@ -528,6 +585,7 @@ def reflect_catalog(
             continue
         into = uniques if not int(non_unique) else indexes
         into.setdefault(table, {}).setdefault(index, []).append(part)
+        options.setdefault((table, index), []).append(_element_options(collation, sub_part, index_type))
 
     fks: dict[str, dict[str, dict[str, Any]]] = {}
     for table, cname, column, ref_schema, ref_table, ref_column, update_rule, delete_rule in fk_rows:
@@ -578,7 +636,8 @@ def reflect_catalog(
                 columns=tuple(columns.get(table, ())),
                 primary_key=pk,
                 indexes=tuple(sorted(
-                    (Index(name=n, columns=tuple(c), unique=False) for n, c in indexes.get(table, {}).items()),
+                    (Index(name=n, columns=tuple(c), unique=False, options=_options(options.get((table, n), [])))
+                     for n, c in indexes.get(table, {}).items()),
                     key=lambda i: (str(i.name), i.columns),
                 )),
                 uniques=tuple(sorted(
@@ -586,10 +645,82 @@ def reflect_catalog(
                     key=lambda u: u.columns,
                 )),
                 foreign_keys=tuple(table_fks),
+                checks=None if checks is None else tuple(checks.get(table, ())),
             )
         )
     return Schema(dialect=sa_dialect.name, tables=tuple(out), origin="live", schema=schema, label=label,
                   default_schema=default_schema)
+
+
+# --- CHECK constraints and index element options, read by both paths ---------------------------
+
+# MariaDB names the table in CHECK_CONSTRAINTS (constraint names are unique per table only: a
+# column-level CHECK is named after its column); MySQL 8 names it in TABLE_CONSTRAINTS, where a
+# CHECK that is NOT ENFORCED says so: it refuses no row, so it is left out (a model's is missing).
+_CHECKS_MARIADB = """
+SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = %(schema)s
+"""
+_CHECKS_MYSQL = """
+SELECT t.TABLE_NAME, c.CONSTRAINT_NAME, c.CHECK_CLAUSE
+FROM information_schema.TABLE_CONSTRAINTS t
+JOIN information_schema.CHECK_CONSTRAINTS c
+  ON c.CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA AND c.CONSTRAINT_NAME = t.CONSTRAINT_NAME
+WHERE t.TABLE_SCHEMA = %(schema)s AND t.CONSTRAINT_TYPE = 'CHECK' AND t.ENFORCED = 'YES'
+"""
+_INDEX_OPTIONS = """
+SELECT TABLE_NAME, INDEX_NAME, COLLATION, SUB_PART, INDEX_TYPE FROM information_schema.STATISTICS
+WHERE TABLE_SCHEMA = %(schema)s AND INDEX_NAME <> 'PRIMARY'
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
+"""
+
+
+def read_checks(conn: Connection, database: str) -> dict[str, list[Check]] | None:
+    """Table name -> its CHECK constraints (the expression as the server prints it back, sorted as
+    the inspector's path sorts them), in one statement; None on a server without
+    information_schema.CHECK_CONSTRAINTS (MariaDB before 10.2.22, MySQL before 8.0.16: MySQL 5.7
+    parses a CHECK and drops it), where CHECKs are left unknown and not compared."""
+    sa_dialect: Any = conn.dialect
+    is_mariadb = bool(getattr(sa_dialect, "is_mariadb", False))
+    version = tuple(getattr(sa_dialect, "server_version_info", None) or (0,))
+    if version < ((10, 2, 22) if is_mariadb else (8, 0, 16)):
+        return None
+    rows = conn.exec_driver_sql(_CHECKS_MARIADB if is_mariadb else _CHECKS_MYSQL, {"schema": database}).all()
+    out: dict[str, list[Check]] = {}
+    for table, name, clause in rows:
+        out.setdefault(table, []).append(Check(name=name, expression=str(clause)))
+    for checks in out.values():
+        checks.sort(key=lambda k: (k.name or "", k.expression))
+    return out
+
+
+def _element_options(collation: str | None, sub_part: Any, index_type: str | None) -> str:
+    """An index element's options from STATISTICS: COLLATION 'D' is descending (NULL: not sorted,
+    a FULLTEXT or hash key), SUB_PART the indexed prefix in characters (a SPATIAL key reports 32,
+    its own, which no model declares)."""
+    from ..schema.expressions import element_options
+
+    length = int(sub_part) if sub_part is not None and index_type != "SPATIAL" else None
+    return element_options(descending=collation == "D", length=length)
+
+
+def _options(options: list[str]) -> tuple[str, ...]:
+    return tuple(options) if any(options) else ()
+
+
+def _database(conn: Connection) -> str:
+    sa_dialect: Any = conn.dialect
+    return str(sa_dialect.default_schema_name or conn.exec_driver_sql("SELECT DATABASE()").scalar())
+
+
+def _version(text: str) -> tuple[int, ...]:
+    """`10.11.19-MariaDB-0+deb12u1` -> (10, 11, 19)."""
+    return tuple(int(p) for p in re.findall(r"\d+", text.split("-")[0])[:3])
+
+
+def _records_directions(is_mariadb: bool, version: tuple[int, ...]) -> bool:
+    """Whether the server builds a DESC index element descending (and STATISTICS says 'D')."""
+    return version >= ((10, 8) if is_mariadb else (8, 0))
 
 
 def _expression(text: str) -> str:

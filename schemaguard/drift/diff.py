@@ -101,6 +101,10 @@ def diff(declared: Schema, live: Schema, *, outside: Iterable[Table] = ()) -> li
     changes: list[Change] = []
     if not dialect_of(live.dialect).compares_index_options:
         declared = _without_index_options(declared)
+    elif live.index_directions is False:
+        # The server takes DESC and builds the index ascending (MariaDB before 10.8, MySQL 5.7):
+        # the direction cannot differ there; the rest of an element's options still can.
+        declared = _without_index_options(declared, keep=lambda o: o != "DESC")
     tables = pair(declared.tables, live.tables)
     table_map = tables.mapping()
     live_by_name = {t.name: t for t in live.tables}
@@ -306,8 +310,13 @@ def _diff_table(d: Table, lv: Table, resolver: _Resolver) -> list[Change]:
         if resolver.dialect.column_case_harmless(dc.name, lc.name):
             details["queries_work"] = True
         out.append(ch("column_name_style", column=lc.name, declared=dc, live=lc, details=details))
+    live_schema = resolver.live_schema
+
+    def implicit(dc: Column, lc: Column) -> bool:
+        return resolver.dialect.implicit_default(dc, lc, lv, live_schema)
+
     for dc, lc in (*cols.exact, *cols.renamed, *cols.folded):
-        out.extend(_diff_column(dc, lc, ch, lv.primary_key, resolver.dialect))
+        out.extend(_diff_column(dc, lc, ch, lv.primary_key, resolver.dialect, implicit))
     if d.checks is not None and lv.checks is not None and (d.checks or lv.checks):
         out.extend(_diff_checks(d, lv, d.checks, lv.checks, resolver.dialect, ch))
 
@@ -321,7 +330,8 @@ def _diff_table(d: Table, lv: Table, resolver: _Resolver) -> list[Change]:
     return out
 
 
-def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...], ours: Dialect) -> list[Change]:
+def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...], ours: Dialect,
+                 implicit: Callable[[Column, Column], bool] | None = None) -> list[Change]:
     out = []
     if dc.type is not None and lc.type is not None and dc.type != lc.type and not ours.same_type(dc.type, lc.type):
         out.extend(_diff_type(dc, lc, ch, ours))
@@ -330,7 +340,8 @@ def _diff_column(dc: Column, lc: Column, ch: Any, live_pk: tuple[str, ...], ours
     if dc.generated != lc.generated:
         # How the column gets its value: written by the application, or computed by the database.
         out.append(ch("default_mismatch", column=lc.name, declared=dc, live=lc, details={"generated": True}))
-    elif dc.default != lc.default:
+    elif dc.default != lc.default and not (implicit is not None and implicit(dc, lc)):
+        # (A default the server gave the column by itself, the model declaring none, is not drift.)
         out.append(ch("default_mismatch", column=lc.name, declared=dc, live=lc))
     elif dc.identity is not None and dc.identity != lc.identity and lc.autoincrement:
         # The model asks for an identity (Identity()) and the database numbers the column by a
@@ -550,14 +561,22 @@ def _reordered(declared: Any, live: Any, sig: Callable[[tuple[str, ...]], tuple[
     )
 
 
-def _without_index_options(declared: Schema) -> Schema:
+def _without_index_options(declared: Schema, keep: Callable[[str], bool] | None = None) -> Schema:
     """The declared Schema with its index elements' direction, collation and operator class left
-    out, for a database whose reading does not give them (they are not compared there)."""
+    out, for a database whose reading does not give them (they are not compared there); `keep`:
+    the option words (`DESC`, `(10)`) that are compared all the same."""
     if not any(i.options for t in declared.tables for i in t.indexes):
         return declared
+
+    def kept(options: tuple[str, ...]) -> tuple[str, ...]:
+        if keep is None:
+            return ()
+        out = tuple(" ".join(w for w in o.split() if keep(w)) for o in options)
+        return out if any(out) else ()
+
     return declared.with_tables(
-        replace(t, indexes=tuple(replace(i, options=()) for i in t.indexes)) if any(i.options for i in t.indexes)
-        else t
+        replace(t, indexes=tuple(replace(i, options=kept(i.options)) for i in t.indexes))
+        if any(i.options for i in t.indexes) else t
         for t in declared.tables
     )
 

@@ -28,9 +28,12 @@ class ServerFacts:
 
     version: tuple[Any, ...] | None
     default_schema: str | None
-    # MySQL/MariaDB (Dialect.server_settings): "mariadb" or "mysql", and lower_case_table_names.
+    # MySQL/MariaDB (Dialect.server_settings): "mariadb" or "mysql", lower_case_table_names,
+    # explicit_defaults_for_timestamp, and whether index element directions are recorded.
     flavor: str | None = None
     lower_case_table_names: int | None = None
+    explicit_defaults_for_timestamp: bool | None = None
+    index_directions: bool | None = None
 
 
 class Database:

@@ -61,9 +61,14 @@ def reflect_live(
     try:
         with database.read_only() as conn:
             live = _reflect(conn, schema, include, exclude, include_bookkeeping, method)
-            setting = database.facts.lower_case_table_names
-            # The server's name folding travels with the snapshot: the diff gets it as data.
-            return live if setting is None else replace(live, lower_case_table_names=setting)
+            facts = database.facts
+            # The server's name folding (and MySQL's implicit TIMESTAMP defaults, and whether it
+            # records index directions) travel with the snapshot: the diff gets them as data.
+            if facts.lower_case_table_names is None:
+                return live
+            return replace(live, lower_case_table_names=facts.lower_case_table_names,
+                           explicit_defaults_for_timestamp=facts.explicit_defaults_for_timestamp,
+                           index_directions=facts.index_directions)
     finally:
         if database is not bind:
             database.close()
@@ -139,9 +144,15 @@ def _reflect(
             fks: Mapping[Any, list[Any]] = insp.get_multi_foreign_keys(schema=schema, filter_names=names)
             indexes = insp.get_multi_indexes(schema=schema, filter_names=names)
             uniques = insp.get_multi_unique_constraints(schema=schema, filter_names=names)
-            checks = _checks(insp, schema, names) if ours.compares_checks else None
+            checks: Mapping[Any, list[Any]] | None = None
+            if ours.compares_checks:
+                own_checks = ours.checks_by_table(conn, schema)
+                checks = _checks(insp, schema, names) if own_checks is None else {
+                    (schema, t): [{"name": k.name, "sqltext": k.expression} for k in ks] for t, ks in own_checks.items()
+                }
         expression_indexes, inline_uniques, fks = ours.inspected_extras(conn, fks)
         collations = ours.index_collations(conn, schema)
+        own_options = ours.index_element_options(conn, schema)
         generated = ours.generated_columns(conn, schema)
     except DBAPIError as exc:
         raise database_error(exc, url) from exc
@@ -161,6 +172,7 @@ def _reflect(
                 None if checks is None else checks.get(key, []),
                 collations,
                 generated,
+                own_options,
             )
         )
     return Schema(
@@ -224,6 +236,7 @@ def _table(
     cks: Sequence[Mapping[str, Any]] | None = None,
     collations: Mapping[tuple[str, str], list[str]] | None = None,
     generated: Mapping[tuple[str, str], str] | None = None,
+    own_options: Mapping[tuple[str, str], tuple[str, ...]] | None = None,
 ) -> Table:
     from ..dialects import dialect_of
     from ..schema.expressions import element_options, normalize_expression
@@ -281,6 +294,9 @@ def _table(
             ))
         if not parts:
             continue
+        own = (own_options or {}).get((name, i.get("name") or ""))
+        if own is not None and len(own) == len(parts):
+            options = list(own)  # read by the dialect module (the inspector has no DESC there)
         indexes.append(Index(name=i.get("name"), columns=tuple(parts), unique=bool(i.get("unique")),
                              options=tuple(options) if any(options) else ()))
     indexes.extend(extra_indexes)

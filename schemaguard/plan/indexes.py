@@ -36,8 +36,11 @@ def on_index_missing(b: Builder, c: Change) -> None:
         b.indexes_added.add((b.target(table), tuple(cols)))
     # A FULLTEXT or SPATIAL index (a prefix option) is built under a shared lock at best: no clause.
     plain = not any(v for k, v in sa_idx.dialect_kwargs.items() if k.endswith("_prefix"))
+    # The prefix lengths of MySQL's elements (mysql_length) belong to the index as declared: without
+    # them the index differs again, and one on a TEXT column is refused.
+    lengths = {k: v for k, v in sa_idx.dialect_kwargs.items() if k.endswith("_length") and v is not None}
     create = b.render.alembic(lambda op: op.create_index(
-        name, b.target(table), cols, unique=bool(sa_idx.unique), schema=b.schema_of(c)))
+        name, b.target(table), cols, unique=bool(sa_idx.unique), schema=b.schema_of(c), **lengths))
     b.step("create_index", b.target(table), c.column, b.online(create, "create_index") if plain else create,
            hazards=hazards,
            undo=lambda op: op.drop_index(name, table_name=b.target(table), schema=b.schema_of(c)))

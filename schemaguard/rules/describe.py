@@ -36,9 +36,12 @@ def index(obj: Any) -> str | None:
 
 
 def elements(obj: Index) -> list[str]:
-    """An index's elements with their ordering, collation and operator class: `version DESC`."""
+    """An index's elements with their ordering, collation, operator class and prefix length:
+    `version DESC`, `name(10)`."""
     options = obj.options or ("",) * len(obj.columns)
-    return [f"{c} {o}" if o else c for c, o in zip(obj.columns, options, strict=False)]
+    # A prefix length ("(10)") is written against the name, as MySQL writes it.
+    return [(f"{c}{o}" if o.startswith("(") else f"{c} {o}") if o else c
+            for c, o in zip(obj.columns, options, strict=False)]
 
 
 def differs(change: Change) -> str:
@@ -48,7 +51,7 @@ def differs(change: Change) -> str:
     if not isinstance(twin, Index):
         return ""
     side = "the model declares" if change.kind == "index_extra" else "the database has"
-    return f"; {side} {index(twin)} over the same elements in another order, collation or operator class"
+    return f"; {side} {index(twin)} over the same elements in another order, collation or operator class, or prefix length"
 
 
 def fk(obj: Any) -> str | None:

@@ -62,11 +62,14 @@ def strip_check_keyword(text: str) -> str:
 
 
 def _strip(node: Any, exp: Any) -> Any:
-    """The node without the parentheses and casts around it."""
-    while isinstance(node, (exp.Paren, exp.Cast, exp.TryCast)) or (
+    """The node without the parentheses, casts and charset introducers around it."""
+    while isinstance(node, (exp.Paren, exp.Cast, exp.TryCast, exp.Introducer)) or (
         isinstance(node, exp.Tuple) and len(node.expressions) == 1
     ):
-        if isinstance(node, exp.Tuple):
+        if isinstance(node, exp.Introducer):
+            # MySQL 8 prints a string literal of a CHECK back with its charset: _utf8mb4'new'.
+            node = node.expression
+        elif isinstance(node, exp.Tuple):
             node = node.expressions[0]
         else:
             inner = node.this
@@ -100,6 +103,9 @@ def _canon(node: Any, exp: Any) -> str:
         return "true" if node.this else "false"
     if isinstance(node, exp.Null):
         return "null"
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "octet_length" and len(node.expressions) == 1:
+        # MariaDB prints LENGTH() back as octet_length(): a length in bytes, as MySQL's LENGTH is.
+        return _canon(exp.Length(this=node.expressions[0].copy(), binary=True), exp)
     if isinstance(node, exp.Between):
         this = node.this
         rewritten = exp.And(this=exp.GTE(this=this.copy(), expression=node.args["low"].copy()),
@@ -215,13 +221,18 @@ def substitute_columns(text: str, read: str | None, values: dict[str, str | None
 # [COLLATE name] [opclass] [ASC | DESC] [NULLS FIRST | LAST]. Both sides meet as (key, options):
 # the key is the column name or the folded expression; options say, in a fixed order, only what is
 # not the default, so `b ASC NULLS LAST` is `b` with no options and `b DESC NULLS FIRST` is `b DESC`.
+# On MySQL an element may index a prefix of its column (`name(10) DESC`): "(10) DESC".
 
 
 def element_options(
-    *, descending: bool = False, nulls: str | None = None, collation: str | None = None, opclass: str | None = None
+    *, descending: bool = False, nulls: str | None = None, collation: str | None = None, opclass: str | None = None,
+    length: int | None = None,
 ) -> str:
-    """The options text of one index element, defaults left out ("" when all are defaults)."""
+    """The options text of one index element, defaults left out ("" when all are defaults).
+    `length`: the indexed prefix of the column, in characters (MySQL's `name(10)`), as "(10)"."""
     parts = []
+    if length is not None:
+        parts.append(f"({length})")
     if collation:
         parts.append("COLLATE " + collation.strip('"').lower())
     if opclass:

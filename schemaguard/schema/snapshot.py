@@ -142,6 +142,12 @@ class Schema:
     # Live side on MySQL/MariaDB: the server's lower_case_table_names (0: table names are
     # case-sensitive, 1: stored lowercase, 2: stored as written, compared lowercase); None elsewhere.
     lower_case_table_names: int | None = None
+    # Live side on MySQL/MariaDB: the server's explicit_defaults_for_timestamp (False: the first
+    # TIMESTAMP NOT NULL column gets DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP by
+    # itself), and whether it records an index element's direction (MariaDB 10.8+, MySQL 8: older
+    # servers take DESC and build the index ascending); None elsewhere.
+    explicit_defaults_for_timestamp: bool | None = None
+    index_directions: bool | None = None
     # Declared side: other, differing declarations of tables in `tables` (the same table declared
     # in several MetaData); the live table is compared against each.
     alternates: tuple[Table, ...] = ()
@@ -202,6 +208,9 @@ def _schema_dict(schema: Schema) -> dict[str, Any]:
         # Written only where the server has the setting, so that other snapshots stay as they were.
         **({"lower_case_table_names": schema.lower_case_table_names}
            if schema.lower_case_table_names is not None else {}),
+        **({"explicit_defaults_for_timestamp": schema.explicit_defaults_for_timestamp}
+           if schema.explicit_defaults_for_timestamp is not None else {}),
+        **({"index_directions": schema.index_directions} if schema.index_directions is not None else {}),
         "tables": [
             {
                 "name": t.name,
@@ -279,6 +288,8 @@ def schema_from_dict(data: dict[str, Any]) -> Schema:
         flavor=data.get("flavor", "sqlalchemy"),
         alternates=_tables_from_json(data.get("alternates") or ()),
         lower_case_table_names=data.get("lower_case_table_names"),
+        explicit_defaults_for_timestamp=data.get("explicit_defaults_for_timestamp"),
+        index_directions=data.get("index_directions"),
     )
 
 

@@ -431,8 +431,9 @@ def table_snapshot(
     for idx in sorted(table.indexes, key=lambda i: str(i.name)):
         parts, options = [], []
         ops = _info_ops(idx, dialect)
+        lengths = _info_lengths(idx, dialect)
         for expr in idx.expressions:
-            key, opts = index_element_of(expr, dialect, ops)
+            key, opts = index_element_of(expr, dialect, ops, lengths)
             parts.append(key)
             options.append(opts)
         indexes.append(
@@ -565,9 +566,44 @@ def _info_ops(idx: Any, dialect: Dialect) -> dict[str, str]:
     return {str(k): str(v) for k, v in (ops or {}).items()}
 
 
-def index_element_of(expr: Any, dialect: Dialect, ops: dict[str, str] | None = None) -> tuple[str, str]:
+def _info_lengths(idx: Any, dialect: Dialect) -> int | dict[str, int] | None:
+    """The prefix lengths an index declares for MySQL (`mysql_length`: one for every element, or
+    by column name), where the database indexes prefixes."""
+    if not dialect_of(dialect).index_prefix_lengths:
+        return None
+    given = vars(idx).get("dialect_options")
+    if given is None:
+        return None
+    for name in (dialect.name, "mysql", "mariadb"):
+        if name in given:
+            length = given[name].get("length")
+            if length is not None:
+                return length  # type: ignore[no-any-return]
+    return None
+
+
+def _prefix_length(column: Any, lengths: int | dict[str, int] | None) -> int | None:
+    """The prefix of `column` an index element covers; None for the whole column (the server keeps
+    no prefix that covers all of a CHAR/VARCHAR/BINARY column's characters)."""
+    from sqlalchemy import LargeBinary, Text
+
+    if lengths is None:
+        return None
+    length = lengths if isinstance(lengths, int) else lengths.get(column.name)
+    if length is None:
+        return None
+    size = getattr(column.type, "length", None)
+    if not isinstance(column.type, (Text, LargeBinary)) and isinstance(size, int) and length >= size:
+        return None
+    return int(length)
+
+
+def index_element_of(
+    expr: Any, dialect: Dialect, ops: dict[str, str] | None = None, lengths: int | dict[str, int] | None = None
+) -> tuple[str, str]:
     """(key, options) of one declared index element, as the database reports it back: a column
-    name or folded expression, and its non-default ordering, collation and operator class."""
+    name or folded expression, and its non-default ordering, collation, operator class and prefix
+    length (`lengths`: a MySQL index's `mysql_length`)."""
     from sqlalchemy import Column as SAColumn
     from sqlalchemy.sql.elements import TextClause
 
@@ -575,9 +611,11 @@ def index_element_of(expr: Any, dialect: Dialect, ops: dict[str, str] | None = N
     if not dialect_of(dialect).index_nulls_order:
         nulls = None  # not part of an index there (SQLite): the database cannot hold it
     opclass = None
+    length = None
     if isinstance(inner, SAColumn):
         key = inner.name
         opclass = (ops or {}).get(key)
+        length = _prefix_length(inner, lengths)
     elif isinstance(inner, str):
         key = inner
         opclass = (ops or {}).get(key)
@@ -593,7 +631,8 @@ def index_element_of(expr: Any, dialect: Dialect, ops: dict[str, str] | None = N
         opclass = (ops or {}).get(text, opclass)
     if not dialect_of(dialect).index_operator_classes:
         opclass = None
-    return key, element_options(descending=descending, nulls=nulls, collation=collation, opclass=opclass)
+    return key, element_options(descending=descending, nulls=nulls, collation=collation, opclass=opclass,
+                                length=length)
 
 
 def _compiled(expr: Any, dialect: Dialect) -> str:
