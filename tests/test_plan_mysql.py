@@ -421,3 +421,17 @@ def test_restatement_keeps_collation_auto_increment_and_functional_defaults(mysq
     assert "AUTO_INCREMENT" in sql["id"] and "BIGINT" in sql["id"]
     assert "COLLATE utf8mb4_bin" in sql["code"] and "NOT NULL" in sql["code"]
     assert "CURRENT_TIMESTAMP" in sql["at"].upper()
+
+
+@mysql
+def test_checks_added_and_dropped_as_mariadb_spells_them_and_undone(mysql_url: str) -> None:
+    """MariaDB drops a CHECK by DROP CONSTRAINT (MySQL 8's DROP CHECK is a syntax error there): the
+    plan compiles for the server it read, and both steps are undone."""
+    before = _models(lambda md: (_parent(md), _child(md, sa.CheckConstraint("n < 100", name="ck_child_small"))))
+    after = _models(lambda md: (_parent(md), _child(md, sa.CheckConstraint("n >= 0", name="ck_child_positive"))))
+    plan = _round_trip(mysql_url, before, after, "alter")
+    assert [(s.kind, s.statements) for s in plan.steps] == [
+        ("drop_check", ["ALTER TABLE child DROP CONSTRAINT ck_child_small"]),
+        ("add_check", ["ALTER TABLE child ADD CONSTRAINT ck_child_positive CHECK (n >= 0)"]),
+    ]
+    assert plan.steps[0].undo == ["ALTER TABLE child ADD CONSTRAINT ck_child_small CHECK (`n` < 100)"]

@@ -369,6 +369,10 @@ class Dialect:
         rows already there; False where it cannot be."""
         return False
 
+    def for_server(self, sa_dialect: SADialect, server: Any) -> None:
+        """Make a SQLAlchemy dialect that compiles DDL offline write it as this server (its
+        ServerFacts) spells it, where servers of one database differ."""
+
     def unchecked_foreign_key(self, statements: list[str]) -> list[str] | None:
         """Where a key cannot be marked to skip the rows already there (skip_foreign_key_validation),
         the statements that add it without checking them, or None where that cannot be done."""

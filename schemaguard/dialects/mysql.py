@@ -427,6 +427,11 @@ class MySQL(Dialect):
             key["ref_columns"] += (ref_col,)
         return list(keys.values())
 
+    def for_server(self, sa_dialect: SADialect, server: Any) -> None:
+        # SQLAlchemy learns is_mariadb on connecting; a plan compiles without a connection.
+        if getattr(server, "flavor", None) == "mariadb":
+            sa_dialect.is_mariadb = True  # type: ignore[attr-defined]
+
     def unchecked_foreign_key(self, statements: list[str]) -> list[str] | None:
         """A foreign key added without checking the rows already there: MySQL has no NOT VALID,
         but with foreign_key_checks off for the statement the key is added as it stands (and in

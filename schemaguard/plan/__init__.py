@@ -150,12 +150,15 @@ def build_plan(
     a rebuild are skipped and some steps have no downgrade. `server` is the live server's
     ServerFacts (its version decides the online-DDL clauses; None writes none).
     """
-    from ..dialects import sqlalchemy_dialect
+    from ..dialects import dialect_named, sqlalchemy_dialect
 
     if mode not in MODES:
         raise UsageError(f"unknown plan mode {mode!r}", hint="use safe, alter or force")
     if isinstance(dialect, str):
         dialect = sqlalchemy_dialect(dialect)
+        if server is not None:
+            # DDL as this server spells it (MariaDB drops a CHECK by DROP CONSTRAINT, MySQL by DROP CHECK).
+            dialect_named(dialect.name).for_server(dialect, server)
     builder = Builder(mode, dialect, metadata_tables, schema, existing_types, live, existing_sequences, live_schema,
                       server)
     steps = plan_phases(builder, changes)
