@@ -148,3 +148,17 @@ def test_a_default_for_a_type_change_that_is_skipped_is_skipped_too(mysql_url: s
     sa.Table("t", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
              sa.Column("code", sa.String(235), nullable=False, server_default="abc"))
     _round_trip(mysql_url, declared)
+
+
+@pytest.mark.xfail(strict=False, reason="planner: an expression default is set with ALTER COLUMN ... SET DEFAULT 1 + 1, "
+                   "which MariaDB refuses (a syntax error: an expression needs parentheses there)")
+def test_an_expression_default_is_set_in_parentheses(mysql_url: str) -> None:
+    live = sa.MetaData()
+    sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("n", sa.Integer, nullable=False))
+    _live(mysql_url, live, {"t": [{"id": 1, "n": 5}]})
+    declared = sa.MetaData()
+    sa.Table("t", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("n", sa.Integer, nullable=False, server_default=sa.text("1 + 1")))
+    _round_trip(mysql_url, declared)
+    assert _rows(mysql_url, "t", ["id", "n"]) == [(1, 5)]

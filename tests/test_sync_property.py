@@ -152,6 +152,9 @@ def _relation_names(schema: SchemaSpec) -> set[str]:
         out.add(t.name.casefold())
         out.update(i[0].casefold() for i in t.indexes)
         out.update(u[0].casefold() for u in t.uniques if u[0])
+        # CHECK names too: two drifts must not both name theirs ck_extra (MariaDB refuses the
+        # second, 1826 "Duplicate CHECK constraint name").
+        out.update(k[0].casefold() for k in t.checks if k[0])
     return out
 
 
