@@ -162,3 +162,72 @@ def test_an_expression_default_is_set_in_parentheses(mysql_url: str) -> None:
              sa.Column("n", sa.Integer, nullable=False, server_default=sa.text("1 + 1")))
     _round_trip(mysql_url, declared)
     assert _rows(mysql_url, "t", ["id", "n"]) == [(1, 5)]
+
+
+# --- undo statements: each step's `undo`, run after the step, must give back the schema it found ---
+# (found by the property with a failing step appended to every plan: the sync undid what ran, read
+# the schema again, and rightly reported "the database is NOT as it was").
+
+
+def _step_then_undo(url: str, live: sa.MetaData, declared: sa.MetaData, kind: str) -> None:
+    """Run every step of the alter plan, then every undo newest first; the schema is then the live
+    models' again (no finding against them)."""
+    result = safe_sync(url, declared, mode="alter", environ=DEV, dry_run=True)
+    assert kind in [s.kind for s in result.plan.steps], [s.kind for s in result.plan.steps]
+    engine = engine_for(url)
+    try:
+        with engine.connect() as conn:
+            for step in result.plan.steps:
+                for statement in step.statements:
+                    conn.exec_driver_sql(statement)
+            for step in reversed(result.plan.steps):
+                assert step.irreversible is None, step.irreversible
+                for statement in step.undo:
+                    conn.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+    remaining = [(f.kind, f.table, f.column) for f in check(url, live).findings]
+    assert remaining == [], remaining
+
+
+@pytest.mark.xfail(strict=False, reason="planner: add_foreign_key's undo drops the key but not the index InnoDB made "
+                   "for it: an index is left behind")
+def test_undo_of_add_foreign_key_drops_its_implicit_index(mysql_url: str) -> None:
+    def tables(md: sa.MetaData, key: bool) -> None:
+        sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+        sa.Table("c", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("p_id", sa.Integer, *([sa.ForeignKey("p.id")] if key else [])))
+
+    live, declared = sa.MetaData(), sa.MetaData()
+    tables(live, key=False)
+    tables(declared, key=True)
+    _live(mysql_url, live, {"p": [{"id": 1}], "c": [{"id": 1, "p_id": 1}]})
+    _step_then_undo(mysql_url, live, declared, "add_foreign_key")
+
+
+@pytest.mark.xfail(strict=False, reason="planner: alter_column's undo MODIFY restates only the old type, so the "
+                   "column's DEFAULT and NOT NULL are lost when it is undone")
+def test_undo_of_a_type_change_restores_default_and_not_null(mysql_url: str) -> None:
+    live, declared = sa.MetaData(), sa.MetaData()
+    sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("n", sa.SmallInteger, nullable=False, server_default=sa.text("3")))
+    sa.Table("t", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("n", sa.Integer, nullable=False, server_default=sa.text("3")))
+    _live(mysql_url, live, {"t": [{"id": 1, "n": 1}]})
+    _step_then_undo(mysql_url, live, declared, "alter_column")
+
+
+@pytest.mark.xfail(strict=False, reason="planner: a new index that can serve a foreign key replaces the key's implicit "
+                   "index, so its undo (DROP INDEX) fails: 1553 'needed in a foreign key constraint'")
+def test_undo_of_an_index_that_took_over_a_foreign_keys_index(mysql_url: str) -> None:
+    def table(md: sa.MetaData) -> sa.Table:
+        return sa.Table("t", md, sa.Column("id", sa.String(20), primary_key=True),
+                        sa.Column("n", sa.SmallInteger),
+                        sa.Column("parent", sa.String(20), sa.ForeignKey("t.id")))
+
+    live, declared = sa.MetaData(), sa.MetaData()
+    table(live)
+    t = table(declared)
+    sa.Index("ix_parent_n", t.c.parent, t.c.n, unique=True)
+    _live(mysql_url, live, {"t": [{"id": "a", "n": 1, "parent": None}]})
+    _step_then_undo(mysql_url, live, declared, "create_index")
