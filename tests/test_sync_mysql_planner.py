@@ -5,6 +5,7 @@ Each test states what a correct alter sync does: it runs without an exception, t
 agree with the database (nothing remains but what the plan skipped), every row is kept, and a second
 sync plans nothing. They are expected to fail until the planner work for MySQL (schemaguard/plan/,
 schemaguard/dialects/mysql.py) is merged: xfail(strict=False), so they show up as XPASS then.
+The last one is not MySQL's: the SQLite variant of the property found it in a full-suite run.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from conftest import engine_for
 
 from schemaguard.apply.sync import safe_sync
 from schemaguard.checking.check import check
-
-pytestmark = pytest.mark.mysql
 
 DEV = {"APP_ENV": "development"}
 
@@ -55,6 +54,7 @@ def _round_trip(url: str, declared: sa.MetaData) -> None:
     assert again.plan.steps == [], [s.sql for s in again.plan.steps]
 
 
+@pytest.mark.mysql
 @pytest.mark.xfail(strict=False, reason="planner: SET NOT NULL on MySQL renders MODIFY without the column's "
                    "type (Alembic: 'All MySQL CHANGE/MODIFY COLUMN operations require the existing type')")
 def test_set_not_null_restates_the_column(mysql_url: str) -> None:
@@ -69,6 +69,7 @@ def test_set_not_null_restates_the_column(mysql_url: str) -> None:
     assert _rows(mysql_url, "t", ["id", "n"]) == [(1, 5), (2, 6)]
 
 
+@pytest.mark.mysql
 @pytest.mark.xfail(strict=False, reason="planner: a type change on MySQL renders MODIFY with the new type only, "
                    "dropping the column's DEFAULT (and NOT NULL): default_mismatch remains")
 def test_widening_an_integer_keeps_its_default_and_not_null(mysql_url: str) -> None:
@@ -83,6 +84,7 @@ def test_widening_an_integer_keeps_its_default_and_not_null(mysql_url: str) -> N
     assert _rows(mysql_url, "t", ["id", "n"]) == [(1, 1), (2, 2)]
 
 
+@pytest.mark.mysql
 @pytest.mark.xfail(strict=False, reason="planner: dropping an index has no undo on MySQL (the lookup does not read "
                    "the index definition), so an alter sync that drops one is refused without --yes")
 def test_dropping_an_extra_index_can_be_undone_and_needs_no_yes(mysql_url: str) -> None:
@@ -100,6 +102,7 @@ def test_dropping_an_extra_index_can_be_undone_and_needs_no_yes(mysql_url: str) 
     _round_trip(mysql_url, declared)
 
 
+@pytest.mark.mysql
 @pytest.mark.xfail(strict=False, reason="planner: dropping an extra index that InnoDB uses for a foreign key fails "
                    "(1553 'needed in a foreign key constraint'); it must be kept/skipped or replaced first")
 def test_dropping_an_extra_index_a_foreign_key_relies_on(mysql_url: str) -> None:
@@ -119,6 +122,7 @@ def test_dropping_an_extra_index_a_foreign_key_relies_on(mysql_url: str) -> None
     assert _rows(mysql_url, "t", ["id", "n", "parent"]) == [("a", 1, None), ("b", 2, "a")]
 
 
+@pytest.mark.mysql
 @pytest.mark.xfail(strict=False, reason="planner: a new index that can serve a foreign key makes InnoDB drop the key's "
                    "implicit index, which stood in for a declared one: that index is then missing")
 def test_a_new_index_over_a_key_column_does_not_lose_the_declared_one(mysql_url: str) -> None:
@@ -137,6 +141,7 @@ def test_a_new_index_over_a_key_column_does_not_lose_the_declared_one(mysql_url:
     _round_trip(mysql_url, declared)
 
 
+@pytest.mark.mysql
 @pytest.mark.xfail(strict=False, reason="planner: a default change is planned although the column's type change is "
                    "skipped (destructive): SET DEFAULT 'abc' on the live DATETIME fails ('Invalid default value')")
 def test_a_default_for_a_type_change_that_is_skipped_is_skipped_too(mysql_url: str) -> None:
@@ -150,6 +155,7 @@ def test_a_default_for_a_type_change_that_is_skipped_is_skipped_too(mysql_url: s
     _round_trip(mysql_url, declared)
 
 
+@pytest.mark.mysql
 @pytest.mark.xfail(strict=False, reason="planner: an expression default is set with ALTER COLUMN ... SET DEFAULT 1 + 1, "
                    "which MariaDB refuses (a syntax error: an expression needs parentheses there)")
 def test_an_expression_default_is_set_in_parentheses(mysql_url: str) -> None:
@@ -190,6 +196,7 @@ def _step_then_undo(url: str, live: sa.MetaData, declared: sa.MetaData, kind: st
     assert remaining == [], remaining
 
 
+@pytest.mark.mysql
 @pytest.mark.xfail(strict=False, reason="planner: add_foreign_key's undo drops the key but not the index InnoDB made "
                    "for it: an index is left behind")
 def test_undo_of_add_foreign_key_drops_its_implicit_index(mysql_url: str) -> None:
@@ -205,6 +212,7 @@ def test_undo_of_add_foreign_key_drops_its_implicit_index(mysql_url: str) -> Non
     _step_then_undo(mysql_url, live, declared, "add_foreign_key")
 
 
+@pytest.mark.mysql
 @pytest.mark.xfail(strict=False, reason="planner: alter_column's undo MODIFY restates only the old type, so the "
                    "column's DEFAULT and NOT NULL are lost when it is undone")
 def test_undo_of_a_type_change_restores_default_and_not_null(mysql_url: str) -> None:
@@ -217,6 +225,7 @@ def test_undo_of_a_type_change_restores_default_and_not_null(mysql_url: str) -> 
     _step_then_undo(mysql_url, live, declared, "alter_column")
 
 
+@pytest.mark.mysql
 @pytest.mark.xfail(strict=False, reason="planner: a new index that can serve a foreign key replaces the key's implicit "
                    "index, so its undo (DROP INDEX) fails: 1553 'needed in a foreign key constraint'")
 def test_undo_of_an_index_that_took_over_a_foreign_keys_index(mysql_url: str) -> None:
@@ -231,3 +240,19 @@ def test_undo_of_an_index_that_took_over_a_foreign_keys_index(mysql_url: str) ->
     sa.Index("ix_parent_n", t.c.parent, t.c.n, unique=True)
     _live(mysql_url, live, {"t": [{"id": "a", "n": 1, "parent": None}]})
     _step_then_undo(mysql_url, live, declared, "create_index")
+
+
+@pytest.mark.xfail(strict=False, reason="planner (measuring): rows are counted against a CHECK over a column the plan "
+                   "only adds, so SQLite reads \"userId\" as a string and every row 'breaks' it; the CHECK is skipped "
+                   "and the next sync adds it")
+def test_a_check_over_a_column_the_plan_adds_is_measured_with_that_column(sqlite_url: str) -> None:
+    live = sa.MetaData()
+    sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+    _live(sqlite_url, live, {"t": [{"id": 1}]})
+    declared = sa.MetaData()
+    t = sa.Table("t", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("userId", sa.Integer, nullable=False, server_default=sa.text("1 + 1")))
+    t.append_constraint(sa.CheckConstraint(t.c.userId.between(0, 10)))  # the added column's default, 2, keeps it
+    result = safe_sync(sqlite_url, declared, mode="alter", environ=DEV)
+    assert [s.finding for s in result.plan.skipped] == [], [s.reason for s in result.plan.skipped]
+    _round_trip(sqlite_url, declared)
