@@ -14,6 +14,10 @@ it, and then syncs. Required:
 3. every row of every column present on both sides (and of every extra table) is still there;
 4. a second sync in the same mode plans nothing.
 
+On MariaDB it draws only what the server can create (no VARCHAR without a length, no TEXT in a key,
+unique or index, no ON DELETE SET NULL on a NOT NULL column, before or after the drift); there every
+DDL statement commits, so requirement 1 holds only because the sync undoes its own steps.
+
 The declared schema is plain data (test_property's `TableSpec`/`ColSpec`), so a failing example
 prints readably and shrinks well.
 """
