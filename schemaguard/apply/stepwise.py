@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from ..live.database import Database
     from ..plan import Plan, Step
+    from ..schema.snapshot import Schema
     from .lock import Bounds, HeldLock
 
 
@@ -123,8 +124,31 @@ def _verify(database: Database, plan: Plan, schema: str | None, undoing: Undoing
         undoing.restored = None
         return
     changes = diff(before, after)
-    undoing.restored = not changes
-    undoing.differences = [_describe(c) for c in changes]
+    undoing.differences = [_describe(c) for c in changes] or _renamed(before, after)
+    undoing.restored = not undoing.differences
+
+
+def _renamed(before: Schema, after: Schema) -> list[str]:
+    """Indexes and constraints whose name changed: the diff matches them by their columns and does
+    not see it (an undo that failed half-way can leave an index of the sync's over the columns of
+    one the database had), but a name the sync left behind makes its next CREATE of that name fail."""
+    out = []
+    now = {t.name: t for t in after.tables}
+    for table in before.tables:
+        other = now.get(table.name)
+        if other is None:
+            continue
+        for what, attr in (("index", "indexes"), ("unique constraint", "uniques"), ("foreign key", "foreign_keys")):
+            was = {str(x.name).casefold(): x for x in getattr(table, attr) if x.name}
+            is_ = {str(x.name).casefold(): x for x in getattr(other, attr) if x.name}
+            gone = [was[n] for n in sorted(was.keys() - is_.keys())]
+            for item in (is_[n] for n in sorted(is_.keys() - was.keys())):
+                twin = next((g for g in gone if g.columns == item.columns), None)
+                out.append(f"{what} {table.name}.{item.name} left behind"
+                           + (f" (the database's {twin.name} is gone)" if twin is not None else ""))
+            out += [f"{what} {table.name}.{g.name} gone" for g in gone
+                    if not any(i.columns == g.columns for n, i in is_.items() if n not in was)]
+    return out
 
 
 def _describe(change: object) -> str:

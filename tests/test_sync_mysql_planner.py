@@ -1,0 +1,258 @@
+"""What the alter-sync round-trip property (tests/test_sync_property.py) found wrong with the PLANNER
+on MySQL/MariaDB, each as the smallest plain reproduction.
+
+Each test states what a correct alter sync does: it runs without an exception, the models then
+agree with the database (nothing remains but what the plan skipped), every row is kept, and a second
+sync plans nothing. They are expected to fail until the planner work for MySQL (schemaguard/plan/,
+schemaguard/dialects/mysql.py) is merged: xfail(strict=False), so they show up as XPASS then.
+The last one is not MySQL's: the SQLite variant of the property found it in a full-suite run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from conftest import engine_for
+
+from schemaguard.apply.sync import safe_sync
+from schemaguard.checking.check import check
+
+DEV = {"APP_ENV": "development"}
+
+
+def _live(url: str, md: sa.MetaData, rows: dict[str, list[dict[str, Any]]]) -> None:
+    engine = engine_for(url)
+    try:
+        md.create_all(engine)
+        with engine.begin() as conn:
+            for name, values in rows.items():
+                conn.execute(md.tables[name].insert(), values)
+    finally:
+        engine.dispose()
+
+
+def _rows(url: str, table: str, columns: list[str]) -> list[tuple[Any, ...]]:
+    engine = engine_for(url)
+    try:
+        with engine.connect() as conn:
+            cols = ", ".join(f"`{c}`" for c in columns)
+            return [tuple(r) for r in conn.exec_driver_sql(f"SELECT {cols} FROM `{table}` ORDER BY 1")]
+    finally:
+        engine.dispose()
+
+
+def _round_trip(url: str, declared: sa.MetaData) -> None:
+    """The property's requirements for one alter sync in development."""
+    result = safe_sync(url, declared, mode="alter", environ=DEV)
+    skipped = {(s.finding, s.table) for s in result.plan.skipped}
+    remaining = {(f.kind, f.table) for f in check(url, declared).findings}
+    assert remaining <= skipped, f"not fixed and not skipped: {sorted(remaining - skipped)}"
+    again = safe_sync(url, declared, mode="alter", environ=DEV)
+    assert again.plan.steps == [], [s.sql for s in again.plan.steps]
+
+
+@pytest.mark.mysql
+@pytest.mark.xfail(strict=False, reason="planner: SET NOT NULL on MySQL renders MODIFY without the column's "
+                   "type (Alembic: 'All MySQL CHANGE/MODIFY COLUMN operations require the existing type')")
+def test_set_not_null_restates_the_column(mysql_url: str) -> None:
+    live = sa.MetaData()
+    sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("n", sa.BigInteger, nullable=True, server_default=sa.text("0")))
+    _live(mysql_url, live, {"t": [{"id": 1, "n": 5}, {"id": 2, "n": 6}]})
+    declared = sa.MetaData()
+    sa.Table("t", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("n", sa.BigInteger, nullable=False, server_default=sa.text("0")))
+    _round_trip(mysql_url, declared)
+    assert _rows(mysql_url, "t", ["id", "n"]) == [(1, 5), (2, 6)]
+
+
+@pytest.mark.mysql
+@pytest.mark.xfail(strict=False, reason="planner: a type change on MySQL renders MODIFY with the new type only, "
+                   "dropping the column's DEFAULT (and NOT NULL): default_mismatch remains")
+def test_widening_an_integer_keeps_its_default_and_not_null(mysql_url: str) -> None:
+    live = sa.MetaData()
+    sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("n", sa.Integer, nullable=False, server_default=sa.text("7")))
+    _live(mysql_url, live, {"t": [{"id": 1, "n": 1}, {"id": 2, "n": 2}]})
+    declared = sa.MetaData()
+    sa.Table("t", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("n", sa.BigInteger, nullable=False, server_default=sa.text("7")))
+    _round_trip(mysql_url, declared)
+    assert _rows(mysql_url, "t", ["id", "n"]) == [(1, 1), (2, 2)]
+
+
+@pytest.mark.mysql
+@pytest.mark.xfail(strict=False, reason="planner: dropping an index has no undo on MySQL (the lookup does not read "
+                   "the index definition), so an alter sync that drops one is refused without --yes")
+def test_dropping_an_extra_index_can_be_undone_and_needs_no_yes(mysql_url: str) -> None:
+    live = sa.MetaData()
+    t = sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("name", sa.String(20)))
+    sa.Index("ix_extra", t.c.name, t.c.id)
+    _live(mysql_url, live, {"t": [{"id": 1, "name": "a"}]})
+    declared = sa.MetaData()
+    sa.Table("t", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("name", sa.String(20)))
+    result = safe_sync(mysql_url, declared, mode="alter", environ=DEV, dry_run=True)
+    [step] = [s for s in result.plan.steps if s.kind in ("drop_index", "drop_constraint")]
+    assert step.irreversible is None and step.undo, step.irreversible
+    _round_trip(mysql_url, declared)
+
+
+@pytest.mark.mysql
+@pytest.mark.xfail(strict=False, reason="planner: dropping an extra index that InnoDB uses for a foreign key fails "
+                   "(1553 'needed in a foreign key constraint'); it must be kept/skipped or replaced first")
+def test_dropping_an_extra_index_a_foreign_key_relies_on(mysql_url: str) -> None:
+    def tables(md: sa.MetaData) -> sa.Table:
+        return sa.Table("t", md, sa.Column("id", sa.String(20), primary_key=True),
+                        sa.Column("n", sa.SmallInteger),
+                        sa.Column("parent", sa.String(20), sa.ForeignKey("t.id")))
+
+    live = sa.MetaData()
+    t = tables(live)
+    # Created after the table: InnoDB then drops the index it made for the key and uses this one.
+    sa.Index("ix_extra", t.c.parent, t.c.n, unique=True)
+    _live(mysql_url, live, {"t": [{"id": "a", "n": 1, "parent": None}, {"id": "b", "n": 2, "parent": "a"}]})
+    declared = sa.MetaData()
+    tables(declared)
+    _round_trip(mysql_url, declared)
+    assert _rows(mysql_url, "t", ["id", "n", "parent"]) == [("a", 1, None), ("b", 2, "a")]
+
+
+@pytest.mark.mysql
+@pytest.mark.xfail(strict=False, reason="planner: a new index that can serve a foreign key makes InnoDB drop the key's "
+                   "implicit index, which stood in for a declared one: that index is then missing")
+def test_a_new_index_over_a_key_column_does_not_lose_the_declared_one(mysql_url: str) -> None:
+    def table(md: sa.MetaData) -> sa.Table:
+        return sa.Table("t", md, sa.Column("id", sa.String(14), primary_key=True),
+                        sa.Column("note", sa.String(20)),
+                        sa.Column("name", sa.String(14), sa.ForeignKey("t.id")))
+
+    live = sa.MetaData()
+    table(live)  # InnoDB indexes `name` for the key itself (KEY `name` (`name`))
+    _live(mysql_url, live, {"t": [{"id": "a", "note": "x", "name": None}, {"id": "b", "note": "y", "name": "a"}]})
+    declared = sa.MetaData()
+    t = table(declared)
+    sa.Index("ix_name", t.c.name)
+    sa.Index("ix_name_note", t.c.name, t.c.note, unique=True)
+    _round_trip(mysql_url, declared)
+
+
+@pytest.mark.mysql
+@pytest.mark.xfail(strict=False, reason="planner: a default change is planned although the column's type change is "
+                   "skipped (destructive): SET DEFAULT 'abc' on the live DATETIME fails ('Invalid default value')")
+def test_a_default_for_a_type_change_that_is_skipped_is_skipped_too(mysql_url: str) -> None:
+    live = sa.MetaData()
+    sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("code", sa.DateTime, nullable=False))
+    _live(mysql_url, live, {"t": [{"id": 1, "code": dt.datetime(2020, 1, 2, 3, 4, 5)}]})
+    declared = sa.MetaData()
+    sa.Table("t", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("code", sa.String(235), nullable=False, server_default="abc"))
+    _round_trip(mysql_url, declared)
+
+
+@pytest.mark.mysql
+@pytest.mark.xfail(strict=False, reason="planner: an expression default is set with ALTER COLUMN ... SET DEFAULT 1 + 1, "
+                   "which MariaDB refuses (a syntax error: an expression needs parentheses there)")
+def test_an_expression_default_is_set_in_parentheses(mysql_url: str) -> None:
+    live = sa.MetaData()
+    sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("n", sa.Integer, nullable=False))
+    _live(mysql_url, live, {"t": [{"id": 1, "n": 5}]})
+    declared = sa.MetaData()
+    sa.Table("t", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("n", sa.Integer, nullable=False, server_default=sa.text("1 + 1")))
+    _round_trip(mysql_url, declared)
+    assert _rows(mysql_url, "t", ["id", "n"]) == [(1, 5)]
+
+
+# --- undo statements: each step's `undo`, run after the step, must give back the schema it found ---
+# (found by the property with a failing step appended to every plan: the sync undid what ran, read
+# the schema again, and rightly reported "the database is NOT as it was").
+
+
+def _step_then_undo(url: str, live: sa.MetaData, declared: sa.MetaData, kind: str) -> None:
+    """Run every step of the alter plan, then every undo newest first; the schema is then the live
+    models' again (no finding against them)."""
+    result = safe_sync(url, declared, mode="alter", environ=DEV, dry_run=True)
+    assert kind in [s.kind for s in result.plan.steps], [s.kind for s in result.plan.steps]
+    engine = engine_for(url)
+    try:
+        with engine.connect() as conn:
+            for step in result.plan.steps:
+                for statement in step.statements:
+                    conn.exec_driver_sql(statement)
+            for step in reversed(result.plan.steps):
+                assert step.irreversible is None, step.irreversible
+                for statement in step.undo:
+                    conn.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+    remaining = [(f.kind, f.table, f.column) for f in check(url, live).findings]
+    assert remaining == [], remaining
+
+
+@pytest.mark.mysql
+@pytest.mark.xfail(strict=False, reason="planner: add_foreign_key's undo drops the key but not the index InnoDB made "
+                   "for it: an index is left behind")
+def test_undo_of_add_foreign_key_drops_its_implicit_index(mysql_url: str) -> None:
+    def tables(md: sa.MetaData, key: bool) -> None:
+        sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+        sa.Table("c", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("p_id", sa.Integer, *([sa.ForeignKey("p.id")] if key else [])))
+
+    live, declared = sa.MetaData(), sa.MetaData()
+    tables(live, key=False)
+    tables(declared, key=True)
+    _live(mysql_url, live, {"p": [{"id": 1}], "c": [{"id": 1, "p_id": 1}]})
+    _step_then_undo(mysql_url, live, declared, "add_foreign_key")
+
+
+@pytest.mark.mysql
+@pytest.mark.xfail(strict=False, reason="planner: alter_column's undo MODIFY restates only the old type, so the "
+                   "column's DEFAULT and NOT NULL are lost when it is undone")
+def test_undo_of_a_type_change_restores_default_and_not_null(mysql_url: str) -> None:
+    live, declared = sa.MetaData(), sa.MetaData()
+    sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("n", sa.SmallInteger, nullable=False, server_default=sa.text("3")))
+    sa.Table("t", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("n", sa.Integer, nullable=False, server_default=sa.text("3")))
+    _live(mysql_url, live, {"t": [{"id": 1, "n": 1}]})
+    _step_then_undo(mysql_url, live, declared, "alter_column")
+
+
+@pytest.mark.mysql
+@pytest.mark.xfail(strict=False, reason="planner: a new index that can serve a foreign key replaces the key's implicit "
+                   "index, so its undo (DROP INDEX) fails: 1553 'needed in a foreign key constraint'")
+def test_undo_of_an_index_that_took_over_a_foreign_keys_index(mysql_url: str) -> None:
+    def table(md: sa.MetaData) -> sa.Table:
+        return sa.Table("t", md, sa.Column("id", sa.String(20), primary_key=True),
+                        sa.Column("n", sa.SmallInteger),
+                        sa.Column("parent", sa.String(20), sa.ForeignKey("t.id")))
+
+    live, declared = sa.MetaData(), sa.MetaData()
+    table(live)
+    t = table(declared)
+    sa.Index("ix_parent_n", t.c.parent, t.c.n, unique=True)
+    _live(mysql_url, live, {"t": [{"id": "a", "n": 1, "parent": None}]})
+    _step_then_undo(mysql_url, live, declared, "create_index")
+
+
+@pytest.mark.xfail(strict=False, reason="planner (measuring): rows are counted against a CHECK over a column the plan "
+                   "only adds, so SQLite reads \"userId\" as a string and every row 'breaks' it; the CHECK is skipped "
+                   "and the next sync adds it")
+def test_a_check_over_a_column_the_plan_adds_is_measured_with_that_column(sqlite_url: str) -> None:
+    live = sa.MetaData()
+    sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+    _live(sqlite_url, live, {"t": [{"id": 1}]})
+    declared = sa.MetaData()
+    t = sa.Table("t", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("userId", sa.Integer, nullable=False, server_default=sa.text("1 + 1")))
+    t.append_constraint(sa.CheckConstraint(t.c.userId.between(0, 10)))  # the added column's default, 2, keeps it
+    result = safe_sync(sqlite_url, declared, mode="alter", environ=DEV)
+    assert [s.finding for s in result.plan.skipped] == [], [s.reason for s in result.plan.skipped]
+    _round_trip(sqlite_url, declared)
