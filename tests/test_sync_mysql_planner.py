@@ -55,8 +55,6 @@ def _round_trip(url: str, declared: sa.MetaData) -> None:
 
 
 @pytest.mark.mysql
-@pytest.mark.xfail(strict=False, reason="planner: SET NOT NULL on MySQL renders MODIFY without the column's "
-                   "type (Alembic: 'All MySQL CHANGE/MODIFY COLUMN operations require the existing type')")
 def test_set_not_null_restates_the_column(mysql_url: str) -> None:
     live = sa.MetaData()
     sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
@@ -70,8 +68,6 @@ def test_set_not_null_restates_the_column(mysql_url: str) -> None:
 
 
 @pytest.mark.mysql
-@pytest.mark.xfail(strict=False, reason="planner: a type change on MySQL renders MODIFY with the new type only, "
-                   "dropping the column's DEFAULT (and NOT NULL): default_mismatch remains")
 def test_widening_an_integer_keeps_its_default_and_not_null(mysql_url: str) -> None:
     live = sa.MetaData()
     sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
@@ -85,8 +81,6 @@ def test_widening_an_integer_keeps_its_default_and_not_null(mysql_url: str) -> N
 
 
 @pytest.mark.mysql
-@pytest.mark.xfail(strict=False, reason="planner: dropping an index has no undo on MySQL (the lookup does not read "
-                   "the index definition), so an alter sync that drops one is refused without --yes")
 def test_dropping_an_extra_index_can_be_undone_and_needs_no_yes(mysql_url: str) -> None:
     live = sa.MetaData()
     t = sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
@@ -197,8 +191,6 @@ def _step_then_undo(url: str, live: sa.MetaData, declared: sa.MetaData, kind: st
 
 
 @pytest.mark.mysql
-@pytest.mark.xfail(strict=False, reason="planner: add_foreign_key's undo drops the key but not the index InnoDB made "
-                   "for it: an index is left behind")
 def test_undo_of_add_foreign_key_drops_its_implicit_index(mysql_url: str) -> None:
     def tables(md: sa.MetaData, key: bool) -> None:
         sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
@@ -213,8 +205,6 @@ def test_undo_of_add_foreign_key_drops_its_implicit_index(mysql_url: str) -> Non
 
 
 @pytest.mark.mysql
-@pytest.mark.xfail(strict=False, reason="planner: alter_column's undo MODIFY restates only the old type, so the "
-                   "column's DEFAULT and NOT NULL are lost when it is undone")
 def test_undo_of_a_type_change_restores_default_and_not_null(mysql_url: str) -> None:
     live, declared = sa.MetaData(), sa.MetaData()
     sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
