@@ -3,8 +3,8 @@ on MySQL/MariaDB, each as the smallest plain reproduction.
 
 Each test states what a correct alter sync does: it runs without an exception, the models then
 agree with the database (nothing remains but what the plan skipped), every row is kept, and a second
-sync plans nothing. They are expected to fail until the planner work for MySQL (schemaguard/plan/,
-schemaguard/dialects/mysql.py) is merged: xfail(strict=False), so they show up as XPASS then.
+sync plans nothing. Five were fixed by the MySQL planner work and are plain regression tests; the
+others are xfail(strict=False) until the planner is fixed for them (they show up as XPASS then).
 The last one is not MySQL's: the SQLite variant of the property found it in a full-suite run.
 """
 
