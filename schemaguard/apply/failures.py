@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 from ..errors import LockUnavailable, PolicyRefused, SyncError
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from ..dialects.base import Dialect
     from ..plan import Plan, Step
     from .guard import Decision
 
@@ -41,6 +44,21 @@ class Undoing:
 
 # What made a sync fail, as `failed.cause` in the JSON document says it.
 CAUSES = ("sync_lock", "lock_timeout", "statement_timeout", "connection", "error")
+
+
+def failure_cause(dialect: Dialect, exc: BaseException) -> str:
+    """What a failed step ran into, as a CAUSES entry: a lock or statement timeout, a lost
+    connection, or else an error of the data or the model."""
+    ran_into = dialect.lock_failure(exc) or "error"
+    return {"lock": "lock_timeout", "timeout": "statement_timeout"}.get(ran_into, ran_into)
+
+
+def rollback_quietly(conn: Connection) -> None:
+    """Roll back; a lost connection has nothing to roll back (the server did it)."""
+    try:
+        conn.rollback()
+    except Exception:  # noqa: BLE001 - a lost connection: the server rolls the transaction back itself
+        pass
 
 
 class SyncRefused(PolicyRefused):

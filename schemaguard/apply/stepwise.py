@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .failures import SyncFailed, Undoing
+from .failures import SyncFailed, Undoing, failure_cause, rollback_quietly
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -51,8 +51,7 @@ def apply_stepwise(database: Database, held: HeldLock, plan: Plan, env_name: str
             conn.commit()
     except DBAPIError as exc:
         detail = _words(database, exc)
-        ran_into = dialect.lock_failure(exc) or "error"
-        cause = {"lock": "lock_timeout", "timeout": "statement_timeout"}.get(ran_into, ran_into)
+        cause = failure_cause(dialect, exc)
         if step is None:
             number, step = len(plan.steps), plan.steps[-1]
         undoing = _undo(database, conn, plan, ran, schema)
@@ -99,7 +98,7 @@ def _run_undo(database: Database, conn: Connection, ran: list[tuple[int, Step, i
                 conn.exec_driver_sql(statement)
                 conn.commit()
             except Exception as exc:  # noqa: BLE001 - every undo statement is tried; the verification judges
-                _rollback(conn)
+                rollback_quietly(conn)
                 conn = _usable(database, conn)
                 if partial:
                     continue  # its undo reaches past what ran: only the verification can judge it
@@ -206,13 +205,6 @@ def _usable(database: Database, conn: Connection) -> Connection:
 def _words(database: Database, exc: BaseException) -> str:
     orig = getattr(exc, "orig", exc)
     return database.dialect.error_detail(orig) or (str(orig).strip().splitlines() or [type(orig).__name__])[0]
-
-
-def _rollback(conn: Connection) -> None:
-    try:
-        conn.rollback()
-    except Exception:  # noqa: BLE001 - a lost connection has nothing to roll back
-        pass
 
 
 def _close(conn: Connection) -> None:

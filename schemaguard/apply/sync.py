@@ -13,13 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .failures import SyncFailed, SyncLockTimeout, SyncRefused
+from .failures import SyncFailed, SyncLockTimeout, SyncRefused, failure_cause, rollback_quietly
 from .guard import Decision, decide, environment, force_sync_enabled, resolve_mode
 
 __all__ = ["SyncFailed", "SyncLockTimeout", "SyncRefused", "SyncResult", "safe_sync", "sync_document"]
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Engine
 
     from ..live.database import Database
     from ..plan import Plan
@@ -312,18 +312,17 @@ def _transaction(database: Database, held: HeldLock, plan: Plan, env_name: str, 
             write_stamp(conn, env_name, schema)
         conn.commit()
     except DBAPIError as exc:
-        _rollback(conn)
+        rollback_quietly(conn)
         orig = getattr(exc, "orig", exc)
         detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-        ran_into = dialect.lock_failure(exc) or "error"  # lock, timeout, connection, or the data
-        cause = {"lock": "lock_timeout", "timeout": "statement_timeout"}.get(ran_into, ran_into)
+        cause = failure_cause(dialect, exc)
         if step is None and cause == "error":
             raise
         if step is None:  # the commit itself: it names no step, but it is the sync failing
             number, step = len(plan.steps), plan.steps[-1]
         raise SyncFailed(number, step, detail, cause=cause) from exc
     except BaseException:
-        _rollback(conn)
+        rollback_quietly(conn)
         raise
     finally:
         restore()
@@ -333,13 +332,6 @@ def _transaction(database: Database, held: HeldLock, plan: Plan, env_name: str, 
 
 def _nothing() -> None:
     pass
-
-
-def _rollback(conn: Connection) -> None:
-    try:
-        conn.rollback()
-    except Exception:  # noqa: BLE001 - a lost connection: the server rolls the transaction back itself
-        pass
 
 
 def _lock_timeout(database: Database, held: HeldLock, exc: SyncFailed, schema: str | None,
