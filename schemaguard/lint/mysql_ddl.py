@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 # The knowledge is the MySQL dialect's (the plan writes ALGORITHM clauses from it too).
-from ..dialects.mysql import ALGORITHM_RANK as _RANK
-from ..dialects.mysql import COPY_TOOLS, NEEDS
+from ..dialects.mysql_online import ALGORITHM_RANK as _RANK
+from ..dialects.mysql_online import COPY_TOOLS, NEEDS
 
 __all__ = ["COPY_TOOLS", "NEEDS"]
 
