@@ -3,9 +3,9 @@ on MySQL/MariaDB, each as the smallest plain reproduction.
 
 Each test states what a correct alter sync does: it runs without an exception, the models then
 agree with the database (nothing remains but what the plan skipped), every row is kept, and a second
-sync plans nothing. Five were fixed by the MySQL planner work and are plain regression tests; the
-others are xfail(strict=False) until the planner is fixed for them (they show up as XPASS then).
-The last one is not MySQL's: the SQLite variant of the property found it in a full-suite run.
+sync plans nothing. The foreign-key index cases are InnoDB's: it makes an index for a key that has
+none and drops it by itself when another index can serve (plan/key_indexes.py). The last one is not
+MySQL's: the SQLite variant of the property found it in a full-suite run.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from conftest import engine_for
 
 from schemaguard.apply.sync import safe_sync
 from schemaguard.checking.check import check
+from schemaguard.report.plan import data_note
 
 DEV = {"APP_ENV": "development"}
 
@@ -40,6 +41,17 @@ def _rows(url: str, table: str, columns: list[str]) -> list[tuple[Any, ...]]:
         with engine.connect() as conn:
             cols = ", ".join(f"`{c}`" for c in columns)
             return [tuple(r) for r in conn.exec_driver_sql(f"SELECT {cols} FROM `{table}` ORDER BY 1")]
+    finally:
+        engine.dispose()
+
+
+def _index_names(url: str, table: str) -> set[str]:
+    engine = engine_for(url)
+    try:
+        with engine.connect() as conn:
+            return {r[0] for r in conn.exec_driver_sql(
+                "SELECT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+                "AND TABLE_NAME = %s", (table,))}
     finally:
         engine.dispose()
 
@@ -97,9 +109,10 @@ def test_dropping_an_extra_index_can_be_undone_and_needs_no_yes(mysql_url: str) 
 
 
 @pytest.mark.mysql
-@pytest.mark.xfail(strict=False, reason="planner: dropping an extra index that InnoDB uses for a foreign key fails "
-                   "(1553 'needed in a foreign key constraint'); it must be kept/skipped or replaced first")
 def test_dropping_an_extra_index_a_foreign_key_relies_on(mysql_url: str) -> None:
+    """InnoDB refuses to drop the only index a key uses (1553): the step adds one for the key in
+    the same ALTER TABLE."""
+
     def tables(md: sa.MetaData) -> sa.Table:
         return sa.Table("t", md, sa.Column("id", sa.String(20), primary_key=True),
                         sa.Column("n", sa.SmallInteger),
@@ -112,14 +125,20 @@ def test_dropping_an_extra_index_a_foreign_key_relies_on(mysql_url: str) -> None
     _live(mysql_url, live, {"t": [{"id": "a", "n": 1, "parent": None}, {"id": "b", "n": 2, "parent": "a"}]})
     declared = sa.MetaData()
     tables(declared)
+    planned = safe_sync(mysql_url, declared, mode="alter", environ=DEV, dry_run=True).plan.steps
+    [step] = [s for s in planned if s.kind == "drop_constraint"]
+    assert step.statements[0].startswith("ALTER TABLE t ADD INDEX t_ibfk_1 (parent), DROP INDEX ix_extra"), step.sql
+    assert step.undo[-1] == "DROP INDEX t_ibfk_1 ON t", step.undo
+    assert data_note(step) == "adds index t_ibfk_1 for the foreign key that used the dropped one"
     _round_trip(mysql_url, declared)
     assert _rows(mysql_url, "t", ["id", "n", "parent"]) == [("a", 1, None), ("b", 2, "a")]
+    assert _index_names(mysql_url, "t") == {"PRIMARY", "t_ibfk_1"}
 
 
 @pytest.mark.mysql
-@pytest.mark.xfail(strict=False, reason="planner: a new index that can serve a foreign key makes InnoDB drop the key's "
-                   "implicit index, which stood in for a declared one: that index is then missing")
 def test_a_new_index_over_a_key_column_does_not_lose_the_declared_one(mysql_url: str) -> None:
+    """The declared ix_name is matched by InnoDB's own index `name`, which InnoDB would drop when
+    ix_name_note is created: the step drops and re-adds it by name in the same statement."""
     def table(md: sa.MetaData) -> sa.Table:
         return sa.Table("t", md, sa.Column("id", sa.String(14), primary_key=True),
                         sa.Column("note", sa.String(20)),
@@ -133,6 +152,7 @@ def test_a_new_index_over_a_key_column_does_not_lose_the_declared_one(mysql_url:
     sa.Index("ix_name", t.c.name)
     sa.Index("ix_name_note", t.c.name, t.c.note, unique=True)
     _round_trip(mysql_url, declared)
+    assert _index_names(mysql_url, "t") == {"PRIMARY", "name", "ix_name_note"}
 
 
 @pytest.mark.mysql
@@ -216,8 +236,6 @@ def test_undo_of_a_type_change_restores_default_and_not_null(mysql_url: str) -> 
 
 
 @pytest.mark.mysql
-@pytest.mark.xfail(strict=False, reason="planner: a new index that can serve a foreign key replaces the key's implicit "
-                   "index, so its undo (DROP INDEX) fails: 1553 'needed in a foreign key constraint'")
 def test_undo_of_an_index_that_took_over_a_foreign_keys_index(mysql_url: str) -> None:
     def table(md: sa.MetaData) -> sa.Table:
         return sa.Table("t", md, sa.Column("id", sa.String(20), primary_key=True),
@@ -246,3 +264,65 @@ def test_a_check_over_a_column_the_plan_adds_is_measured_with_that_column(sqlite
     result = safe_sync(sqlite_url, declared, mode="alter", environ=DEV)
     assert [s.finding for s in result.plan.skipped] == [], [s.reason for s in result.plan.skipped]
     _round_trip(sqlite_url, declared)
+
+
+@pytest.mark.mysql
+def test_undo_of_dropping_an_index_a_foreign_key_relies_on(mysql_url: str) -> None:
+    def tables(md: sa.MetaData) -> sa.Table:
+        return sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                        sa.Column("n", sa.SmallInteger),
+                        sa.Column("parent", sa.Integer, sa.ForeignKey("t.id", name="fk_parent")))
+
+    live, declared = sa.MetaData(), sa.MetaData()
+    t = tables(live)
+    sa.Index("ix_parent_n", t.c.parent, t.c.n)
+    tables(declared)
+    _live(mysql_url, live, {"t": [{"id": 1, "n": 1, "parent": None}, {"id": 2, "n": 1, "parent": 1}]})
+    assert _index_names(mysql_url, "t") == {"PRIMARY", "ix_parent_n"}  # InnoDB dropped its own
+    _step_then_undo(mysql_url, live, declared, "drop_index")
+    assert _index_names(mysql_url, "t") == {"PRIMARY", "ix_parent_n"}
+
+
+@pytest.mark.mysql
+def test_an_index_made_by_hand_under_the_key_index_name_is_replaced_the_same_way(mysql_url: str) -> None:
+    """An index named as InnoDB names its own (`parent`) but made by hand is not dropped by InnoDB
+    when a new index can serve the key: the step drops it itself, so that the outcome is the same
+    whoever made it, and the undo puts it back."""
+    def table(md: sa.MetaData) -> sa.Table:
+        return sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                        sa.Column("n", sa.SmallInteger),
+                        sa.Column("parent", sa.Integer, sa.ForeignKey("t.id")))
+
+    live, declared = sa.MetaData(), sa.MetaData()
+    t = table(live)
+    sa.Index("parent", t.c.parent)  # by hand, before the key: InnoDB uses it and makes none
+    t = table(declared)
+    sa.Index("ix_parent_n", t.c.parent, t.c.n)
+    _live(mysql_url, live, {"t": [{"id": 1, "n": 1, "parent": None}]})
+    [step] = safe_sync(mysql_url, declared, mode="alter", environ=DEV, dry_run=True).plan.steps
+    assert step.details["replaces_key_index"] == ["parent"]
+    assert "instead of index parent" in data_note(step)
+    _step_then_undo(mysql_url, live, declared, "create_index")
+    assert _index_names(mysql_url, "t") == {"PRIMARY", "parent"}
+    _round_trip(mysql_url, declared)
+    assert _index_names(mysql_url, "t") == {"PRIMARY", "ix_parent_n"}
+
+
+@pytest.mark.mysql
+def test_a_new_index_is_left_alone_when_another_index_serves_the_key(mysql_url: str) -> None:
+    def table(md: sa.MetaData) -> sa.Table:
+        return sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                        sa.Column("n", sa.SmallInteger),
+                        sa.Column("parent", sa.Integer, sa.ForeignKey("t.id")))
+
+    live, declared = sa.MetaData(), sa.MetaData()
+    t = table(live)
+    sa.Index("ix_parent", t.c.parent)
+    t = table(declared)
+    sa.Index("ix_parent", t.c.parent)
+    sa.Index("ix_parent_n", t.c.parent, t.c.n)
+    _live(mysql_url, live, {"t": [{"id": 1, "n": 1, "parent": None}]})
+    planned = safe_sync(mysql_url, declared, mode="alter", environ=DEV, dry_run=True).plan.steps
+    assert [s.statements[0].split(" ALGORITHM")[0] for s in planned] == ["CREATE INDEX ix_parent_n ON t (parent, n)"]
+    _round_trip(mysql_url, declared)
+    assert _index_names(mysql_url, "t") == {"PRIMARY", "ix_parent", "ix_parent_n"}

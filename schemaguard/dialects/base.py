@@ -321,6 +321,12 @@ class Dialect:
     #: the add's undo drops that index too, or the schema is not as it was.
     foreign_key_makes_index: ClassVar[bool] = False
 
+    def one_alter_table(self, statements: Sequence[str]) -> str | None:
+        """One ALTER TABLE that does what `statements` (CREATE INDEX, DROP INDEX, ALTER TABLE, all on
+        one table) do, at once: where a foreign key must have an index at every moment, an index
+        is dropped and its replacement added in one statement. None where there is no such form."""
+        return None
+
     def online_ddl(self, statement: str, operation: str, version: tuple[Any, ...] | None,
                    flavor: str | None) -> str:
         """`statement` with the clause that makes the server carry out `operation` without

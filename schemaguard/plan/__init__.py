@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..drift.diff import Change
 from ..errors import UsageError
-from . import checks, columns, force, foreign_keys, indexes, naming, tables
+from . import checks, columns, force, foreign_keys, indexes, key_indexes, naming, tables
 from .builder import Builder
 from .lookups import existing_types_and_sequences, live_lookups
 from .measuring import EXACT_COUNT_LIMIT, measure
@@ -125,8 +125,12 @@ def plan_phases(b: Builder, changes: Sequence[Change]) -> list[Step]:
         # One rebuild per table, once every change to it is known (databases that alter by rebuild).
         add_rebuild_steps(b)
         checks.defer_uses_of_new_labels(b)
-    return sorted(b.steps, key=lambda s: (_PHASE["alter_column" if "rebuild" in s.details else s.kind],
-                                          s.kind == "rename_column"))
+    # Among the drops, foreign keys first: an index or unique one of them uses can then go.
+    steps = sorted(b.steps, key=lambda s: (_PHASE["alter_column" if "rebuild" in s.details else s.kind],
+                                           s.kind == "rename_column", s.drops_foreign_key is None))
+    if b.mode != "force":
+        key_indexes.keep_keys_indexed(b, steps)
+    return steps
 
 
 def build_plan(

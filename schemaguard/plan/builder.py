@@ -47,6 +47,8 @@ class Builder:
         self.indexes_added: set[tuple[str, tuple[str, ...]]] = set()
         # (table, name) of the live indexes this plan drops.
         self.indexes_dropped: set[tuple[str, str]] = set()
+        # live table -> {name of a foreign key this plan drops: the index dropped with it, or None}
+        self.foreign_keys_dropped: dict[str, dict[str, str | None]] = {}
         # The live Schema (snapshot): its keys decide what a force reset must release first.
         self.live_schema = live_schema
         # Sequences that exist (or that an earlier step of this plan creates).

@@ -193,7 +193,9 @@ def _drop(b: Builder, c: Change) -> bool:
         drop += b.online(b.render.ddl(DropIndex(Index(own.name, *[stub.c[x] for x in own.columns]))), "drop_index")
         undo = [definition, *undo]
         b.indexes_dropped.add((table, own.name))
-    b.step("drop_constraint", table, c.column, drop, undo=undo)
+    step = b.step("drop_constraint", table, c.column, drop, undo=undo)
+    step.drops_foreign_key = name
+    b.foreign_keys_dropped.setdefault(c.table or "", {})[name] = own.name if own is not None else None
     return True
 
 

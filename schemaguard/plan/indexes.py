@@ -9,6 +9,7 @@ from typing import Any
 from ..drift.diff import Change
 from .builder import SAFE_NEVER_DROPS, Builder
 from .render import generated_name
+from .steps import IndexEffect, Step
 
 
 def on_index_missing(b: Builder, c: Change) -> None:
@@ -41,9 +42,12 @@ def on_index_missing(b: Builder, c: Change) -> None:
     lengths = {k: v for k, v in sa_idx.dialect_kwargs.items() if k.endswith("_length") and v is not None}
     create = b.render.alembic(lambda op: op.create_index(
         name, b.target(table), cols, unique=bool(sa_idx.unique), schema=b.schema_of(c), **lengths))
-    b.step("create_index", b.target(table), c.column, b.online(create, "create_index") if plain else create,
-           hazards=hazards,
-           undo=lambda op: op.drop_index(name, table_name=b.target(table), schema=b.schema_of(c)))
+    step = b.step("create_index", b.target(table), c.column,
+                  b.online(create, "create_index") if plain else create, hazards=hazards,
+                  undo=lambda op: op.drop_index(name, table_name=b.target(table), schema=b.schema_of(c)))
+    if plain and name and len(create) == 1 and all(isinstance(x, str) for x in cols):
+        step.index_effect = IndexEffect(table, name, tuple(cols), True, "create_index", create[0],
+                                        b.schema_of(c), _declared_name(c))
 
 
 def _find_index(b: Builder, c: Change) -> Any:
@@ -86,11 +90,11 @@ def on_index_extra(b: Builder, c: Change) -> None:
         return
     table = b.target(c.table or "")
     own = b.live.index_sql(c.table or "", name) if b.live.index_sql else None
-    step = b.step("drop_index", table, c.column,
-                  b.online(b.render.alembic(lambda op: op.drop_index(name, table_name=table, schema=b.schema_of(c))),
-                           "drop_index"),
+    drop = b.render.alembic(lambda op: op.drop_index(name, table_name=table, schema=b.schema_of(c)))
+    step = b.step("drop_index", table, c.column, b.online(drop, "drop_index"),
                   undo=[own] if own
                   else f"the database's definition of index {name} could not be read")
+    _effect(b, c, step, drop, "drop_index")
     step.details["index"] = name
     b.indexes_dropped.add((table, name))
 
@@ -113,8 +117,11 @@ def on_unique_missing(b: Builder, c: Change) -> None:
             name, b.target(table), cols, schema=b.schema_of(c))
         undo = lambda op: op.drop_constraint(  # noqa: E731
             name, b.target(table), type_="unique", schema=b.schema_of(c))
-    step = b.step("add_unique", b.target(table), c.column, b.online(b.render.alembic(ops), "add_unique"),
-                  hazards=hazards, undo=undo)
+    add = b.render.alembic(ops)
+    step = b.step("add_unique", b.target(table), c.column, b.online(add, "add_unique"), hazards=hazards, undo=undo)
+    if len(add) == 1:
+        step.index_effect = IndexEffect(table, name, tuple(cols), True, "add_unique", add[0], b.schema_of(c),
+                                        _declared_name(c))
     step.details["columns"] = cols
     b.uniques_added.add((b.target(table), frozenset(cols)))
     b.indexes_added.add((b.target(table), tuple(cols)))
@@ -142,10 +149,22 @@ def on_unique_extra(b: Builder, c: Change) -> None:
         b.skip("drop_constraint", c, "the constraint has no name")
         return
     cols = list(c.live.columns)
-    b.step("drop_constraint", table, c.column,
-           b.online(b.render.alembic(lambda op: op.drop_constraint(name, table, type_="unique", schema=b.schema_of(c))),
-                    "drop_unique"),
-           undo=lambda op: op.create_unique_constraint(name, table, cols, schema=b.schema_of(c)))
+    drop = b.render.alembic(lambda op: op.drop_constraint(name, table, type_="unique", schema=b.schema_of(c)))
+    step = b.step("drop_constraint", table, c.column, b.online(drop, "drop_unique"),
+                  undo=lambda op: op.create_unique_constraint(name, table, cols, schema=b.schema_of(c)))
+    _effect(b, c, step, drop, "drop_unique")
+
+
+def _effect(b: Builder, c: Change, step: Step, statements: list[str], operation: str) -> None:
+    """The live index a step drops (plan/key_indexes.py keeps every foreign key indexed)."""
+    if len(statements) == 1 and c.live.name:
+        columns = tuple(b.col(c.table or "", x) for x in c.live.columns)
+        step.index_effect = IndexEffect(c.table or "", c.live.name, columns, False, operation, statements[0],
+                                        b.schema_of(c), _declared_name(c))
+
+
+def _declared_name(c: Change) -> str | None:
+    return c.declared_table.name if c.declared_table is not None else None
 
 
 def _drop_unique_in_rebuild(b: Builder, c: Change, name: str | None) -> None:

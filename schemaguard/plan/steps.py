@@ -10,6 +10,21 @@ if TYPE_CHECKING:
     from sqlalchemy import Table as SATable
 
 
+@dataclass(frozen=True)
+class IndexEffect:
+    """One index a step creates (`adds`) or drops on a live table, with the step's statement as
+    rendered before any online-DDL clause."""
+
+    live_table: str
+    name: str
+    columns: tuple[str, ...]  # as named when the step runs
+    adds: bool
+    operation: str  # the online-DDL operation of the step (Dialect.online_ddl)
+    statement: str
+    schema: str | None = None
+    declared_table: str | None = None  # the models' table, where the step has one
+
+
 @dataclass
 class Step:
     """One DDL step. `statements` are the SQL statements without their terminator."""
@@ -36,6 +51,11 @@ class Step:
     # that measure() counts the rows no referenced row matches (the step would fail on them).
     references: tuple[str | None, tuple[str, ...], str | None, str, tuple[str, ...]] | None = field(
         default=None, repr=False)
+    # An index created or dropped, for the databases that make and drop a foreign key's index by
+    # themselves (plan/key_indexes.py rewrites the step so that every key keeps an index).
+    index_effect: IndexEffect | None = field(default=None, repr=False)
+    # drop_constraint of a foreign key: the key's name (such drops run first among the drops).
+    drops_foreign_key: str | None = field(default=None, repr=False)
 
     @property
     def sql(self) -> str:

@@ -191,6 +191,11 @@ def data_note(step: Step) -> str:
         return f"{d['nulls']:,} NULL(s) make it fail"
     if d.get("duplicates"):
         return f"{d['duplicates']:,} duplicated value(s) make it fail"
+    if d.get("keeps_foreign_key_index"):
+        return f"adds index {', '.join(d['keeps_foreign_key_index'])} for the foreign key that used the dropped one"
+    if d.get("replaces_key_index"):
+        return (f"the new index serves the foreign key instead of index {', '.join(d['replaces_key_index'])}, "
+                "which the database made for it and is dropped")
     return ""
 
 
