@@ -16,6 +16,7 @@ from golden import CASES, CASES_DIR, apply_live, live_sql, unsupported
 from mysqlserver import MariaDBServer
 from sqlalchemy import event
 
+from schemaguard.apply.sync import safe_sync
 from schemaguard.checking.check import check
 from schemaguard.dialects import dialect_named
 from schemaguard.errors import UsageError
@@ -574,6 +575,60 @@ def test_index_direction_and_prefix_length_are_compared(mysql_url: str, tmp_path
     run_sql(mysql_url, ["CREATE TABLE places (id INT PRIMARY KEY, p POINT NOT NULL, SPATIAL INDEX sp (p))"])
     places = assert_same(mysql_url).table("places")
     assert places is not None and [(i.name, i.options) for i in places.indexes] == [("sp", ())]
+
+
+UNIQUE_OPTIONS_MODEL = '''
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+items = sa.Table(
+    "items", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100)), sa.Column("code", sa.String(8)), sa.Column("rank", sa.Integer),
+    sa.UniqueConstraint("code", name="uq_items_code"),
+)
+sa.Index("uq_items_rank", items.c.rank.desc(), items.c.code, unique=True)
+sa.Index("uq_items_name", items.c.name, unique=True, mysql_length=10)
+'''
+
+
+@pytest.mark.mysql
+def test_unique_keys_direction_and_prefix_length_are_compared(mysql_url: str, tmp_path: Path) -> None:
+    """A unique key with a DESC or prefix element is read as a unique index with its options (a
+    plain one stays a UNIQUE constraint), both by the catalog and by the inspector's path."""
+    target, metadata = _models(tmp_path, "unique_models", UNIQUE_OPTIONS_MODEL)
+    engine = engine_for(mysql_url)
+    try:
+        metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    items = assert_same(mysql_url).table("items")
+    assert items is not None
+    assert [(u.name, u.columns) for u in items.uniques] == [("uq_items_code", ("code",))]
+    assert sorted((i.name, i.unique, i.options) for i in items.indexes) == [
+        ("uq_items_name", True, ("(10)",)), ("uq_items_rank", True, ("DESC", "")),
+    ]
+    assert check(mysql_url, target).findings == []
+
+    run_sql(mysql_url, [
+        "DROP INDEX uq_items_rank ON items", "CREATE UNIQUE INDEX uq_items_rank ON items (`rank`, code)",
+        "DROP INDEX uq_items_name ON items", "CREATE UNIQUE INDEX uq_items_name ON items (name(20))",
+    ])
+    assert_same(mysql_url)
+    result = check(mysql_url, target)
+    found = sorted((f.kind, f.declared or f.live) for f in result.findings)
+    assert found == [
+        ("index_extra", "UNIQUE INDEX uq_items_name (name(20))"),
+        ("index_missing", "UNIQUE INDEX uq_items_name (name(10))"),
+        ("index_missing", "UNIQUE INDEX uq_items_rank (rank DESC, code)"),
+        # a plain unique key is the constraint again
+        ("unique_extra", "UNIQUE uq_items_rank (rank, code)"),
+    ], _explain(result.findings)
+    assert all("over the same elements" in f.message for f in result.findings), _explain(result.findings)
+
+    # alter sync puts the declared ones back (drop, then create), and nothing remains
+    safe_sync(mysql_url, metadata, mode="alter", environ={"APP_ENV": "development"})
+    assert check(mysql_url, target).findings == []
 
 
 def test_direction_is_not_compared_on_a_server_that_ignores_desc() -> None:

@@ -666,18 +666,25 @@ def reflect_catalog(
             ),
             key=lambda f: (f.columns, f.name or ""),
         )
+        # A unique key with a DESC or prefix element is a unique index with options (as in the
+        # models), so that they are compared; a plain one is a UNIQUE constraint, as the inspector says.
+        table_uniques = uniques.get(table, {})
+        with_options = {n for n in table_uniques if _options(options.get((table, n), []))}
         out.append(
             Table(
                 name=table,
                 columns=tuple(columns.get(table, ())),
                 primary_key=pk,
                 indexes=tuple(sorted(
-                    (Index(name=n, columns=tuple(c), unique=False, options=_options(options.get((table, n), [])))
-                     for n, c in indexes.get(table, {}).items()),
+                    [Index(name=n, columns=tuple(c), unique=False, options=_options(options.get((table, n), [])))
+                     for n, c in indexes.get(table, {}).items()]
+                    + [Index(name=n, columns=tuple(c), unique=True, options=_options(options[(table, n)]))
+                       for n, c in table_uniques.items() if n in with_options],
                     key=lambda i: (str(i.name), i.columns),
                 )),
                 uniques=tuple(sorted(
-                    (UniqueConstraint(name=n, columns=tuple(c)) for n, c in uniques.get(table, {}).items()),
+                    (UniqueConstraint(name=n, columns=tuple(c)) for n, c in table_uniques.items()
+                     if n not in with_options),
                     key=lambda u: u.columns,
                 )),
                 foreign_keys=tuple(table_fks),

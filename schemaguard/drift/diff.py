@@ -497,11 +497,12 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any, ours: Di
         if hit is not None:
             l_left.remove(hit)
             twin = hit[1]
-            if isinstance(obj, Index) and isinstance(twin, Index) and _reordered(obj, twin, sig):
-                # The same uniqueness, but not the same index: a DESC or COLLATE element differs.
-                out.append(ch("index_missing", column=_single(sig(obj.columns)), declared=obj,
-                              details={"differs_from": twin}))
-                out.append(ch("index_extra", column=_single(twin.columns), live=twin, details={"differs_from": obj}))
+            if _reordered(obj, twin, sig):
+                # The same uniqueness, but not the same index: a DESC, COLLATE or prefix differs.
+                out.append(ch("index_missing" if isinstance(obj, Index) else "unique_missing",
+                              column=_single(sig(obj.columns)), declared=obj, details={"differs_from": twin}))
+                out.append(ch("index_extra" if isinstance(twin, Index) else "unique_extra",
+                              column=_single(twin.columns), live=twin, details={"differs_from": obj}))
             continue
         if repeated:
             continue  # the model declares the same uniqueness twice; SQLite keeps only one of them
@@ -554,11 +555,15 @@ def _diff_indexes(d: Table, lv: Table, colmap: dict[str, str], ch: Any, ours: Di
 
 
 def _reordered(declared: Any, live: Any, sig: Callable[[tuple[str, ...]], tuple[str, ...]]) -> bool:
-    """Two indexes over the same elements whose order, collation or operator class differ."""
-    return (
-        isinstance(declared, Index) and isinstance(live, Index)
-        and live.columns == sig(declared.columns) and not _same_options(declared, live)
-    )
+    """Two indexes over the same elements whose order, collation, operator class or prefix length
+    differ; a UNIQUE constraint counts as a unique index without options (a unique index with a
+    DESC or prefix element is not the constraint)."""
+    d, lv = _as_index(declared), _as_index(live)
+    return lv.columns == sig(d.columns) and not _same_options(d, lv)
+
+
+def _as_index(obj: Index | UniqueConstraint) -> Index:
+    return obj if isinstance(obj, Index) else Index(name=obj.name, columns=obj.columns, unique=True)
 
 
 def _without_index_options(declared: Schema, keep: Callable[[str], bool] | None = None) -> Schema:

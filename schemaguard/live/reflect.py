@@ -300,10 +300,16 @@ def _table(
         indexes.append(Index(name=i.get("name"), columns=tuple(parts), unique=bool(i.get("unique")),
                              options=tuple(options) if any(options) else ()))
     indexes.extend(extra_indexes)
-    uniques = [
-        UniqueConstraint(name=u.get("name"), columns=tuple(u.get("column_names") or ()))
-        for u in uqs
-    ]
+    uniques = []
+    for u in uqs:
+        columns_of = tuple(u.get("column_names") or ())
+        own = (own_options or {}).get((name, u.get("name") or ""))
+        if own is not None and any(own) and len(own) == len(columns_of):
+            # A unique key with a DESC or prefix element (MySQL): a unique index with its options,
+            # as the models declare it, so that the options are compared.
+            indexes.append(Index(name=u.get("name"), columns=columns_of, unique=True, options=tuple(own)))
+        else:
+            uniques.append(UniqueConstraint(name=u.get("name"), columns=columns_of))
     foreign_keys = []
     for f in fks:
         opts = f.get("options") or {}

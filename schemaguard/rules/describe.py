@@ -48,9 +48,9 @@ def differs(change: Change) -> str:
     """`; the database has INDEX ix (b) ...` when a missing or extra index has a twin on the other
     side over the same elements in another order, collation or operator class."""
     twin = change.details.get("differs_from") if change.details else None
-    if not isinstance(twin, Index):
+    if not isinstance(twin, (Index, UniqueConstraint)):
         return ""
-    side = "the model declares" if change.kind == "index_extra" else "the database has"
+    side = "the model declares" if change.kind.endswith("_extra") else "the database has"
     return f"; {side} {index(twin)} over the same elements in another order, collation or operator class, or prefix length"
 
 

@@ -15,6 +15,7 @@ RULE = Rule(
     message=lambda c: (
         f"{d.index(c.live)} on {c.table} is enforced by the database but not declared; "
         "writes the model considers valid can fail with a unique violation"
+        + d.differs(c)
     ),
     hint=lambda c: "declare it in the model (UniqueConstraint or unique=True) or drop it deliberately",
 )

@@ -15,6 +15,7 @@ RULE = Rule(
     message=lambda c: (
         f"{d.index(c.declared)} on {c.table} is declared but the database does not enforce it; "
         "duplicate rows can be written"
+        + d.differs(c)
     ),
     hint=lambda c: (
         "find and resolve duplicates, then add the constraint (on PostgreSQL: CREATE UNIQUE INDEX "
