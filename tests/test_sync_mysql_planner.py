@@ -136,8 +136,6 @@ def test_a_new_index_over_a_key_column_does_not_lose_the_declared_one(mysql_url:
 
 
 @pytest.mark.mysql
-@pytest.mark.xfail(strict=False, reason="planner: a default change is planned although the column's type change is "
-                   "skipped (destructive): SET DEFAULT 'abc' on the live DATETIME fails ('Invalid default value')")
 def test_a_default_for_a_type_change_that_is_skipped_is_skipped_too(mysql_url: str) -> None:
     live = sa.MetaData()
     sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
@@ -150,8 +148,6 @@ def test_a_default_for_a_type_change_that_is_skipped_is_skipped_too(mysql_url: s
 
 
 @pytest.mark.mysql
-@pytest.mark.xfail(strict=False, reason="planner: an expression default is set with ALTER COLUMN ... SET DEFAULT 1 + 1, "
-                   "which MariaDB refuses (a syntax error: an expression needs parentheses there)")
 def test_an_expression_default_is_set_in_parentheses(mysql_url: str) -> None:
     live = sa.MetaData()
     sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),

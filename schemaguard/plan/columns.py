@@ -96,7 +96,15 @@ def on_default_mismatch(b: Builder, c: Change) -> None:
         b.skip("alter_column", c, "making an existing key column auto-numbered is not planned yet; "
                "add the sequence or identity in a migration")
         return
-    alter(b, c, [], default=True, what=f"default {c.live.default} -> {c.declared.default}")
+    what = f"default {c.live.default} -> {c.declared.default}"
+    kept = b.types_kept.get((c.table or "", c.column or ""))
+    if kept is not None and b.mode != "safe":
+        # The default is the declared type's: on the type the column keeps it may be refused
+        # (DEFAULT 'abc' on a DATETIME) or mean something else. It goes with the type change.
+        b.skip("alter_column", c, f"its type change is not planned ({c.live.type} -> {c.declared.type}: {kept}), "
+               f"and the {what} is for the declared type: it is left until the type is changed")
+        return
+    alter(b, c, [], default=True, what=what)
 
 
 def on_enum_labels_in_type(b: Builder, c: Change) -> None:
