@@ -214,3 +214,93 @@ def test_the_default_waits_for_its_type_change_in_whatever_order_they_come(diale
         assert plan.steps == []
         assert [(s.finding, "its type change is not planned" in s.reason) for s in plan.skipped] == [
             ("type_mismatch", False), ("default_mismatch", True)]
+
+
+# --- a new CHECK over a column the plan adds ------------------------------------------------------
+
+
+def _check_over_added_column(url: str, default: str) -> sa.MetaData:
+    _live(url, lambda: [], [{"id": 1}, {"id": 2}])
+    declared, t = _declared(sa.Column("userId", sa.Integer, nullable=False, server_default=sa.text(default)))
+    t.append_constraint(sa.CheckConstraint(t.c.userId.between(0, 10), name="ck_t_userid"))
+    return declared
+
+
+def _check_kept(url: str) -> None:
+    declared = _check_over_added_column(url, "1 + 1")  # every row gets 2, which the CHECK takes
+    plan = safe_sync(url, declared, mode="alter", environ=DEV, dry_run=True).plan
+    assert plan.skipped == [], [s.reason for s in plan.skipped]
+    _round_trip(url, declared)
+    assert _rows(url, 'id, "userId"' if not url.startswith("mysql") else "id, userId") == [(1, 2), (2, 2)]
+
+
+def _check_measured(url: str) -> None:
+    declared = _check_over_added_column(url, "20")  # every row gets 20, which the CHECK refuses
+    result = _round_trip(url, declared)
+    [skip] = [s for s in result.plan.skipped if s.finding == "check_missing"]
+    assert skip.reason.startswith("2 row(s) of t break CHECK"), skip.reason
+    assert [f.kind for f in check(url, declared).findings] == ["check_missing"]
+
+
+def test_a_check_over_an_added_column_is_measured_with_its_default(db_url: str) -> None:
+    _check_kept(db_url)
+
+
+def test_a_check_over_an_added_column_that_its_default_breaks_is_skipped(db_url: str) -> None:
+    _check_measured(db_url)
+
+
+@pytest.mark.mysql
+def test_a_check_over_an_added_column_is_measured_with_its_default_mysql(mysql_url: str) -> None:
+    _check_kept(mysql_url)
+
+
+@pytest.mark.mysql
+def test_a_check_over_an_added_column_that_its_default_breaks_is_skipped_mysql(mysql_url: str) -> None:
+    _check_measured(mysql_url)
+
+
+@pytest.mark.parametrize(("expression", "default", "counted"), [
+    ('"userId" BETWEEN 0 AND 10', "1 + 1", "(1 + 1) BETWEEN 0 AND 10"),
+    ('"userId" > 0 OR id > 1', None, "(NULL) > 0 OR id > 1"),  # added without a default: NULL
+    ('"other" > 0', "1", '"other" > 0'),  # reads no added column: as it is
+    ('"userId" > ) 0', "1", None),  # cannot be parsed, and names the added column
+    ('"userId" > 0', "(((", None),  # the default cannot be put in its place
+])
+def test_a_check_is_counted_with_the_added_columns_default_or_not_at_all(
+        expression: str, default: str | None, counted: str | None) -> None:
+    from schemaguard.dialects import sqlalchemy_dialect
+    from schemaguard.plan.builder import Builder
+    from schemaguard.plan.checks import _as_rows_will_be
+    from schemaguard.schema.snapshot import Check
+
+    b = Builder("alter", sqlalchemy_dialect("postgresql"), {}, None)
+    b.added_columns[("t", "userId")] = sa.Column("userId", sa.Integer)
+    if default is not None:
+        b.added_defaults[("t", "userId")] = default
+    sql, why = _as_rows_will_be(b, "t", Check(name=None, expression=expression))
+    assert sql == counted
+    assert (why is None) == (counted is not None)
+    if why is not None:
+        assert "userId" in why and "which this plan adds" in why
+
+
+def test_a_check_that_cannot_be_measured_is_added_and_says_so() -> None:
+    """Planned from snapshots with a counter that records what it is asked: a CHECK over an added
+    column that cannot be rewritten is not counted (never against the table without the column)."""
+    from schemaguard.drift.diff import diff
+    from schemaguard.plan import build_plan
+    from schemaguard.plan.steps import LiveLookups
+    from schemaguard.sources.declared import declared_snapshot
+
+    live, _ = _declared()
+    declared, t = _declared(sa.Column("userId", sa.Integer, nullable=False, server_default=sa.text("(((")))
+    t.append_constraint(sa.CheckConstraint('"userId" > 0', name="ck_t_userid"))
+    asked: list[str] = []
+    counter = LiveLookups(check_violations=lambda table, expression: asked.append(expression) or 5)
+    changes = diff(declared_snapshot(declared, "postgresql"), declared_snapshot(live, "postgresql"))
+    plan = build_plan(changes, "alter", "postgresql", dict(declared.tables), live=counter)
+    [step] = [s for s in plan.steps if s.kind == "add_check"]
+    assert asked == []
+    assert "which this plan adds" in step.details["rows_not_measured"]
+    assert "were not counted" in step.details["rows_not_measured"]

@@ -228,9 +228,6 @@ def test_undo_of_an_index_that_took_over_a_foreign_keys_index(mysql_url: str) ->
     _step_then_undo(mysql_url, live, declared, "create_index")
 
 
-@pytest.mark.xfail(strict=False, reason="planner (measuring): rows are counted against a CHECK over a column the plan "
-                   "only adds, so SQLite reads \"userId\" as a string and every row 'breaks' it; the CHECK is skipped "
-                   "and the next sync adds it")
 def test_a_check_over_a_column_the_plan_adds_is_measured_with_that_column(sqlite_url: str) -> None:
     live = sa.MetaData()
     sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))

@@ -90,7 +90,8 @@ class Builder:
         self.types_kept: dict[tuple[str, str], str] = {}
         # (table, columns) of the unique constraints and unique indexes this plan adds.
         self.uniques_added: set[tuple[str, frozenset[str]]] = set()
-        # (table, column) -> the Column an add_column step adds (folded into a rebuild of its table)
+        # (table, column) -> the Column this plan adds: by an add_column step (folded into a rebuild
+        # of its table where there is one), or by a rebuild where ADD COLUMN cannot take its default
         self.added_columns: dict[tuple[str, str], Any] = {}
         # (table, column) -> the default an added column gives every existing row
         self.added_defaults: dict[tuple[str, str], str] = {}

@@ -37,14 +37,15 @@ def on_column_missing(b: Builder, c: Change) -> None:
             return
         empty = True  # the table is empty now: the step works, and says what it relies on
     new_col = bare_column(col)
+    # What every existing row holds once the column is added (a new CHECK is measured with it).
+    b.added_columns[(b.target(table), col.name)] = new_col
+    if c.declared.default is not None and c.declared.default.lower() != "null":
+        b.added_defaults[(b.target(table), col.name)] = c.declared.default
     if c.declared.default is not None and not b.db.add_column_takes_default(c.declared.default):
         # ADD COLUMN does not take this default (SQLite: only a constant): the table is rebuilt with it.
         b.rebuild(c, "add_column", col.name, f"add column {col.name} DEFAULT {c.declared.default}",
                   apply=lambda batch: batch.add_column(new_col))
         return
-    b.added_columns[(b.target(table), col.name)] = new_col
-    if c.declared.default is not None and c.declared.default.lower() != "null":
-        b.added_defaults[(b.target(table), col.name)] = c.declared.default
     enums = b.enum_types([new_col])
     created = list(b.enums_created)
     seqs, seq_drops = b.sequences([col])
