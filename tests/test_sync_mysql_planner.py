@@ -156,8 +156,6 @@ def test_a_new_index_over_a_key_column_does_not_lose_the_declared_one(mysql_url:
 
 
 @pytest.mark.mysql
-@pytest.mark.xfail(strict=False, reason="planner: a default change is planned although the column's type change is "
-                   "skipped (destructive): SET DEFAULT 'abc' on the live DATETIME fails ('Invalid default value')")
 def test_a_default_for_a_type_change_that_is_skipped_is_skipped_too(mysql_url: str) -> None:
     live = sa.MetaData()
     sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
@@ -170,8 +168,6 @@ def test_a_default_for_a_type_change_that_is_skipped_is_skipped_too(mysql_url: s
 
 
 @pytest.mark.mysql
-@pytest.mark.xfail(strict=False, reason="planner: an expression default is set with ALTER COLUMN ... SET DEFAULT 1 + 1, "
-                   "which MariaDB refuses (a syntax error: an expression needs parentheses there)")
 def test_an_expression_default_is_set_in_parentheses(mysql_url: str) -> None:
     live = sa.MetaData()
     sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
@@ -250,9 +246,6 @@ def test_undo_of_an_index_that_took_over_a_foreign_keys_index(mysql_url: str) ->
     _step_then_undo(mysql_url, live, declared, "create_index")
 
 
-@pytest.mark.xfail(strict=False, reason="planner (measuring): rows are counted against a CHECK over a column the plan "
-                   "only adds, so SQLite reads \"userId\" as a string and every row 'breaks' it; the CHECK is skipped "
-                   "and the next sync adds it")
 def test_a_check_over_a_column_the_plan_adds_is_measured_with_that_column(sqlite_url: str) -> None:
     live = sa.MetaData()
     sa.Table("t", live, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))

@@ -356,6 +356,12 @@ class Dialect:
         catalog only, without rewriting the table and its indexes."""
         return False
 
+    def default_in_ddl(self, sql: str, type_text: str | None) -> str:
+        """A column default (SQL text) as DDL writes it after DEFAULT on a column of type
+        `type_text` (the type's DDL, None when unknown): as it is, unless the database wants it
+        otherwise (MySQL: an expression in parentheses)."""
+        return sql
+
     def add_column_takes_default(self, default: str) -> bool:
         """Whether ADD COLUMN accepts this (normalized) server default in place."""
         return True

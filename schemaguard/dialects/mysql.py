@@ -36,6 +36,7 @@ from ..schema.defaults import normalize_default
 from ..schema.expressions import generated_expression
 from ..schema.snapshot import Check, Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .base import COLLATE, Dialect
+from .mysql_defaults import default_in_ddl
 from .mysql_online import HAZARD_ADVICE, online_algorithm
 
 if TYPE_CHECKING:
@@ -416,6 +417,11 @@ class MySQL(Dialect):
 
     def hazard_advice(self, hazard: str) -> str | None:
         return HAZARD_ADVICE.get(hazard)
+
+    def default_in_ddl(self, sql: str, type_text: str | None) -> str:
+        # Alembic's SET DEFAULT and MODIFY write a default as given; SQLAlchemy's CREATE TABLE and
+        # ADD COLUMN parenthesize an expression themselves (and leave a parenthesized one be).
+        return default_in_ddl(sql, type_text)
 
     def index_definition(self, conn: Connection, table: str, name: str, schema: str | None) -> str | None:
         """CREATE [UNIQUE] INDEX from information_schema.STATISTICS (prefix lengths and DESC kept)."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..drift.diff import Change
 from ..errors import UsageError
 from . import checks, columns, force, foreign_keys, indexes, key_indexes, naming, tables
-from .builder import Builder
+from .builder import TYPE_CHANGES, Builder
 from .lookups import existing_types_and_sequences, live_lookups
 from .measuring import EXACT_COUNT_LIMIT, measure
 from .naming import NAMING_KINDS
@@ -111,7 +111,7 @@ def plan_phases(b: Builder, changes: Sequence[Change]) -> list[Step]:
         force.restore_referencing_keys(b, kept, reset)
     else:
         # Drops, renames, column changes, indexes and uniques, one change at a time.
-        for c in changes:
+        for c in _type_before_default(changes):
             handler = HANDLERS.get(c.kind)
             if c.kind in NAMING_KINDS:
                 naming.skip_naming(b, c)
@@ -131,6 +131,28 @@ def plan_phases(b: Builder, changes: Sequence[Change]) -> list[Step]:
     if b.mode != "force":
         key_indexes.keep_keys_indexed(b, steps)
     return steps
+
+
+def _type_before_default(changes: Sequence[Change]) -> list[Change]:
+    """The changes in their order, except that a column's type change comes before its default
+    change (the diff gives them so): whether the default is planned depends on whether the type
+    change is (Builder.types_kept)."""
+    typed: dict[tuple[str | None, str | None], list[Change]] = {}
+    for c in changes:
+        if c.kind in TYPE_CHANGES:
+            typed.setdefault((c.table, c.column), []).append(c)
+    out: list[Change] = []
+    moved: set[int] = set()
+    for c in changes:
+        if c.kind == "default_mismatch":
+            for t in typed.get((c.table, c.column), ()):
+                if id(t) not in moved:
+                    moved.add(id(t))
+                    out.append(t)
+        if id(c) not in moved:
+            moved.add(id(c))
+            out.append(c)
+    return out
 
 
 def build_plan(

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 SAFE_NEVER_DROPS = "destructive: safe mode never drops"
 SAFE_NEVER_ALTERS = "safe mode never alters an existing column"
 ALTER_NEVER_DESTROYS = "destructive: alter mode never runs destructive steps"
+# The changes that change a column's type (an inline ENUM's labels are its type on MySQL).
+TYPE_CHANGES = ("type_mismatch", "enum_label_missing")
 
 
 class Builder:
@@ -85,9 +87,13 @@ class Builder:
         self.replaced_fks: dict[int, list[Step]] = {}
         # (table, column) whose type this plan changes to the declared one.
         self.type_changed: set[tuple[str, str]] = set()
+        # (live table, live column) -> what left the column's type change out of this plan (a
+        # default for the declared type is then left out too: columns.on_default_mismatch).
+        self.types_kept: dict[tuple[str, str], str] = {}
         # (table, columns) of the unique constraints and unique indexes this plan adds.
         self.uniques_added: set[tuple[str, frozenset[str]]] = set()
-        # (table, column) -> the Column an add_column step adds (folded into a rebuild of its table)
+        # (table, column) -> the Column this plan adds: by an add_column step (folded into a rebuild
+        # of its table where there is one), or by a rebuild where ADD COLUMN cannot take its default
         self.added_columns: dict[tuple[str, str], Any] = {}
         # (table, column) -> the default an added column gives every existing row
         self.added_defaults: dict[tuple[str, str], str] = {}
@@ -155,6 +161,8 @@ class Builder:
         self.skipped.append(Skipped(kind, table, column if column is not None else c.column, reason, c.kind))
         if kind == "add_column" and c.table and c.declared is not None:
             self.not_added.add((c.table, c.declared.name))
+        if c.kind in TYPE_CHANGES and c.table and c.column:
+            self.types_kept[(c.table, c.column)] = reason
 
     def blocked_by_missing_column(self, kind: str, c: Change, columns: Iterable[str]) -> bool:
         """Skip an index, unique or key over a column that this plan does not add: creating it

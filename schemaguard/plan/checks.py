@@ -64,18 +64,10 @@ def _add(b: Builder, c: Change, check: Any, replacing: Any = None) -> bool:
     if b.blocked_by_missing_column("add_check", c, _columns(b, check)):
         return False
     counter = b.live.check_violations
+    unmeasured: str | None = None
     if counter is not None and (c.table or "") not in b.created:
-        # A column this plan adds holds its default (or NULL) in every row the table has: the
-        # rows are judged with that value in its place.
-        from ..schema.expressions import check_columns, substitute_columns
-
-        added = {name.lower(): col for (t, name), col in b.added_columns.items() if t == table}
-        values = {k: b.added_defaults.get((table, added[k.lower()].name)) for k in
-                  check_columns(check.expression, b.db.check_sql) if k.lower() in added}
-        expression = check.expression
-        if values:
-            expression = substitute_columns(check.expression, b.db.check_sql, values) or check.expression
-        bad = counter(c.table or "", expression)
+        expression, unmeasured = _as_rows_will_be(b, table, check)
+        bad = counter(c.table or "", expression) if expression is not None else None
         if bad:
             b.skip("add_check", c, f"{bad:,} row(s) of {table} break CHECK ({check.expression}): fix them "
                    f"(SELECT * FROM {table} WHERE NOT ({check.expression})), then sync again"
@@ -89,6 +81,8 @@ def _add(b: Builder, c: Change, check: Any, replacing: Any = None) -> bool:
         # operation of the rebuild: the old one left out of the copy, the new one added.
         if replacing is not None:
             what = f"replace CHECK ({replacing.expression}) with ({check.expression})"
+        if unmeasured is not None:
+            what += f" ({UNMEASURED}: {unmeasured})"
         b.rebuild(c, "add_check", c.column, what,
                   apply=lambda batch: batch.create_check_constraint(name, sa.text(check.expression)),
                   omit=_omit_check(b, replacing) if replacing is not None else None)
@@ -106,9 +100,46 @@ def _add(b: Builder, c: Change, check: Any, replacing: Any = None) -> bool:
         details["validation"] = VALIDATION
     else:
         statements = b.render.ddl(AddConstraint(cons))
+    if unmeasured is not None:
+        details["rows_not_measured"] = f"{UNMEASURED}: {unmeasured}"
     step = b.step("add_check", table, c.column, statements, undo=b.render.ddl(DropConstraint(cons)))
     step.details.update(details)
     return True
+
+
+UNMEASURED = ("the rows that would break it were not counted (the database refuses the CHECK if any does, "
+              "and the sync is rolled back)")
+
+
+def _as_rows_will_be(b: Builder, table: str, check: Any) -> tuple[str | None, str | None]:
+    """The CHECK as the table's existing rows will meet it once the plan added its columns: a
+    column this plan adds holds its default (or NULL) in every row, so that value stands in for
+    it (the count runs before the column exists: SQLite would read "userId" as a string, the
+    other databases refuse the name). (expression to count, None) or (None, why it cannot be)."""
+    import re
+
+    from ..schema.expressions import check_columns, substitute_columns
+
+    added = {name.lower(): name for (t, name) in b.added_columns if t == table}
+    if not added:
+        return check.expression, None
+    read = check_columns(check.expression, b.db.check_sql)
+    if not read:
+        # Unparsed (or reading no column): whether it reads an added column is told by its text.
+        named = sorted(n for n in added.values()
+                       if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", check.expression, re.IGNORECASE))
+        if named:
+            return None, f"it names {', '.join(named)}, which this plan adds, and could not be parsed to " \
+                         "put the column's default in its place"
+        return check.expression, None
+    values = {k: b.added_defaults.get((table, added[k.lower()])) for k in read if k.lower() in added}
+    if not values:
+        return check.expression, None
+    expression = substitute_columns(check.expression, b.db.check_sql, values)
+    if expression is None:
+        return None, f"it reads {', '.join(sorted(added[k.lower()] for k in values))}, which this plan adds, " \
+                     "and the column's default could not be put in its place"
+    return expression, None
 
 
 def _drop(b: Builder, c: Change, check: Any) -> None:

@@ -37,14 +37,15 @@ def on_column_missing(b: Builder, c: Change) -> None:
             return
         empty = True  # the table is empty now: the step works, and says what it relies on
     new_col = bare_column(col)
+    # What every existing row holds once the column is added (a new CHECK is measured with it).
+    b.added_columns[(b.target(table), col.name)] = new_col
+    if c.declared.default is not None and c.declared.default.lower() != "null":
+        b.added_defaults[(b.target(table), col.name)] = c.declared.default
     if c.declared.default is not None and not b.db.add_column_takes_default(c.declared.default):
         # ADD COLUMN does not take this default (SQLite: only a constant): the table is rebuilt with it.
         b.rebuild(c, "add_column", col.name, f"add column {col.name} DEFAULT {c.declared.default}",
                   apply=lambda batch: batch.add_column(new_col))
         return
-    b.added_columns[(b.target(table), col.name)] = new_col
-    if c.declared.default is not None and c.declared.default.lower() != "null":
-        b.added_defaults[(b.target(table), col.name)] = c.declared.default
     enums = b.enum_types([new_col])
     created = list(b.enums_created)
     seqs, seq_drops = b.sequences([col])
@@ -96,7 +97,15 @@ def on_default_mismatch(b: Builder, c: Change) -> None:
         b.skip("alter_column", c, "making an existing key column auto-numbered is not planned yet; "
                "add the sequence or identity in a migration")
         return
-    alter(b, c, [], default=True, what=f"default {c.live.default} -> {c.declared.default}")
+    what = f"default {c.live.default} -> {c.declared.default}"
+    kept = b.types_kept.get((c.table or "", c.column or ""))
+    if kept is not None and b.mode != "safe":
+        # The default is the declared type's: on the type the column keeps it may be refused
+        # (DEFAULT 'abc' on a DATETIME) or mean something else. It goes with the type change.
+        b.skip("alter_column", c, f"its type change is not planned ({c.live.type} -> {c.declared.type}: {kept}), "
+               f"and the {what} is for the declared type: it is left until the type is changed")
+        return
+    alter(b, c, [], default=True, what=what)
 
 
 def on_enum_labels_in_type(b: Builder, c: Change) -> None:
@@ -129,7 +138,8 @@ def alter(b: Builder, c: Change, hazards: list[str], *, type_: bool = False, nul
     if nullable:
         kw["nullable"] = bool(c.declared.nullable)
     if default:
-        kw["server_default"] = col.server_default.arg if col.server_default is not None else None
+        kw["server_default"] = _ddl_default(b, col.server_default.arg if col.server_default is not None else None,
+                                            col.type)
     if b.db.alters_by_rebuild:
         b.rebuild(c, "alter_column", name, f"{name}: {what}", hazards=hazards,
                   apply=lambda batch: batch.alter_column(name, **kw))
@@ -150,7 +160,8 @@ def alter(b: Builder, c: Change, hazards: list[str], *, type_: bool = False, nul
     if default:
         from sqlalchemy import text
 
-        back["server_default"] = text(c.live.default) if c.live.default is not None else None
+        back["server_default"] = _ddl_default(b, text(c.live.default), back.get("type_") or col.type) \
+            if c.live.default is not None else None
     b.step("alter_column", table, name,
            b.render.alembic(lambda op: op.alter_column(table, name, **kw)), hazards=hazards,
            undo=reason if reason else (lambda op: op.alter_column(table, name, **back)))
@@ -184,6 +195,9 @@ def _restate(b: Builder, c: Change, table: str, name: str, kw: dict[str, Any], h
         out: dict[str, Any] = {"schema": kw["schema"]}
         out.update({f"existing_{key.rstrip('_')}": base[attr] for key, attr in _RESTATED})
         out.update({key: to[attr] for key, attr in _RESTATED[:3] if key in kw})
+        for key in ("existing_server_default", "server_default"):
+            if key in out:  # (the column's type as the statement states it)
+                out[key] = _ddl_default(b, out[key], to["type"])
         return out
 
     type_change = "type_" in kw
@@ -202,6 +216,29 @@ def _restate(b: Builder, c: Change, table: str, name: str, kw: dict[str, Any], h
     now.update(after)
     if type_change:
         b.type_changed.add((table, name))
+
+
+def _ddl_default(b: Builder, value: Any, type_: Any) -> Any:
+    """A server default as the step's DDL writes it on a column of `type_` (Dialect.default_in_ddl:
+    MySQL's SET DEFAULT and MODIFY take an expression only in parentheses). A plain string is a
+    literal SQLAlchemy quotes itself, and None drops the default: both are left as they are."""
+    from sqlalchemy import text
+    from sqlalchemy.sql.elements import ClauseElement, TextClause
+
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, TextClause):
+        sql = value.text
+    elif isinstance(value, ClauseElement):
+        sql = str(value.compile(dialect=b.dialect, compile_kwargs={"literal_binds": True}))
+    else:
+        return value
+    try:
+        type_text: str | None = type_.compile(dialect=b.dialect) if type_ is not None else None
+    except Exception:  # noqa: BLE001 - a type this dialect cannot write (NullType): not known here
+        type_text = None
+    written = b.db.default_in_ddl(sql, type_text)
+    return value if written == sql else text(written)
 
 
 def _appends_enum_labels(b: Builder, c: Change) -> bool:
