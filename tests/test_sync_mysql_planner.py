@@ -4,8 +4,10 @@ on MySQL/MariaDB, each as the smallest plain reproduction.
 Each test states what a correct alter sync does: it runs without an exception, the models then
 agree with the database (nothing remains but what the plan skipped), every row is kept, and a second
 sync plans nothing. The foreign-key index cases are InnoDB's: it makes an index for a key that has
-none and drops it by itself when another index can serve (plan/key_indexes.py). The last one is not
-MySQL's: the SQLite variant of the property found it in a full-suite run.
+none and drops it by itself when another index can serve (plan/key_indexes.py); so is the type rule
+for a new key (same integer size and sign, dialects/mysql_keys.py). The CHECK-measuring case is not
+MySQL's: the SQLite variant of the property found it in a full-suite run. All of them failed before
+their fix.
 """
 
 from __future__ import annotations
@@ -319,3 +321,37 @@ def test_a_new_index_is_left_alone_when_another_index_serves_the_key(mysql_url: 
     assert [s.statements[0].split(" ALGORITHM")[0] for s in planned] == ["CREATE INDEX ix_parent_n ON t (parent, n)"]
     _round_trip(mysql_url, declared)
     assert _index_names(mysql_url, "t") == {"PRIMARY", "ix_parent", "ix_parent_n"}
+
+
+@pytest.mark.mysql
+def test_a_key_is_not_added_over_a_column_whose_narrowing_is_skipped(mysql_url: str) -> None:
+    """The live column is BIGINT, the model's INTEGER: alter mode never narrows it, and InnoDB
+    refuses a key from BIGINT to INT (errno 150), so the key is skipped with the types named."""
+    def tables(md: sa.MetaData, wide: bool) -> None:
+        sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+        sa.Table("c", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("p_id", sa.BigInteger if wide else sa.Integer,
+                           *([] if wide else [sa.ForeignKey("p.id")]), nullable=False))
+
+    live, declared = sa.MetaData(), sa.MetaData()
+    tables(live, wide=True)
+    tables(declared, wide=False)
+    _live(mysql_url, live, {"p": [{"id": 1}], "c": [{"id": 1, "p_id": 1}]})
+    result = safe_sync(mysql_url, declared, mode="alter", environ=DEV)
+    skipped = {s.finding: s.reason for s in result.plan.skipped}
+    assert "errno 150" in skipped["foreign_key_missing"] and "BIGINT" in skipped["foreign_key_missing"], skipped
+    _round_trip(mysql_url, declared)
+    assert _rows(mysql_url, "c", ["id", "p_id"]) == [(1, 1)]
+
+
+@pytest.mark.parametrize(("local", "referenced", "comparable"), [
+    ("BIGINT", "INTEGER", False), ("INTEGER UNSIGNED", "INTEGER", False), ("INTEGER", "INTEGER", True),
+    ("BOOLEAN", "TINYINT", True), ("VARCHAR(20)", "CHAR(36)", True),
+    ("VARCHAR(20) COLLATE UTF8MB4_BIN", "VARCHAR(20) COLLATE LATIN1_BIN", False),
+    ("DECIMAL(10, 2)", "DECIMAL(12, 2)", False), ("DOUBLE", "FLOAT", False), ("VARCHAR(10)", "INTEGER", False),
+    ("VARBINARY(16)", "BINARY(16)", True), ("DATETIME(6)", "DATETIME", True),
+])
+def test_which_types_innodb_keys_can_compare(local: str, referenced: str, comparable: bool) -> None:
+    from schemaguard.dialects.mysql_keys import foreign_key_types_comparable
+
+    assert foreign_key_types_comparable(local, referenced) is comparable

@@ -371,6 +371,11 @@ class Dialect:
         constraint and cannot be dropped by its name."""
         return False
 
+    #: Why foreign_key_types_comparable said no, in the plan's words.
+    @property
+    def foreign_key_types_rule(self) -> str:
+        return f"{self.title} has no comparison between the two types"
+
     def foreign_key_types_comparable(self, local: str, referenced: str) -> bool:
         """Whether a foreign key from a column of type `local` to one of type `referenced`
         (canonical texts) can be built."""

@@ -37,6 +37,7 @@ from ..schema.expressions import generated_expression
 from ..schema.snapshot import Check, Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .base import COLLATE, Dialect
 from .mysql_defaults import default_in_ddl
+from .mysql_keys import foreign_key_types_comparable, one_alter_table
 from .mysql_online import HAZARD_ADVICE, online_algorithm
 
 if TYPE_CHECKING:
@@ -86,18 +87,6 @@ _NOW_PRECISION = re.compile(r"^(?:current_timestamp|now|localtimestamp|localtime
 # The defaults explicit_defaults_for_timestamp=OFF gives TIMESTAMP columns, as normalize_default folds them.
 _IMPLICIT_NOW = re.compile(r"current_timestamp(\(\d\)|) on update current_timestamp\1")
 _ZERO_DATE = re.compile(r"'0000-00-00 00:00:00(?:\.0+)?'")
-
-# An identifier as SQLAlchemy writes it here (quoted where it must be), schema-qualified or not.
-_NAME = r"(?:`(?:[^`]|``)+`|[^\s`(),]+)"
-_QUALIFIED = rf"{_NAME}(?:\.{_NAME})?"
-_INDEX_STATEMENT = re.compile(
-    rf"^CREATE\s+(?P<kind>(?:UNIQUE|FULLTEXT|SPATIAL)\s+)?INDEX\s+(?P<create_name>{_NAME})\s+ON\s+"
-    rf"(?P<create_table>{_QUALIFIED})\s*(?P<elements>\(.*\))$"
-    rf"|^DROP\s+INDEX\s+(?P<drop_name>{_NAME})\s+ON\s+(?P<drop_table>{_QUALIFIED})$"
-    rf"|^ALTER\s+TABLE\s+(?P<alter_table>{_QUALIFIED})\s+(?P<clauses>.+)$",
-    re.IGNORECASE | re.DOTALL,
-)
-
 
 class MySQL(Dialect):
     name: ClassVar[str] = "mysql"
@@ -398,22 +387,15 @@ class MySQL(Dialect):
         return statement
 
     def one_alter_table(self, statements: Sequence[str]) -> str | None:
-        table, clauses = None, []
-        for statement in statements:
-            m = _INDEX_STATEMENT.match(statement.strip())
-            if m is None:
-                return None
-            named = m.group("create_table") or m.group("drop_table") or m.group("alter_table")
-            if table is not None and named != table:
-                return None
-            table = named
-            if m.group("create_table"):
-                clauses.append(f"ADD {m.group('kind') or ''}INDEX {m.group('create_name')} {m.group('elements')}")
-            elif m.group("drop_table"):
-                clauses.append(f"DROP INDEX {m.group('drop_name')}")
-            else:
-                clauses.append(m.group("clauses"))
-        return f"ALTER TABLE {table} " + ", ".join(clauses) if table is not None else None
+        return one_alter_table(statements)
+
+    def foreign_key_types_comparable(self, local: str, referenced: str) -> bool:
+        return foreign_key_types_comparable(local, referenced)
+
+    @property
+    def foreign_key_types_rule(self) -> str:
+        return ("InnoDB refuses a key between them (errno 150): integer and DECIMAL columns need the same "
+                "size and sign, character columns one collation")
 
     def hazard_advice(self, hazard: str) -> str | None:
         return HAZARD_ADVICE.get(hazard)

@@ -79,8 +79,7 @@ def _can_hold(b: Builder, c: Change) -> bool:
             r = _final_type(b, ref_live, live_ref, theirs, None, declared_table_name=fk.ref_table)
             if a and r and not b.db.foreign_key_types_comparable(a, r):
                 b.skip("add_foreign_key", c, f"{table}.{mine} ({a}) cannot reference {fk.ref_table}.{theirs} "
-                       f"({r}) once this plan ran: {b.db.title} has no comparison between the two types; "
-                       "change one of the types first")
+                       f"({r}) once this plan ran: {b.db.foreign_key_types_rule}; change one of the types first")
                 return False
     before = len(b.steps)
     _add(b, c, table)
