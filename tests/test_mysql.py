@@ -325,6 +325,7 @@ sa.Table(
     sa.Column("medium", mysql.MEDIUMTEXT), sa.Column("code", sa.CHAR(3)),
     sa.Column("exact", sa.String(10, collation="utf8mb4_bin")),
     sa.Column("zero", sa.Integer, server_default="0"),
+    sa.Column("joined", sa.String(20), server_default=sa.text("concat('a', 'b')")),
     sa.Column("span", sa.Interval), sa.Column("raw", sa.BINARY(4)), sa.Column("var", sa.VARBINARY(10)),
 )
 '''

@@ -122,6 +122,9 @@ def test_sqlite_types_are_read_as_the_sqlite_inspector_reads_them() -> None:
     [
         ("'1'::integer", "INTEGER", "1"),
         ("1", "INTEGER", "1"),
+        # MariaDB prints concat('a', 'b') back without the spaces; inside quotes they stay.
+        ("concat('a','b')", "VARCHAR(20)", "concat('a', 'b')"),
+        ("CONCAT( 'a,b' ,'c' )", "VARCHAR(20)", "concat('a,b', 'c')"),
         ("'-3'::integer", "INTEGER", "-3"),
         ("'1.50'::numeric", "NUMERIC", "1.5"),
         ("'0.001'::double precision", "DOUBLE PRECISION", "0.001"),

@@ -59,6 +59,17 @@ def _lower_outside_quotes(text: str) -> str:
     return "".join(p if p.startswith("'") else p.lower() for p in parts)
 
 
+_TIGHT = re.compile(r"\s*,\s*|\(\s+|\s+\)")
+
+
+def _tight_outside_quotes(text: str) -> str:
+    """One space after a comma, none around it otherwise, none inside parentheses, outside quotes:
+    MariaDB prints concat('a','b') back for a declared concat('a', 'b')."""
+    parts = re.split(r"('(?:[^']|'')*')", text)
+    return "".join(p if p.startswith("'") else _TIGHT.sub(lambda m: m.group(0).strip() + (" " if "," in m.group(0) else ""), p)
+                   for p in parts)
+
+
 def _strip_casts(text: str) -> str:
     parts = re.split(r"('(?:[^']|'')*')", text)
     return "".join(p if p.startswith("'") else _CAST.sub("", p) for p in parts)
@@ -90,7 +101,7 @@ def normalize_default(text: str | None, type_text: str | None = None) -> str | N
         return None
     out = _strip_parens(_strip_casts(out).strip())
     out = _lower_outside_quotes(out)
-    out = re.sub(r"\s+", " ", out)
+    out = _tight_outside_quotes(re.sub(r"\s+", " ", out))
     if out == "null":
         return None
     if out in _NOW:
