@@ -24,14 +24,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # step 1: drop_check events.id
-    op.execute(r"ALTER TABLE events DROP CONSTRAINT ck_events_id")
-    # step 2: drop_check users.code
-    op.execute(r"ALTER TABLE users DROP CONSTRAINT ck_users_code")
-    # step 3: drop_index users.legacy
-    op.execute(r"DROP INDEX ix_legacy")
-    # step 4: drop_constraint posts.old_ref
+    # step 1: drop_constraint posts.old_ref
     op.execute(r"ALTER TABLE posts DROP CONSTRAINT posts_old_ref_fkey")
+    # step 2: drop_check events.id
+    op.execute(r"ALTER TABLE events DROP CONSTRAINT ck_events_id")
+    # step 3: drop_check users.code
+    op.execute(r"ALTER TABLE users DROP CONSTRAINT ck_users_code")
+    # step 4: drop_index users.legacy
+    op.execute(r"DROP INDEX ix_legacy")
     # step 5: create_table tags
     op.execute(r"""
 CREATE TABLE tags (
@@ -100,11 +100,11 @@ def downgrade() -> None:
     op.execute(r"ALTER TABLE categories RENAME TO category")
     # undo step 5: create_table tags
     op.execute(r"DROP TABLE tags")
-    # undo step 4: drop_constraint posts.old_ref
-    op.execute(r"ALTER TABLE posts ADD CONSTRAINT posts_old_ref_fkey FOREIGN KEY(old_ref) REFERENCES users (id) ON DELETE SET NULL")
-    # undo step 3: drop_index users.legacy
+    # undo step 4: drop_index users.legacy
     op.execute(r"CREATE INDEX ix_legacy ON public.users USING btree (legacy) WHERE (legacy > 0)")
-    # undo step 2: drop_check users.code
+    # undo step 3: drop_check users.code
     op.execute(r"ALTER TABLE users ADD CONSTRAINT ck_users_code CHECK (length(code::text) <= 5)")
-    # undo step 1: drop_check events.id
+    # undo step 2: drop_check events.id
     op.execute(r"ALTER TABLE events ADD CONSTRAINT ck_events_id CHECK (id > 0)")
+    # undo step 1: drop_constraint posts.old_ref
+    op.execute(r"ALTER TABLE posts ADD CONSTRAINT posts_old_ref_fkey FOREIGN KEY(old_ref) REFERENCES users (id) ON DELETE SET NULL")

@@ -1,16 +1,16 @@
 -- schemaguard plan --mode alter (postgresql)
 
--- step 1: drop_check events.id
+-- step 1: drop_constraint posts.old_ref
+ALTER TABLE posts DROP CONSTRAINT posts_old_ref_fkey;
+
+-- step 2: drop_check events.id
 ALTER TABLE events DROP CONSTRAINT ck_events_id;
 
--- step 2: drop_check users.code
+-- step 3: drop_check users.code
 ALTER TABLE users DROP CONSTRAINT ck_users_code;
 
--- step 3: drop_index users.legacy
+-- step 4: drop_index users.legacy
 DROP INDEX ix_legacy;
-
--- step 4: drop_constraint posts.old_ref
-ALTER TABLE posts DROP CONSTRAINT posts_old_ref_fkey;
 
 -- step 5: create_table tags
 CREATE TABLE tags (
