@@ -626,6 +626,12 @@ def test_unique_keys_direction_and_prefix_length_are_compared(mysql_url: str, tm
         ("unique_extra", "UNIQUE uq_items_rank (rank, code)"),
     ], _explain(result.findings)
     assert all("over the same elements" in f.message for f in result.findings), _explain(result.findings)
+    # DESC or not, the same rows are refused; a prefix of 10 or of 20 characters refuses others.
+    same = {f.table + ":" + str(f.declared or f.live): "same uniqueness" in f.message for f in result.findings}
+    assert same == {"items:UNIQUE INDEX uq_items_rank (rank DESC, code)": True,
+                    "items:UNIQUE uq_items_rank (rank, code)": True,
+                    "items:UNIQUE INDEX uq_items_name (name(10))": False,
+                    "items:UNIQUE INDEX uq_items_name (name(20))": False}, same
 
     # alter sync puts the declared ones back (drop, then create), and nothing remains
     safe_sync(mysql_url, metadata, mode="alter", environ={"APP_ENV": "development"})

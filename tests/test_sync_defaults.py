@@ -95,7 +95,14 @@ def _undo(url: str, result: Any, live: sa.MetaData) -> None:
     ("_utf8mb4'x'", "VARCHAR(20)", "_utf8mb4'x'"),
     ("NULL", "INTEGER", "NULL"),
     ("TRUE", "BOOL", "TRUE"),
-    ("x'ab'", "BLOB", "x'ab'"),
+    ("x'ab'", "VARBINARY(4)", "x'ab'"),
+    # MySQL 8 takes a TEXT/BLOB/JSON/GEOMETRY column's default only as an expression.
+    ("x'ab'", "BLOB", "(x'ab')"),
+    ("'{}'", "JSON", "('{}')"),
+    ("'x'", "MEDIUMTEXT", "('x')"),
+    ("NULL", "TEXT", "NULL"),
+    # "on update" inside a string is not the clause
+    ("concat('on update', 'x')", "VARCHAR(20)", "(concat('on update', 'x'))"),
     ("b'101'", "BIT(3)", "b'101'"),
     ("CURRENT_TIMESTAMP", "DATETIME", "CURRENT_TIMESTAMP"),
     ("current_timestamp()", "TIMESTAMP", "current_timestamp()"),

@@ -13,11 +13,12 @@ their fix.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import engine_for
+from conftest import engine_for, run_sql
 
 from schemaguard.apply.sync import safe_sync
 from schemaguard.checking.check import check
@@ -355,3 +356,158 @@ def test_which_types_innodb_keys_can_compare(local: str, referenced: str, compar
     from schemaguard.dialects.mysql_keys import foreign_key_types_comparable
 
     assert foreign_key_types_comparable(local, referenced) is comparable
+
+
+# --- found by review: renames, prefixes, a declared index the plan creates, safe mode ---
+
+
+@pytest.mark.mysql
+def test_the_index_added_for_a_key_names_its_column_as_it_is_before_a_rename(mysql_url: str) -> None:
+    """Drops run before renames: the index the drop adds for the key names the live column."""
+    run_sql(mysql_url, [
+        "CREATE TABLE p (id VARCHAR(20) PRIMARY KEY)",
+        "CREATE TABLE c (id INT PRIMARY KEY, parent VARCHAR(20), n INT, KEY ix_x (parent, n), "
+        "CONSTRAINT fk_p FOREIGN KEY (parent) REFERENCES p (id))",
+        "INSERT INTO p VALUES ('a')", "INSERT INTO c VALUES (1, 'a', 1)",
+    ])
+    declared = sa.MetaData()
+    sa.Table("p", declared, sa.Column("id", sa.String(20), primary_key=True))
+    sa.Table("c", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("parent_id", sa.String(20), sa.ForeignKey("p.id", name="fk_p"), info={"renamed_from": "parent"}),
+             sa.Column("n", sa.Integer))
+    _round_trip(mysql_url, declared)
+    assert _rows(mysql_url, "c", ["id", "parent_id", "n"]) == [(1, "a", 1)]
+    assert _index_names(mysql_url, "c") == {"PRIMARY", "fk_p"}
+
+
+@pytest.mark.mysql
+def test_an_index_over_a_prefix_does_not_serve_a_key(mysql_url: str) -> None:
+    run_sql(mysql_url, [
+        "CREATE TABLE p (id VARCHAR(20) PRIMARY KEY)",
+        "CREATE TABLE c (id INT PRIMARY KEY, pid VARCHAR(20), KEY ix_full (pid), KEY ix_pfx (pid(5)), "
+        "CONSTRAINT fk_p FOREIGN KEY (pid) REFERENCES p (id))",
+    ])
+    declared = sa.MetaData()
+    sa.Table("p", declared, sa.Column("id", sa.String(20), primary_key=True))
+    c = sa.Table("c", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("pid", sa.String(20), sa.ForeignKey("p.id", name="fk_p")))
+    sa.Index("ix_pfx", c.c.pid, mysql_length={"pid": 5})
+    [step] = safe_sync(mysql_url, declared, mode="alter", environ=DEV, dry_run=True).plan.steps
+    assert step.details["keeps_foreign_key_index"] == ["fk_p"], step.sql
+    _round_trip(mysql_url, declared)
+    assert _index_names(mysql_url, "c") == {"PRIMARY", "fk_p", "ix_pfx"}
+
+
+@pytest.mark.mysql
+def test_a_new_prefix_index_leaves_the_keys_own_index_alone(mysql_url: str) -> None:
+    run_sql(mysql_url, [
+        "CREATE TABLE p (id VARCHAR(20) PRIMARY KEY)",
+        "CREATE TABLE c (id INT PRIMARY KEY, pid VARCHAR(20), CONSTRAINT fk_p FOREIGN KEY (pid) REFERENCES p (id))",
+    ])
+    declared = sa.MetaData()
+    sa.Table("p", declared, sa.Column("id", sa.String(20), primary_key=True))
+    c = sa.Table("c", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("pid", sa.String(20), sa.ForeignKey("p.id", name="fk_p")))
+    sa.Index("ix_pfx", c.c.pid, mysql_length={"pid": 5})
+    [step] = safe_sync(mysql_url, declared, mode="alter", environ=DEV, dry_run=True).plan.steps
+    assert step.statements[0].startswith("CREATE INDEX ix_pfx ON c (pid(5))"), step.sql
+    _round_trip(mysql_url, declared)
+    assert _index_names(mysql_url, "c") == {"PRIMARY", "fk_p", "ix_pfx"}
+
+
+@pytest.mark.mysql
+def test_a_declared_unique_over_the_key_replaces_the_keys_own_index(mysql_url: str) -> None:
+    """The declared unique index the plan creates is not 'standing on' the key's own index: that
+    one goes (as InnoDB would drop it), no duplicate index stays behind."""
+    run_sql(mysql_url, [
+        "CREATE TABLE p (id VARCHAR(20) PRIMARY KEY)",
+        "CREATE TABLE c (id INT PRIMARY KEY, pid VARCHAR(20), CONSTRAINT fk_p FOREIGN KEY (pid) REFERENCES p (id))",
+    ])
+    declared = sa.MetaData()
+    sa.Table("p", declared, sa.Column("id", sa.String(20), primary_key=True))
+    c = sa.Table("c", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("pid", sa.String(20), sa.ForeignKey("p.id", name="fk_p")))
+    sa.Index("uq_pid", c.c.pid, unique=True)
+    _round_trip(mysql_url, declared)
+    assert _index_names(mysql_url, "c") == {"PRIMARY", "uq_pid"}
+
+
+def _key_with_index(url: str, by_hand: bool) -> sa.MetaData:
+    run_sql(url, [
+        "CREATE TABLE p (id INT PRIMARY KEY)",
+        "CREATE TABLE c (id INT PRIMARY KEY, pid INT, n INT" + (", KEY pid (pid)" if by_hand else "")
+        + ", FOREIGN KEY (pid) REFERENCES p (id))",
+        "INSERT INTO p VALUES (1)", "INSERT INTO c VALUES (1, 1, 1)",
+    ])
+    declared = sa.MetaData()
+    sa.Table("p", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+    c = sa.Table("c", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("pid", sa.Integer, sa.ForeignKey("p.id")), sa.Column("n", sa.Integer))
+    sa.Index("ix_pn", c.c.pid, c.c.n)
+    return declared
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("by_hand", [False, True])
+def test_safe_mode_drops_no_index_and_its_undo_restores_the_keys_own(mysql_database: Callable[[], str],
+                                                                      by_hand: bool) -> None:
+    """Safe mode never drops: the new index is created as it is; the database drops its own index
+    for the key (InnoDB's) or keeps one made by hand. Undone, the key's index is there again."""
+    url = mysql_database()
+    declared = _key_with_index(url, by_hand)
+    [step] = safe_sync(url, declared, mode="safe", dry_run=True).plan.steps
+    assert "DROP INDEX" not in step.statements[0], step.sql
+    assert step.undo[0].startswith("CREATE INDEX IF NOT EXISTS pid ON c (pid)"), step.undo
+    engine = engine_for(url)
+    try:
+        with engine.connect() as conn:
+            for statement in [*step.statements, *step.undo]:
+                conn.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+    assert _index_names(url, "c") == {"PRIMARY", "pid"}
+
+    url = mysql_database()
+    declared = _key_with_index(url, by_hand)
+    safe_sync(url, declared, mode="safe")
+    assert _index_names(url, "c") == ({"PRIMARY", "pid", "ix_pn"} if by_hand else {"PRIMARY", "ix_pn"})
+    assert check(url, declared).findings == []
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("setup", [
+    # the child's column has a collation of its own, the parent's is the table's default
+    ["CREATE TABLE p (id VARCHAR(20) PRIMARY KEY) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+     "CREATE TABLE c (id INT PRIMARY KEY, pid VARCHAR(20) COLLATE utf8mb4_bin) DEFAULT CHARSET=utf8mb4 "
+     "COLLATE=utf8mb4_general_ci"],
+    # two tables of two character sets, neither column stating one
+    ["CREATE TABLE p (id VARCHAR(20) PRIMARY KEY) DEFAULT CHARSET=latin1",
+     "CREATE TABLE c (id INT PRIMARY KEY, pid VARCHAR(20)) DEFAULT CHARSET=utf8mb4"],
+])
+def test_a_key_between_two_collations_is_skipped(mysql_url: str, setup: list[str]) -> None:
+    """InnoDB refuses a key between character columns of two collations (errno 150); the catalog's
+    type text names a collation only where it is not the table's, so the plan reads both."""
+    run_sql(mysql_url, setup)
+    declared = sa.MetaData()
+    sa.Table("p", declared, sa.Column("id", sa.String(20), primary_key=True))
+    sa.Table("c", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("pid", sa.String(20), sa.ForeignKey("p.id")))
+    result = safe_sync(mysql_url, declared, mode="alter", environ=DEV)
+    reasons = {s.finding: s.reason for s in result.plan.skipped}
+    assert "collation" in reasons.get("foreign_key_missing", ""), reasons
+    again = safe_sync(mysql_url, declared, mode="alter", environ=DEV)
+    assert again.plan.steps == []
+
+
+@pytest.mark.mysql
+def test_a_key_between_columns_of_one_collation_is_added(mysql_url: str) -> None:
+    run_sql(mysql_url, [
+        "CREATE TABLE p (id VARCHAR(20) COLLATE utf8mb4_bin PRIMARY KEY) DEFAULT CHARSET=utf8mb4",
+        "CREATE TABLE c (id INT PRIMARY KEY, pid VARCHAR(20)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ])
+    declared = sa.MetaData()
+    sa.Table("p", declared, sa.Column("id", sa.String(20, collation="utf8mb4_bin"), primary_key=True))
+    sa.Table("c", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("pid", sa.String(20), sa.ForeignKey("p.id")))
+    result = safe_sync(mysql_url, declared, mode="alter", environ=DEV)
+    assert [s.kind for s in result.plan.steps] == ["add_foreign_key"], result.plan.skipped

@@ -321,6 +321,17 @@ class Dialect:
     #: the add's undo drops that index too, or the schema is not as it was.
     foreign_key_makes_index: ClassVar[bool] = False
 
+    #: A foreign key's character columns must compare by one collation on both sides (InnoDB).
+    foreign_key_needs_one_collation: ClassVar[bool] = False
+
+    def collations(self, conn: Connection, schema: str | None) -> dict[tuple[str, str | None], str]:
+        """{(table, column): the collation it compares by, (table, None): the table's default}."""
+        return {}
+
+    def create_index_if_missing(self, statement: str, flavor: str | None) -> str | None:
+        """A CREATE INDEX that does nothing where the index exists; None where there is none."""
+        return None
+
     def one_alter_table(self, statements: Sequence[str]) -> str | None:
         """One ALTER TABLE that does what `statements` (CREATE INDEX, DROP INDEX, ALTER TABLE, all on
         one table) do, at once: where a foreign key must have an index at every moment, an index

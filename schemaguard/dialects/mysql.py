@@ -37,7 +37,7 @@ from ..schema.expressions import generated_expression
 from ..schema.snapshot import Check, Column, ForeignKey, Index, Schema, Table, UniqueConstraint
 from .base import COLLATE, Dialect
 from .mysql_defaults import default_in_ddl
-from .mysql_keys import foreign_key_types_comparable, one_alter_table
+from .mysql_keys import foreign_key_types_comparable, one_alter_table, read_collations
 from .mysql_online import HAZARD_ADVICE, online_algorithm
 
 if TYPE_CHECKING:
@@ -389,13 +389,23 @@ class MySQL(Dialect):
     def one_alter_table(self, statements: Sequence[str]) -> str | None:
         return one_alter_table(statements)
 
+    foreign_key_needs_one_collation: ClassVar[bool] = True
+
+    def collations(self, conn: Connection, schema: str | None) -> dict[tuple[str, str | None], str]:
+        return read_collations(conn, schema or _database(conn))
+
+    def create_index_if_missing(self, statement: str, flavor: str | None) -> str | None:
+        # MariaDB 10.1.4+ has IF NOT EXISTS for an index; MySQL has not.
+        return re.sub(r"\bINDEX\s+", "INDEX IF NOT EXISTS ", statement, count=1) if flavor == "mariadb" else None
+
     def foreign_key_types_comparable(self, local: str, referenced: str) -> bool:
         return foreign_key_types_comparable(local, referenced)
 
     @property
     def foreign_key_types_rule(self) -> str:
-        return ("InnoDB refuses a key between them (errno 150): integer and DECIMAL columns need the same "
-                "size and sign, character columns one collation")
+        return ("MySQL refuses a key between them (errno 150): integer and DECIMAL columns need the same size "
+                "and sign, and other types the same type (MariaDB lets a few such pairs through, which "
+                "schemaguard does not rely on)")
 
     def hazard_advice(self, hazard: str) -> str | None:
         return HAZARD_ADVICE.get(hazard)

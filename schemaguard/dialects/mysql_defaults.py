@@ -18,6 +18,8 @@ _LITERAL = re.compile(
 # a plain CURRENT_TIMESTAMP default that way, not an expression default).
 _NOW = re.compile(r"(?:CURRENT_TIMESTAMP|NOW|LOCALTIME|LOCALTIMESTAMP)(?:\s*\(\s*\d?\s*\))?", re.IGNORECASE)
 _TIME_TYPES = ("DATETIME", "TIMESTAMP")
+_EXPRESSION_ONLY = re.compile(r"^\s*(?:TINY|MEDIUM|LONG)?(?:TEXT|BLOB)\b|^\s*(?:JSON|GEOMETRY|POINT|LINESTRING|POLYGON)\b",
+                              re.IGNORECASE)
 
 
 def default_in_ddl(sql: str, type_text: str | None) -> str:
@@ -27,9 +29,13 @@ def default_in_ddl(sql: str, type_text: str | None) -> str:
     the current time on a TIMESTAMP/DATETIME column stays bare. A column type unknown here leaves
     the current time bare too (the type it defaults is almost always one of those)."""
     text = sql.strip()
-    if not text or _LITERAL.fullmatch(text) or _wrapped(text) or re.search(r"\bON\s+UPDATE\b", text, re.IGNORECASE):
+    unquoted = re.sub(r"'(?:[^'\\]|''|\\.)*'", "''", text)
+    if not text or _wrapped(text) or re.search(r"\bON\s+UPDATE\b", unquoted, re.IGNORECASE):
         # (An ON UPDATE clause goes with the current time on a TIMESTAMP: written as the model has it.)
         return sql
+    if _LITERAL.fullmatch(text):
+        # MySQL 8 takes a TEXT, BLOB, JSON or GEOMETRY column's default only as an expression.
+        return f"({text})" if type_text and _EXPRESSION_ONLY.match(type_text) and text.upper() != "NULL" else sql
     if _NOW.fullmatch(text) and (type_text is None or type_text.upper().startswith(_TIME_TYPES)):
         return sql
     return f"({text})"

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 # Bytes of each integer type: a key and the column it references must have the same, and the
 # same sign (MySQL manual, 15.1.20.5 "FOREIGN KEY Constraints": "The size and sign of fixed
@@ -70,3 +74,18 @@ def one_alter_table(statements: Sequence[str]) -> str | None:
             clauses.append(m.group("clauses"))
     return f"ALTER TABLE {table} " + ", ".join(clauses) if table is not None else None
 
+
+
+def read_collations(conn: Connection, database: str) -> dict[tuple[str, str | None], str]:
+    """Every character column's collation and every table's default, in two statements: the
+    catalog's type text names a collation only where it is not the table's."""
+    out: dict[tuple[str, str | None], str] = {}
+    for table, collation in conn.exec_driver_sql(
+            "SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s "
+            "AND TABLE_COLLATION IS NOT NULL", (database,)):
+        out[(str(table), None)] = str(collation)
+    for table, column, collation in conn.exec_driver_sql(
+            "SELECT TABLE_NAME, COLUMN_NAME, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s "
+            "AND COLLATION_NAME IS NOT NULL", (database,)):
+        out[(str(table), str(column))] = str(collation)
+    return out

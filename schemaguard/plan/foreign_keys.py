@@ -81,11 +81,36 @@ def _can_hold(b: Builder, c: Change) -> bool:
                 b.skip("add_foreign_key", c, f"{table}.{mine} ({a}) cannot reference {fk.ref_table}.{theirs} "
                        f"({r}) once this plan ran: {b.db.foreign_key_types_rule}; change one of the types first")
                 return False
+            ca = _final_collation(b, table, local_live, mine, a)
+            cr = _final_collation(b, ref_live, live_ref, theirs, r)
+            if ca and cr and ca.lower() != cr.lower():
+                b.skip("add_foreign_key", c, f"{table}.{mine} (collation {ca}) cannot reference {fk.ref_table}.{theirs} "
+                       f"(collation {cr}): {b.db.title} needs one collation on both sides of a key (errno 150); "
+                       "give one of the columns the other's collation first")
+                return False
     before = len(b.steps)
     _add(b, c, table)
     if requires is not None and len(b.steps) > before:
         b.steps[-1].requires_unique = requires
     return True
+
+
+def _final_collation(b: Builder, table: str, live_table: Any, column: str, type_text: str | None) -> str | None:
+    """The collation a character column of the key compares by once the plan ran, where the
+    database needs one on both sides (LiveLookups.collation); None where it does not matter."""
+    import re
+
+    if b.live.collation is None or not type_text:
+        return None
+    stated = re.search(r"\bCOLLATE\s+(\S+)", type_text, re.IGNORECASE)
+    if stated:
+        return stated.group(1)
+    if not re.match(r"^\s*(?:NATIONAL\s+)?(?:VAR)?CHAR\b", type_text, re.IGNORECASE) or live_table is None:
+        return None
+    live_name = b.col(table, column)
+    if live_table.column(live_name) is not None and (b.target(table), live_name) not in b.type_changed:
+        return b.live.collation(table, live_name)
+    return b.live.collation(table, None)  # a changed or added column takes the table's default
 
 
 def _final_type(b: Builder, table: str, live_table: Any, column: str, declared_table: Any,

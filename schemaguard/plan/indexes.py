@@ -47,7 +47,7 @@ def on_index_missing(b: Builder, c: Change) -> None:
                   undo=lambda op: op.drop_index(name, table_name=b.target(table), schema=b.schema_of(c)))
     if plain and name and len(create) == 1 and all(isinstance(x, str) for x in cols):
         step.index_effect = IndexEffect(table, name, tuple(cols), True, "create_index", create[0],
-                                        b.schema_of(c), _declared_name(c))
+                                        b.schema_of(c), _declared_name(c), prefix=bool(lengths))
 
 
 def _find_index(b: Builder, c: Change) -> Any:
@@ -158,8 +158,8 @@ def on_unique_extra(b: Builder, c: Change) -> None:
 def _effect(b: Builder, c: Change, step: Step, statements: list[str], operation: str) -> None:
     """The live index a step drops (plan/key_indexes.py keeps every foreign key indexed)."""
     if len(statements) == 1 and c.live.name:
-        columns = tuple(b.col(c.table or "", x) for x in c.live.columns)
-        step.index_effect = IndexEffect(c.table or "", c.live.name, columns, False, operation, statements[0],
+        step.index_effect = IndexEffect(c.table or "", c.live.name, tuple(c.live.columns), False, operation,
+                                        statements[0],
                                         b.schema_of(c), _declared_name(c))
 
 

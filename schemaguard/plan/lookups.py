@@ -62,7 +62,23 @@ def live_lookups(database: Database, schema: str | None, live: Any = None) -> Li
 
         return count_check_violations(database, table, expression, schema)
 
+    collations: dict[tuple[str, str | None], str] = {}
+
+    def collation(table: str, name: str | None) -> str | None:
+        if not collations:
+            with database.read_only() as conn:
+                collations.update(dialect.collations(conn, schema))
+            collations.setdefault(("", None), "")  # read once, even where there is none
+        if name is None:
+            return collations.get((table, None)) or None
+        found = collations.get((table, name))
+        if found is None:  # column names are case-blind where collations matter (MySQL)
+            found = next((v for (t, n), v in collations.items() if t == table and n is not None
+                          and n.lower() == name.lower()), None)
+        return found
+
     return LiveLookups(
+        collation=collation if dialect.foreign_key_needs_one_collation else None,
         check_violations=check_violations,
         rebuild_source=reader(database, schema, live) if dialect.alters_by_rebuild else None,
         column_type=column_type,

@@ -23,6 +23,7 @@ class IndexEffect:
     statement: str
     schema: str | None = None
     declared_table: str | None = None  # the models' table, where the step has one
+    prefix: bool = False  # an element is a prefix of its column (mysql_length): it cannot serve a key
 
 
 @dataclass
@@ -184,6 +185,9 @@ class LiveLookups:
     # How many rows of a table a CHECK expression refuses (NULL passes), None when that cannot be
     # had quickly: an add_check is skipped with the count when any do.
     check_violations: Callable[[str, str], int | None] | None = None
+    # The collation a column compares by (table, column), or a table's default one (table, None);
+    # None where it has none (Dialect.foreign_key_needs_one_collation: a key needs one on both sides).
+    collation: Callable[[str, str | None], str | None] | None = None
 
 
 @dataclass

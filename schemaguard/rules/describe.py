@@ -44,6 +44,25 @@ def elements(obj: Index) -> list[str]:
             for c, o in zip(obj.columns, options, strict=False)]
 
 
+def consequence(change: Change, text: str) -> str:
+    """`text` (what the difference lets happen), unless the twin on the other side (differs_from)
+    enforces the same uniqueness: then only the index differs."""
+    twin = change.details.get("differs_from") if change.details else None
+    own = change.live if change.kind.endswith("_extra") else change.declared
+
+    def unique(obj: Any) -> bool:
+        # (a unique prefix, name(10), is another uniqueness: stricter than the whole column's)
+        return isinstance(obj, UniqueConstraint) or (
+            isinstance(obj, Index) and obj.unique and not any("(" in o for o in obj.options))
+
+    if twin is not None and unique(twin) and unique(own):
+        same = "both sides enforce the same uniqueness, by different indexes"
+        if change.kind.startswith("unique_"):
+            return ("not this way: " if change.kind.endswith("_missing") else "in the database, not declared this way: ") + same
+        return "; " + same
+    return text
+
+
 def differs(change: Change) -> str:
     """`; the database has INDEX ix (b) ...` when a missing or extra index has a twin on the other
     side over the same elements in another order, collation or operator class."""

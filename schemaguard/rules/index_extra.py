@@ -14,10 +14,11 @@ RULE = Rule(
     live=lambda c: d.index(c.live),
     message=lambda c: (
         f"{d.index(c.live)} on {c.table} exists in the database but not in the model"
-        + (
+        + d.consequence(
+            c,
             "; it rejects duplicates the model does not know about"
             if c.live.unique
-            else "; a sync that makes the database match the model would drop it and queries that use it slow down"
+            else "; a sync that makes the database match the model would drop it and queries that use it slow down",
         )
         + d.differs(c)
     ),

@@ -14,7 +14,8 @@ RULE = Rule(
     live=lambda c: None,
     message=lambda c: (
         f"{d.index(c.declared)} on {c.table} is declared but missing from the database"
-        + ("; duplicates it should reject can be inserted" if c.declared.unique else "; queries that rely on it scan the table")
+        + d.consequence(c, "; duplicates it should reject can be inserted" if c.declared.unique
+                        else "; queries that rely on it scan the table")
         + d.differs(c)
     ),
     hint=lambda c: (

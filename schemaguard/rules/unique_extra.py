@@ -13,8 +13,9 @@ RULE = Rule(
     declared=lambda c: None,
     live=lambda c: d.index(c.live),
     message=lambda c: (
-        f"{d.index(c.live)} on {c.table} is enforced by the database but not declared; "
-        "writes the model considers valid can fail with a unique violation"
+        f"{d.index(c.live)} on {c.table} is "
+        + d.consequence(c, "enforced by the database but not declared; writes the model considers valid can fail "
+                        "with a unique violation")
         + d.differs(c)
     ),
     hint=lambda c: "declare it in the model (UniqueConstraint or unique=True) or drop it deliberately",

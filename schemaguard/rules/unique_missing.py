@@ -13,8 +13,8 @@ RULE = Rule(
     declared=lambda c: d.index(c.declared),
     live=lambda c: None,
     message=lambda c: (
-        f"{d.index(c.declared)} on {c.table} is declared but the database does not enforce it; "
-        "duplicate rows can be written"
+        f"{d.index(c.declared)} on {c.table} is declared but "
+        + d.consequence(c, "the database does not enforce it; duplicate rows can be written")
         + d.differs(c)
     ),
     hint=lambda c: (
