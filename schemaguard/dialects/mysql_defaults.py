@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from ..schema.expressions import closing_parenthesis
+
 # What DEFAULT takes as it is: NULL, TRUE/FALSE, a number with its sign, a quoted string (with a
 # character set introducer, adjacent strings joined), a hexadecimal or bit literal.
 _LITERAL = re.compile(
@@ -43,23 +45,4 @@ def default_in_ddl(sql: str, type_text: str | None) -> str:
 
 def _wrapped(text: str) -> bool:
     """Whether the whole text is one parenthesized group: `(1 + 1)`, not `(1) + (2)`."""
-    if not text.startswith("("):
-        return False
-    depth, quote, escaped = 0, "", False
-    for i, ch in enumerate(text):
-        if quote:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == quote:
-                quote = ""
-        elif ch in "'\"`":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i == len(text) - 1
-    return False
+    return text.startswith("(") and closing_parenthesis(text, 1, backslash_escapes=True) == len(text) - 1

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import DatabaseError, LockUnavailable
-from ..schema.expressions import index_element, split_elements
+from ..schema.expressions import closing_parenthesis, index_element, split_elements
 from ..schema.snapshot import Index
 from .base import COLLATE, Dialect
 
@@ -361,23 +361,8 @@ def _sqlite_index_body(sql: str) -> str | None:
     m = _SQLITE_INDEX_TABLE.search(sql)
     if not m:
         return None
-    depth, quote = 1, ""
-    for i in range(m.end(), len(sql)):
-        ch = sql[i]
-        if quote:
-            if ch == quote:
-                quote = ""  # a doubled quote closes and reopens: the same as staying inside
-        elif ch in "'\"`":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return sql[m.end() : i]
-    return None
-
-
+    end = closing_parenthesis(sql, m.end())
+    return sql[m.end() : end] if end is not None else None
 
 
 def _as_sqlite_reflects(text: str, dialect: SADialect) -> str:

@@ -360,3 +360,28 @@ def generated_expression(text: str, dialect: str | None = None) -> str:
         while rendered.startswith("(") and rendered.endswith(")"):
             rendered = rendered[1:-1].strip()
     return normalize_expression(rendered)
+
+
+def closing_parenthesis(text: str, start: int, *, backslash_escapes: bool = False) -> int | None:
+    """The index of the parenthesis that closes the one opened just before `start`, skipping quoted
+    text ('...', "...", `...`; a doubled quote closes and reopens, the same as staying inside; with
+    `backslash_escapes`, MySQL's \\' too); None when it is not closed."""
+    depth, quote, escaped = 1, "", False
+    for i in range(start, len(text)):
+        ch = text[i]
+        if quote:
+            if escaped:
+                escaped = False
+            elif backslash_escapes and ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"`":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
