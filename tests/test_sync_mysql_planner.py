@@ -380,6 +380,15 @@ def test_the_index_added_for_a_key_names_its_column_as_it_is_before_a_rename(mys
     assert _index_names(mysql_url, "c") == {"PRIMARY", "fk_p"}
 
 
+def _keyed_models() -> tuple[sa.MetaData, sa.Table]:
+    """The models of p and c, c.pid keyed to p.id as fk_p, without an index: each test adds its own."""
+    declared = sa.MetaData()
+    sa.Table("p", declared, sa.Column("id", sa.String(20), primary_key=True))
+    c = sa.Table("c", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("pid", sa.String(20), sa.ForeignKey("p.id", name="fk_p")))
+    return declared, c
+
+
 @pytest.mark.mysql
 def test_an_index_over_a_prefix_does_not_serve_a_key(mysql_url: str) -> None:
     run_sql(mysql_url, [
@@ -387,10 +396,7 @@ def test_an_index_over_a_prefix_does_not_serve_a_key(mysql_url: str) -> None:
         "CREATE TABLE c (id INT PRIMARY KEY, pid VARCHAR(20), KEY ix_full (pid), KEY ix_pfx (pid(5)), "
         "CONSTRAINT fk_p FOREIGN KEY (pid) REFERENCES p (id))",
     ])
-    declared = sa.MetaData()
-    sa.Table("p", declared, sa.Column("id", sa.String(20), primary_key=True))
-    c = sa.Table("c", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
-                 sa.Column("pid", sa.String(20), sa.ForeignKey("p.id", name="fk_p")))
+    declared, c = _keyed_models()
     sa.Index("ix_pfx", c.c.pid, mysql_length={"pid": 5})
     [step] = safe_sync(mysql_url, declared, mode="alter", environ=DEV, dry_run=True).plan.steps
     assert step.details["keeps_foreign_key_index"] == ["fk_p"], step.sql
@@ -404,10 +410,7 @@ def test_a_new_prefix_index_leaves_the_keys_own_index_alone(mysql_url: str) -> N
         "CREATE TABLE p (id VARCHAR(20) PRIMARY KEY)",
         "CREATE TABLE c (id INT PRIMARY KEY, pid VARCHAR(20), CONSTRAINT fk_p FOREIGN KEY (pid) REFERENCES p (id))",
     ])
-    declared = sa.MetaData()
-    sa.Table("p", declared, sa.Column("id", sa.String(20), primary_key=True))
-    c = sa.Table("c", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
-                 sa.Column("pid", sa.String(20), sa.ForeignKey("p.id", name="fk_p")))
+    declared, c = _keyed_models()
     sa.Index("ix_pfx", c.c.pid, mysql_length={"pid": 5})
     [step] = safe_sync(mysql_url, declared, mode="alter", environ=DEV, dry_run=True).plan.steps
     assert step.statements[0].startswith("CREATE INDEX ix_pfx ON c (pid(5))"), step.sql
@@ -423,10 +426,7 @@ def test_a_declared_unique_over_the_key_replaces_the_keys_own_index(mysql_url: s
         "CREATE TABLE p (id VARCHAR(20) PRIMARY KEY)",
         "CREATE TABLE c (id INT PRIMARY KEY, pid VARCHAR(20), CONSTRAINT fk_p FOREIGN KEY (pid) REFERENCES p (id))",
     ])
-    declared = sa.MetaData()
-    sa.Table("p", declared, sa.Column("id", sa.String(20), primary_key=True))
-    c = sa.Table("c", declared, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
-                 sa.Column("pid", sa.String(20), sa.ForeignKey("p.id", name="fk_p")))
+    declared, c = _keyed_models()
     sa.Index("uq_pid", c.c.pid, unique=True)
     _round_trip(mysql_url, declared)
     assert _index_names(mysql_url, "c") == {"PRIMARY", "uq_pid"}

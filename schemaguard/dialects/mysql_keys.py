@@ -75,7 +75,6 @@ def one_alter_table(statements: Sequence[str]) -> str | None:
     return f"ALTER TABLE {table} " + ", ".join(clauses) if table is not None else None
 
 
-
 def read_collations(conn: Connection, database: str) -> dict[tuple[str, str | None], str]:
     """Every character column's collation and every table's default, in two statements: the
     catalog's type text names a collation only where it is not the table's."""

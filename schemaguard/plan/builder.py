@@ -123,8 +123,13 @@ class Builder:
         a clause makes the server refuse rather than copy, and an undo must rather be slow than fail."""
         if self.server is None:
             return statements
-        version, flavor = getattr(self.server, "version", None), getattr(self.server, "flavor", None)
-        return [self.db.online_ddl(stmt, operation, version, flavor) for stmt in statements]
+        return [self.db.online_ddl(stmt, operation, getattr(self.server, "version", None), self.flavor)
+                for stmt in statements]
+
+    @property
+    def flavor(self) -> str | None:
+        """The live server's flavor (ServerFacts: "mariadb" for MariaDB), None for a snapshot's plan."""
+        return getattr(self.server, "flavor", None) if self.server is not None else None
 
     def column_now(self, live_table: str, live_column: str) -> dict[str, Any] | None:
         """The column as the database has it when the next step on it runs: reflected first, then

@@ -34,7 +34,6 @@ from .steps import IndexEffect, Step
 class _Index:
     name: str
     columns: tuple[str, ...]  # live names, lowercase
-    unique: bool = False
     # made by the database for a key (Dialect.implied_index): it drops it when another index can serve
     made_for_key: bool = False
     # an index over a prefix of a column cannot serve a key
@@ -79,26 +78,25 @@ def _table(b: Builder, name: str, steps: Sequence[Step]) -> _Table:
 
     dropped = b.foreign_keys_dropped.get(name, {})
     if live.primary_key:
-        state.indexes.append(_Index("PRIMARY", low(live.primary_key), unique=True))
-    state.indexes += [_Index(u.name or "", low(u.columns), unique=True) for u in live.uniques]
+        state.indexes.append(_Index("PRIMARY", low(live.primary_key)))
+    state.indexes += [_Index(u.name or "", low(u.columns)) for u in live.uniques]
     for idx in live.indexes:
         if idx.name in dropped.values():
             continue  # went with its key
-        state.indexes.append(_Index(idx.name or "", low(idx.columns), unique=bool(idx.unique),
-                                    serves=not any("(" in o for o in idx.options)))
+        state.indexes.append(_Index(idx.name or "", low(idx.columns), serves=not any("(" in o for o in idx.options)))
     state.keys = [(fk.name or "", low(fk.columns)) for fk in live.foreign_keys if fk.name not in dropped]
     for index in state.indexes:
         live_index = next((i for i in live.indexes if i.name == index.name), None)
         index.made_for_key = live_index is not None and b.db.implied_index(live, live_index) and any(
-            index.columns == cols and _serving(state, cols) == [index] for _n, cols in state.keys)
+            index.columns == cols and _serving(state.indexes, cols) == [index] for _n, cols in state.keys)
     state.created = {s.index_effect.name.lower() for s in steps
                      if s.index_effect is not None and s.index_effect.adds and s.index_effect.live_table == name}
     return state
 
 
-def _serving(state: _Table, key: tuple[str, ...]) -> list[_Index]:
+def _serving(indexes: Sequence[_Index], key: tuple[str, ...]) -> list[_Index]:
     """The indexes a key can use: whole columns, starting with the key's."""
-    return [i for i in state.indexes if i.serves and i.columns[:len(key)] == key]
+    return [i for i in indexes if i.serves and i.columns[:len(key)] == key]
 
 
 def _dropping(b: Builder, step: Step, effect: IndexEffect, state: _Table) -> None:
@@ -107,7 +105,7 @@ def _dropping(b: Builder, step: Step, effect: IndexEffect, state: _Table) -> Non
     drops: list[str] = []
     made: list[_Index] = []
     for key_name, key in state.keys:
-        if _serving(_Table(left + made), key):
+        if _serving(left + made, key):
             continue
         # The key would be left without an index: one for it is added in the same statement, over
         # the columns as named now (the drops run before the plan's renames).
@@ -136,7 +134,7 @@ def _adding(b: Builder, step: Step, effect: IndexEffect, state: _Table) -> None:
     for _key_name, key in state.keys:
         if not entry.serves or new[:len(key)] != key:
             continue
-        own = [i for i in _serving(state, key) if i.made_for_key and i not in gone]
+        own = [i for i in _serving(state.indexes, key) if i.made_for_key and i not in gone]
         if len(own) != 1 or own[0].name.lower() == effect.name.lower():
             continue
         index = own[0]
@@ -151,7 +149,7 @@ def _adding(b: Builder, step: Step, effect: IndexEffect, state: _Table) -> None:
             # Safe mode drops nothing: the database drops its own index or keeps one made by hand;
             # the undo puts it back where it is gone.
             gone.append(index)
-            undo_first.append(b.db.create_index_if_missing(restore, _flavor(b)) or restore)
+            undo_first.append(b.db.create_index_if_missing(restore, b.flavor) or restore)
             replaced.append(index.name)
         else:
             # The new index serves the key instead (what the database does by itself).
@@ -185,10 +183,6 @@ def _declared_stand_in(b: Builder, effect: IndexEffect, columns: tuple[str, ...]
         if names == columns:
             return True
     return False
-
-
-def _flavor(b: Builder) -> str | None:
-    return getattr(b.server, "flavor", None) if b.server is not None else None
 
 
 def _live_name(b: Builder, live_table: str, name: str) -> str:

@@ -62,13 +62,13 @@ def live_lookups(database: Database, schema: str | None, live: Any = None) -> Li
 
         return count_check_violations(database, table, expression, schema)
 
-    collations: dict[tuple[str, str | None], str] = {}
+    collations: dict[tuple[str, str | None], str] | None = None  # read once, when first asked
 
     def collation(table: str, name: str | None) -> str | None:
-        if not collations:
+        nonlocal collations
+        if collations is None:
             with database.read_only() as conn:
-                collations.update(dialect.collations(conn, schema))
-            collations.setdefault(("", None), "")  # read once, even where there is none
+                collations = dialect.collations(conn, schema)
         if name is None:
             return collations.get((table, None)) or None
         found = collations.get((table, name))
